@@ -1,0 +1,61 @@
+# TalentLoop: two commands do all the set-up on a fresh machine.
+#   make run    start the local cloud (DynamoDB Local + moto) and the API; Ctrl-C stops it
+#   make test   install everything and run the whole suite (what CI runs)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test demo tick outbox lint unit functional e2e bench deps java clean-data
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+java:
+	@command -v java >/dev/null 2>&1 || { echo "installing Java (default-jre-headless) for DynamoDB Local"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; }
+
+deps: $(STAMP) node_modules/.package-lock.json java
+
+run: deps
+	$(PY) -m infra.local run
+
+demo: deps
+	$(PY) -m infra.local demo
+
+tick: deps
+	$(PY) -m infra.local tick $(if $(AT),--at $(AT))
+
+outbox: deps
+	$(PY) -m infra.local outbox
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy chalicelib app.py infra
+	$(VENV)/bin/lint-imports
+
+unit: deps
+	$(PY) -m pytest tests/unit -q
+
+functional: deps
+	$(PY) -m pytest tests/functional -q
+
+e2e: deps
+	$(PY) -m pytest tests/e2e -q
+
+test: deps lint
+	$(PY) -m pytest tests -q -p no:cacheprovider
+
+bench: deps
+	$(PY) benchmarks/bulk_invite.py
+	$(PY) benchmarks/cold_import.py
+
+clean-data:
+	rm -rf .local

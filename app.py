@@ -1,0 +1,18 @@
+"""TalentLoop: create the Chalice app and register the blueprints. Nothing else."""
+
+from chalice import Chalice
+
+from chalicelib.api.auth import auth
+from chalicelib.api.catalog import bp as catalog
+from chalicelib.api.invitations import bp as invitations
+from chalicelib.api.openapi import bp as openapi
+from chalicelib.api.talent_pool import bp as talent_pool
+from chalicelib.api.webhooks import bp as webhooks
+from chalicelib.triggers.schedule import bp as schedules
+from chalicelib.triggers.sender import bp as sender
+from chalicelib.triggers.stream import bp as stream
+
+app = Chalice(app_name="talentloop")
+for blueprint in (auth, catalog, invitations, talent_pool, webhooks, openapi, schedules,
+                  stream, sender):
+    app.register_blueprint(blueprint)

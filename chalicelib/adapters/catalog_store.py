@@ -1,0 +1,28 @@
+"""Positions and campaigns."""
+
+from __future__ import annotations
+
+from chalicelib.adapters.models import CampaignItem, PositionItem
+
+
+class CatalogStore:
+    def add_position(self, position: PositionItem) -> None:
+        position.save(condition=PositionItem.pk.does_not_exist())
+
+    def get_position(self, tenant_id: str, position_id: str) -> PositionItem | None:
+        pk, sk = PositionItem.key(tenant_id, position_id)
+        try:
+            return PositionItem.get(pk, sk)
+        except PositionItem.DoesNotExist:
+            return None
+
+    def add_campaign(self, campaign: CampaignItem) -> None:
+        campaign.save(condition=CampaignItem.pk.does_not_exist())
+
+    def get_campaign(self, tenant_id: str, campaign_id: str,
+                     consistent: bool = False) -> CampaignItem | None:
+        pk, sk = CampaignItem.key(tenant_id, campaign_id)
+        try:
+            return CampaignItem.get(pk, sk, consistent_read=consistent)
+        except CampaignItem.DoesNotExist:
+            return None

@@ -1,0 +1,188 @@
+"""Invitations, their outbox items and the transactions that move them.
+
+Every state change is a conditional write on the invitation's version, done in one transaction
+with whatever it causes (outbox items with deterministic ids, webhook dedupe markers, timeline
+events). Two overlapping writers cannot both win; a retry finds the work already done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo import cancellation_codes, connection, decode_cursor, encode_cursor
+from chalicelib.adapters.models import InvitationItem, Item, MarkerItem, OutboxItem
+from chalicelib.domain.due import due_keys
+from chalicelib.domain.invitation import Outcome
+
+
+class TxResult(Enum):
+    APPLIED = "applied"
+    CONFLICT = "conflict"  # the invitation changed since it was read: re-read and retry
+    DUPLICATE = "duplicate"  # the marker exists: this already happened
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+@dataclass
+class TransitionWrite:
+    """One invitation change and what must be written with it, atomically."""
+
+    invitation: InvitationItem
+    outcome: Outcome
+    at: datetime
+    new_items: list[Item] = field(default_factory=list)  # must not exist yet
+    plain_items: list[Item] = field(default_factory=list)  # written as they are
+    marker: MarkerItem | None = None  # must not exist yet: dedupe
+    score: float | None = None  # the vendor's interview score, set with a completion
+
+
+class InvitationStore:
+    def __init__(self, due_shards: int) -> None:
+        self._due_shards = due_shards
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, tenant_id: str, invitation_id: str,
+            consistent: bool = True) -> InvitationItem | None:
+        pk, sk = InvitationItem.key(tenant_id, invitation_id)
+        try:
+            return InvitationItem.get(pk, sk, consistent_read=consistent)
+        except InvitationItem.DoesNotExist:
+            return None
+
+    def existing_ids(self, tenant_id: str, invitation_ids: Sequence[str]) -> set[str]:
+        """Which of these invitations exist (BatchGetItem, 100 keys a call)."""
+        keys = [InvitationItem.key(tenant_id, i) for i in invitation_ids]
+        found = InvitationItem.batch_get(keys, attributes_to_get=["pk", "sk", "invitation_id"])
+        return {item.invitation_id for item in found}
+
+    def list_by_status(self, tenant_id: str, campaign_id: str, status: str, limit: int,
+                       cursor: str | None) -> Page:
+        hash_key, _ = InvitationItem.status_index_keys(tenant_id, campaign_id, status, "")
+        result = InvitationItem.gsi1.query(
+            hash_key, limit=limit, last_evaluated_key=decode_cursor(cursor))
+        items = list(result)
+        return Page(items, encode_cursor(result.last_evaluated_key))
+
+    def get_outbox(self, pk: str, sk: str) -> OutboxItem | None:
+        try:
+            return OutboxItem.get(pk, sk, consistent_read=True)
+        except OutboxItem.DoesNotExist:
+            return None
+
+    # -- writes --------------------------------------------------------------------------
+    def write_new(self, items: Iterable[Item]) -> int:
+        """BatchWriteItem (25 items a request, unprocessed items retried). Returns requests."""
+        count = 0
+        requests = 0
+        with Item.batch_write() as batch:
+            for item in items:
+                batch.save(item)
+                count += 1
+                if count % 25 == 0:
+                    requests += 1
+        return requests + (1 if count % 25 else 0)
+
+    def index_fields(self, inv: InvitationItem, outcome: Outcome) -> None:
+        """Set the status index and due keys an invitation in `outcome` must carry."""
+        inv.gsi1pk, inv.gsi1sk = InvitationItem.status_index_keys(
+            inv.tenant_id, inv.campaign_id, outcome.status.value, inv.invitation_id)
+        if outcome.next_action_at is None:
+            inv.due_pk = inv.due_sk = None
+        else:
+            inv.due_pk, inv.due_sk = due_keys(inv.tenant_id, inv.invitation_id,
+                                              outcome.next_action_at, self._due_shards)
+
+    def transition(self, write: TransitionWrite) -> TxResult:
+        """Apply an outcome to an invitation (conditional on its version) with its items."""
+        inv, outcome = write.invitation, write.outcome
+        with_change = outcome.changed
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                if write.marker is not None:
+                    tx.save(write.marker, condition=MarkerItem.pk.does_not_exist())
+                if with_change:
+                    self.index_fields(inv, outcome)
+                    actions: list[Action] = [
+                        InvitationItem.status.set(outcome.status.value),
+                        InvitationItem.status_changed_at.set(write.at),
+                        InvitationItem.gsi1pk.set(inv.gsi1pk),
+                        InvitationItem.gsi1sk.set(inv.gsi1sk),
+                    ]
+                    if inv.due_pk is None:
+                        actions += [InvitationItem.due_pk.remove(),
+                                    InvitationItem.due_sk.remove()]
+                    else:
+                        actions += [InvitationItem.due_pk.set(inv.due_pk),
+                                    InvitationItem.due_sk.set(inv.due_sk)]
+                    if write.score is not None:
+                        actions.append(InvitationItem.score.set(write.score))
+                    tx.update(inv, actions=actions)
+                for item in write.new_items:
+                    tx.save(item, condition=Item.pk.does_not_exist())
+                for item in write.plain_items:
+                    tx.save(item)
+        except TransactWriteError as err:
+            codes = cancellation_codes(err)
+            if write.marker is not None and codes and codes[0] == "ConditionalCheckFailed":
+                return TxResult.DUPLICATE
+            if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
+                return TxResult.CONFLICT
+            raise
+        return TxResult.APPLIED
+
+    def put_if_absent(self, item: Item) -> bool:
+        """Create `item` unless its key exists; True when created."""
+        from pynamodb.exceptions import PutError
+
+        try:
+            item.save(condition=Item.pk.does_not_exist())
+        except PutError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    # -- outbox --------------------------------------------------------------------------
+    def claim_outbox(self, item: OutboxItem, now: datetime, until: datetime) -> bool:
+        """pending (or an abandoned claim) -> sending; False when someone else holds it."""
+        from pynamodb.exceptions import UpdateError
+
+        condition = (OutboxItem.status == "pending") | (
+            (OutboxItem.status == "sending") & (OutboxItem.claim_until < now))
+        try:
+            item.update(actions=[OutboxItem.status.set("sending"),
+                                 OutboxItem.claim_until.set(until),
+                                 OutboxItem.attempts.add(1)], condition=condition)
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def mark_outbox_sent(self, item: OutboxItem, provider_id: str, subject: str | None,
+                         at: datetime) -> None:
+        """Only ever with the provider's message id."""
+        item.update(actions=[OutboxItem.status.set("sent"),
+                             OutboxItem.provider_message_id.set(provider_id),
+                             OutboxItem.subject.set(subject or ""),
+                             OutboxItem.sent_at.set(at),
+                             OutboxItem.claim_until.remove()],
+                    condition=OutboxItem.status == "sending")
+
+    def release_outbox(self, item: OutboxItem, error: str, *, final: bool) -> None:
+        item.update(actions=[OutboxItem.status.set("failed" if final else "pending"),
+                             OutboxItem.last_error.set(error[:500]),
+                             OutboxItem.claim_until.remove()],
+                    condition=OutboxItem.status == "sending")

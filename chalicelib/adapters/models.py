@@ -1,0 +1,303 @@
+"""PynamoDB models of the one table.
+
+Every item has `pk`/`sk`, an `entity` discriminator and optional keys of the two GSIs.
+Every tenant-owned key starts with `T#<tenant id>`, so a cross-tenant read cannot be written
+by accident. Keys are built only by the classmethods below; their docstrings show the design.
+
+    entity       pk                          sk                     gsi1pk / gsi1sk
+    tenant       TENANT#<t>                  TENANT
+    api_key      APIKEY#<sha256 of key>      APIKEY
+    position     T#<t>                       POSITION#<id>
+    campaign     T#<t>#CAMPAIGN#<c>          CAMPAIGN               T#<t>#CAMPAIGNS / <c>
+    candidate    T#<t>#CAND#<k>              PROFILE
+    tag          T#<t>#CAND#<k>              TAG#<tag>#<c>          T#<t>#TAG#<tag> / <c>#<k>
+    timeline     T#<t>#CAND#<k>              EVT#<instant>#<id>
+    invitation   T#<t>#INV#<i>               INV                    T#<t>#C#<c>#S#<status> / <i>
+    outbox       T#<t>#INV#<i>               OUTBOX#<kind>#<channel>
+    marker       <scope>#MARK                <id>                  (TTL: expiration)
+    sweep        SWEEP                       WATERMARK
+
+Invitations carry due_pk/due_sk (see domain/due.py) only while a timed action is pending.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.domain.invitation import Status
+
+
+class Gsi1(GlobalSecondaryIndex["Item"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class DueIndex(GlobalSecondaryIndex["Item"]):
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_pk = UnicodeAttribute(hash_key=True)
+    due_sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    """Base of every entity stored in the table."""
+
+    class Meta:
+        table_name = "talentloop-local-main"  # replaced by bind_table() at start-up
+        region = "us-east-1"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entity = DiscriminatorAttribute(attr_name="entity")
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    expiration = TTLAttribute(null=True)
+
+    gsi1 = Gsi1()
+    due = DueIndex()
+
+
+def bind_table(table_name: str, region: str) -> None:
+    """Point every model at the configured table (not read from env at import time)."""
+    Item.Meta.table_name = table_name
+    Item.Meta.region = region
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"T#{tenant_id}"
+
+
+class TenantItem(Item, discriminator="tenant"):
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    default_locale = UnicodeAttribute(default="en")
+    timezone = UnicodeAttribute(default="UTC")
+    webhook_secret = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str) -> tuple[str, str]:
+        """TENANT#<tenant> / TENANT"""
+        return f"TENANT#{tenant_id}", "TENANT"
+
+
+class ApiKeyItem(Item, discriminator="api_key"):
+    tenant_id = UnicodeAttribute()
+    key_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    label = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, key_hash: str) -> tuple[str, str]:
+        """APIKEY#<sha256 of the key> / APIKEY: the key itself is never stored."""
+        return f"APIKEY#{key_hash}", "APIKEY"
+
+
+class PositionItem(Item, discriminator="position"):
+    tenant_id = UnicodeAttribute()
+    position_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    department = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, position_id: str) -> tuple[str, str]:
+        """T#<tenant> / POSITION#<position>"""
+        return tenant_pk(tenant_id), f"POSITION#{position_id}"
+
+
+class CampaignItem(Item, discriminator="campaign"):
+    tenant_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    position_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    channels = ListAttribute(of=UnicodeAttribute)
+    locale = UnicodeAttribute(null=True)
+    deadline_at = UTCDateTimeAttribute(null=True)
+    window_hours = NumberAttribute(null=True)
+    grace_hours = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    # live counts per status, kept by the stream handler (idempotently, see services/counts)
+    n_invited = NumberAttribute(default=0)
+    n_sent = NumberAttribute(default=0)
+    n_opened = NumberAttribute(default=0)
+    n_started = NumberAttribute(default=0)
+    n_completed = NumberAttribute(default=0)
+    n_no_show = NumberAttribute(default=0)
+    n_completed_late = NumberAttribute(default=0)
+    n_closed = NumberAttribute(default=0)
+    n_cancelled = NumberAttribute(default=0)
+
+    @classmethod
+    def key(cls, tenant_id: str, campaign_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAMPAIGN#<campaign> / CAMPAIGN: its own partition (hot counters)."""
+        return f"{tenant_pk(tenant_id)}#CAMPAIGN#{campaign_id}", "CAMPAIGN"
+
+    @classmethod
+    def counter(cls, status: Status) -> NumberAttribute:
+        attribute: NumberAttribute = getattr(cls, f"n_{status.value}")
+        return attribute
+
+    def counts(self) -> dict[str, int]:
+        return {s.value: int(getattr(self, f"n_{s.value}") or 0) for s in Status}
+
+
+class CandidateItem(Item, discriminator="candidate"):
+    tenant_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    locale = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / PROFILE"""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "PROFILE"
+
+
+class TagItem(Item, discriminator="tag"):
+    tenant_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    tag = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    invitation_id = UnicodeAttribute(null=True)
+    source = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str, tag: str,
+            campaign_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / TAG#<tag>#<campaign>"""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", f"TAG#{tag}#{campaign_id}"
+
+    @classmethod
+    def index_keys(cls, tenant_id: str, tag: str, campaign_id: str,
+                   candidate_id: str) -> tuple[str, str]:
+        """gsi1: T#<tenant>#TAG#<tag> / <campaign>#<candidate>"""
+        return f"{tenant_pk(tenant_id)}#TAG#{tag}", f"{campaign_id}#{candidate_id}"
+
+
+class TimelineItem(Item, discriminator="timeline"):
+    tenant_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    invitation_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    occurred_at = UTCDateTimeAttribute()
+    source_id = UnicodeAttribute()
+    applied = UnicodeAttribute(null=True)
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str, occurred: str,
+            source_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / EVT#<instant>#<source id>"""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", f"EVT#{occurred}#{source_id}"
+
+
+class InvitationItem(Item, discriminator="invitation"):
+    tenant_id = UnicodeAttribute()
+    invitation_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    position_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    channels = ListAttribute(of=UnicodeAttribute)
+    locale = UnicodeAttribute()
+    deadline_at = UTCDateTimeAttribute()
+    grace_hours = NumberAttribute()
+    interview_url = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    status_changed_at = UTCDateTimeAttribute()
+    score = NumberAttribute(null=True)
+    version = VersionAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, invitation_id: str) -> tuple[str, str]:
+        """T#<tenant>#INV#<invitation> / INV"""
+        return f"{tenant_pk(tenant_id)}#INV#{invitation_id}", "INV"
+
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @classmethod
+    def status_index_keys(cls, tenant_id: str, campaign_id: str, status: str,
+                          invitation_id: str) -> tuple[str, str]:
+        """gsi1: T#<tenant>#C#<campaign>#S#<status> / <invitation>"""
+        return f"{tenant_pk(tenant_id)}#C#{campaign_id}#S#{status}", invitation_id
+
+
+class OutboxItem(Item, discriminator="outbox"):
+    tenant_id = UnicodeAttribute()
+    invitation_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")
+    attempts = NumberAttribute(default=0)
+    claim_until = UTCDateTimeAttribute(null=True)
+    provider_message_id = UnicodeAttribute(null=True)
+    recipient = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, invitation_id: str, kind: str,
+            channel: str) -> tuple[str, str]:
+        """T#<tenant>#INV#<invitation> / OUTBOX#<kind>#<channel>: deterministic, so a
+        retried sweep or stream record can never create a second message."""
+        return f"{tenant_pk(tenant_id)}#INV#{invitation_id}", f"OUTBOX#{kind}#{channel}"
+
+
+class MarkerItem(Item, discriminator="marker"):
+    """"This already happened" records: webhook ids, counted stream transitions."""
+
+    @classmethod
+    def key(cls, scope: str, marker_id: str) -> tuple[str, str]:
+        """<scope>#MARK / <id>"""
+        return f"{scope}#MARK", marker_id
+
+
+class SweepStateItem(Item, discriminator="sweep_state"):
+    watermark = UnicodeAttribute()
+
+    @classmethod
+    def key(cls) -> tuple[str, str]:
+        """SWEEP / WATERMARK: the last hour bucket the sweep finished."""
+        return "SWEEP", "WATERMARK"
+
+
+def from_image(image: dict[str, Any]) -> Item | None:
+    """Build the entity from a stream image (DynamoDB JSON); None for unknown entities."""
+    entity = image.get("entity", {}).get("S")
+    if entity is None:
+        return None
+    try:
+        return Item.from_raw_data(image)
+    except (ValueError, KeyError):
+        return None

@@ -1,0 +1,28 @@
+"""The sweep's watermark and its reads of the sparse due index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from chalicelib.adapters.models import InvitationItem, Item, SweepStateItem
+from chalicelib.domain.due import partition
+
+
+class SweepStore:
+    def watermark(self) -> str | None:
+        pk, sk = SweepStateItem.key()
+        try:
+            return SweepStateItem.get(pk, sk, consistent_read=True).watermark
+        except SweepStateItem.DoesNotExist:
+            return None
+
+    def set_watermark(self, bucket: str) -> None:
+        pk, sk = SweepStateItem.key()
+        SweepStateItem(pk, sk, watermark=bucket).save()
+
+    def due(self, bucket: str, shard: int, until: str) -> Iterator[InvitationItem]:
+        """Items of one bucket and shard whose action is due at or before `until`."""
+        condition = Item.due_sk <= until + "#\uffff"
+        for item in Item.due.query(partition(bucket, shard), condition):
+            if isinstance(item, InvitationItem):
+                yield item

@@ -1,0 +1,33 @@
+"""Tenants and their API keys."""
+
+from __future__ import annotations
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo import connection
+from chalicelib.adapters.models import ApiKeyItem, TenantItem
+
+
+class TenantStore:
+    def create(self, tenant: TenantItem, key: ApiKeyItem) -> None:
+        """Tenant and its first key together, or neither."""
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(tenant, condition=TenantItem.pk.does_not_exist())
+            tx.save(key, condition=ApiKeyItem.pk.does_not_exist())
+
+    def add_key(self, key: ApiKeyItem) -> None:
+        key.save(condition=ApiKeyItem.pk.does_not_exist())
+
+    def find_key(self, key_hash: str) -> ApiKeyItem | None:
+        pk, sk = ApiKeyItem.key(key_hash)
+        try:
+            return ApiKeyItem.get(pk, sk)
+        except ApiKeyItem.DoesNotExist:
+            return None
+
+    def get(self, tenant_id: str) -> TenantItem | None:
+        pk, sk = TenantItem.key(tenant_id)
+        try:
+            return TenantItem.get(pk, sk)
+        except TenantItem.DoesNotExist:
+            return None

@@ -1,0 +1,46 @@
+"""Bulk invitations and listings by status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api import schemas
+from chalicelib.api.auth import api_key
+from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
+from chalicelib.bootstrap import container
+
+bp = Blueprint(__name__)
+
+IDEMPOTENCY = Query("Idempotency-Key", "retrying with the same key and body replays the "
+                    "first answer; another body with the same key is refused (422)")
+
+
+@endpoint(bp, "POST", "/campaigns/{campaign_id}/invitations", status=201,
+          summary="Invite up to 1,000 candidates (rows checked one by one)",
+          body=schemas.CreateInvitations, body_doc=schemas.CreateInvitationsDoc,
+          response=schemas.InvitationsCreated, headers=(IDEMPOTENCY,),
+          errors=(400, 404, 409, 413, 422), authorizer=api_key)
+def create_invitations(caller: Caller, campaign_id: str,
+                       body: schemas.CreateInvitations) -> dict[str, Any]:
+    key = (caller.request.headers or {}).get("idempotency-key")
+    result: dict[str, Any] = container().idempotent_invite(
+        caller.tenant_id, campaign_id, body.candidates, caller.now, key)
+    log_request(caller, "invitations created", campaign_id=campaign_id,
+                created=result["created"], duplicates=result["duplicates"],
+                rejected=len(result["rejected"]))
+    return result
+
+
+@endpoint(bp, "GET", "/campaigns/{campaign_id}/invitations", roles=READERS,
+          summary="Invitations of a campaign by status (e.g. the no-show group)",
+          response=schemas.InvitationPage, errors=(400, 404), authorizer=api_key,
+          query=(Query("status", "invitation status", required=True),
+                 Query("limit", "1-100, default 50", schema={"type": "integer"}),
+                 Query("cursor", "next_cursor of the previous page")))
+def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
+    result: dict[str, Any] = container().invitations.list(
+        caller.tenant_id, campaign_id, caller.param("status"), caller.limit(),
+        caller.param("cursor"))
+    return result

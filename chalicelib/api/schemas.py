@@ -1,0 +1,159 @@
+"""Request and response models. Their JSON Schemas feed `/openapi.json`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Channel = Literal["email", "sms"]
+Locale = Literal["en", "zh-CN"]
+StatusName = Literal["invited", "sent", "opened", "started", "completed", "no_show",
+                     "completed_late", "closed", "cancelled"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable machine-readable code, e.g. invalid_channels")
+    message: str = Field(description="for humans")
+    details: list[dict[str, Any]] | None = None
+
+
+class Error(BaseModel):
+    error: ErrorBody
+
+
+class CreatePosition(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    department: str | None = Field(default=None, max_length=200)
+
+
+class Position(BaseModel):
+    id: str
+    title: str
+    department: str | None
+    created_at: str
+
+
+class CreateCampaign(Strict):
+    position_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    window_hours: int | None = Field(default=None, description="hours from each invitation")
+    deadline_at: AwareDatetime | None = Field(default=None, description="one fixed deadline")
+    channels: list[Channel] = Field(min_length=1, max_length=2)
+    locale: Locale | None = None
+
+
+class Campaign(BaseModel):
+    id: str
+    position_id: str
+    name: str
+    channels: list[Channel]
+    locale: Locale | None
+    deadline_at: str | None
+    window_hours: int | None
+    grace_hours: int
+    created_at: str
+    counts: dict[StatusName, int]
+
+
+class CandidateIn(BaseModel):
+    name: str = Field(max_length=200)
+    email: str | None = None
+    phone: str | None = Field(default=None, description="E.164; mainland numbers may omit +86")
+    locale: Locale | None = None
+    timezone: str | None = Field(default=None, description="IANA name, e.g. Asia/Shanghai")
+    external_id: str | None = None
+
+
+class CreateInvitations(BaseModel):
+    """Rows are checked one by one (bad rows are rejected, good rows written)."""
+
+    candidates: list[Any] = Field(min_length=1)
+
+
+class CreateInvitationsDoc(BaseModel):
+    candidates: list[CandidateIn] = Field(min_length=1, max_length=1000)
+
+
+class Rejected(BaseModel):
+    index: int
+    code: str
+    message: str
+
+
+class InvitationResult(BaseModel):
+    index: int
+    invitation_id: str
+    result: Literal["created", "duplicate"]
+
+
+class InvitationsCreated(BaseModel):
+    created: int
+    duplicates: int
+    rejected: list[Rejected]
+    items: list[InvitationResult]
+
+
+class Invitation(BaseModel):
+    id: str
+    campaign_id: str
+    candidate_id: str
+    status: StatusName
+    channels: list[Channel]
+    locale: str
+    deadline_at: str
+    interview_url: str
+    created_at: str
+    status_changed_at: str
+    score: float | None
+
+
+class InvitationPage(BaseModel):
+    items: list[Invitation]
+    next_cursor: str | None
+
+
+class PoolTag(BaseModel):
+    name: str
+    campaign_id: str
+    invitation_id: str | None
+    source: str
+    reason: str
+    created_at: str
+
+
+class PoolCandidate(BaseModel):
+    candidate_id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    locale: str | None
+    tag: PoolTag
+
+
+class PoolPage(BaseModel):
+    items: list[PoolCandidate]
+    next_cursor: str | None
+
+
+class VendorEventData(BaseModel):
+    invitation_id: str
+    score: float | None = None
+
+
+class VendorEvent(BaseModel):
+    type: Literal["interview.opened", "interview.started", "interview.completed"]
+    timestamp: str | float = Field(description="when it happened: ISO-8601 or Unix seconds")
+    data: VendorEventData
+
+
+class WebhookResult(BaseModel):
+    webhook_id: str
+    result: Literal["processed", "duplicate"]
+    invitation_id: str | None = None
+    status: StatusName | None = None
+    changed: bool | None = None

@@ -1,0 +1,166 @@
+"""The one wiring module: builds adapters and services from Settings, lazily.
+
+Nothing is built at import time (cold starts stay short, tests need no patching). Tests and
+the local runner may build a `Container` with their own settings, clock or fake ports and
+install it with `use()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.config import Settings, get_settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from chalicelib.adapters.models import bind_table
+
+        bind_table(self.settings.table_name, self.settings.region)
+
+    def _client(self, service: str) -> Any:
+        if service in self.overrides:
+            return self.overrides[service]
+        import boto3
+
+        return boto3.session.Session().client(service, region_name=self.settings.region)
+
+    # -- stores --------------------------------------------------------------------------
+    @cached_property
+    def tenant_store(self) -> Any:
+        from chalicelib.adapters.tenant_store import TenantStore
+
+        return TenantStore()
+
+    @cached_property
+    def catalog_store(self) -> Any:
+        from chalicelib.adapters.catalog_store import CatalogStore
+
+        return CatalogStore()
+
+    @cached_property
+    def invitation_store(self) -> Any:
+        from chalicelib.adapters.invitation_store import InvitationStore
+
+        return InvitationStore(self.settings.due_shards)
+
+    @cached_property
+    def pool_store(self) -> Any:
+        from chalicelib.adapters.pool_store import PoolStore
+
+        return PoolStore()
+
+    # -- ports ---------------------------------------------------------------------------
+    @cached_property
+    def email(self) -> Any:
+        if "email" in self.overrides:
+            return self.overrides["email"]
+        from chalicelib.adapters.aws_senders import SesEmailSender
+
+        return SesEmailSender(self._client("ses"), self.settings.sender_email)
+
+    @cached_property
+    def sms(self) -> Any:
+        if "sms" in self.overrides:
+            return self.overrides["sms"]
+        from chalicelib.adapters.aws_senders import SnsSmsSender
+
+        return SnsSmsSender(self._client("sns"))
+
+    @cached_property
+    def queue(self) -> Any:
+        if "queue" in self.overrides:
+            return self.overrides["queue"]
+        from chalicelib.adapters.sqs_queue import SqsQueue
+
+        return SqsQueue(self._client("sqs"), self.settings.outbox_queue)
+
+    @cached_property
+    def vendor(self) -> Any:
+        from chalicelib.adapters.vendor import LinkVendor
+
+        return LinkVendor(self.settings.vendor_base_url)
+
+    # -- services ------------------------------------------------------------------------
+    @cached_property
+    def tenants(self) -> Any:
+        from chalicelib.services.tenants import TenantService
+
+        return TenantService(self.tenant_store, self.clock)
+
+    @cached_property
+    def catalog(self) -> Any:
+        from chalicelib.services.catalog import CatalogService
+
+        return CatalogService(self.catalog_store, self.settings.grace_hours)
+
+    @cached_property
+    def invitations(self) -> Any:
+        from chalicelib.services.invitations import InvitationService
+
+        return InvitationService(self.catalog_store, self.invitation_store, self.vendor)
+
+    @cached_property
+    def idempotent_invite(self) -> Any:
+        from chalicelib.services.idempotency import IdempotentInvite
+
+        return IdempotentInvite(self.settings.table_name, self.invitations.invite)
+
+    @cached_property
+    def webhooks(self) -> Any:
+        from chalicelib.services.webhooks import VendorWebhookService
+
+        return VendorWebhookService(self.tenant_store, self.invitation_store)
+
+    @cached_property
+    def sweep(self) -> Any:
+        from chalicelib.adapters.sweep_store import SweepStore
+        from chalicelib.services.sweep import SweepService
+
+        return SweepService(SweepStore(), self.invitation_store, self.settings.due_shards)
+
+    @cached_property
+    def stream(self) -> Any:
+        from chalicelib.adapters.counts_store import CountsStore
+        from chalicelib.services.stream import StreamService
+
+        return StreamService(self.invitation_store, CountsStore(), self.pool_store, self.queue)
+
+    @cached_property
+    def sender(self) -> Any:
+        from chalicelib.adapters.message_templates import MessageRenderer
+        from chalicelib.services.sender import SenderPorts, SenderService
+
+        ports = SenderPorts(self.email, self.sms, MessageRenderer())
+        return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
+                             self.pool_store, ports)
+
+    @cached_property
+    def talent_pool(self) -> Any:
+        from chalicelib.services.talent_pool import TalentPoolService
+
+        return TalentPoolService(self.pool_store)
+
+
+_container: Container | None = None
+
+
+def container() -> Container:
+    global _container
+    if _container is None:
+        _container = Container(get_settings())
+    return _container
+
+
+def use(new: Container | None) -> None:
+    """Install a container (tests, local runner); None resets to the environment's."""
+    global _container
+    _container = new

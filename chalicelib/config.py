@@ -1,0 +1,56 @@
+"""Settings, read from the environment once and passed around as a value.
+
+Every environment variable the functions read is named here and nowhere else. An explicit
+argument beats an environment variable: tests and the local runner build `Settings` directly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+ENV_STAGE = "TALENTLOOP_STAGE"
+ENV_TABLE = "TALENTLOOP_TABLE"
+ENV_OUTBOX_QUEUE = "TALENTLOOP_OUTBOX_QUEUE"
+ENV_REPORTS_BUCKET = "TALENTLOOP_REPORTS_BUCKET"
+ENV_SENDER_EMAIL = "TALENTLOOP_SENDER_EMAIL"
+ENV_DUE_SHARDS = "TALENTLOOP_DUE_SHARDS"
+ENV_VENDOR_BASE_URL = "TALENTLOOP_VENDOR_BASE_URL"
+ENV_GRACE_HOURS = "TALENTLOOP_GRACE_HOURS"
+ENV_REGION = "AWS_REGION"
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_name: str
+    outbox_queue: str
+    reports_bucket: str
+    sender_email: str
+    region: str = "us-east-1"
+    due_shards: int = 8
+    vendor_base_url: str = "https://interview.example.com"
+    grace_hours: int = 48
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        stage = env.get(ENV_STAGE, "local")
+        return cls(
+            stage=stage,
+            table_name=env.get(ENV_TABLE, f"talentloop-{stage}-main"),
+            outbox_queue=env.get(ENV_OUTBOX_QUEUE, f"talentloop-{stage}-outbox"),
+            reports_bucket=env.get(ENV_REPORTS_BUCKET, f"talentloop-{stage}-reports"),
+            sender_email=env.get(ENV_SENDER_EMAIL, "no-reply@talentloop.example.com"),
+            region=env.get(ENV_REGION, env.get("AWS_DEFAULT_REGION", "us-east-1")),
+            due_shards=int(env.get(ENV_DUE_SHARDS, "8")),
+            vendor_base_url=env.get(ENV_VENDOR_BASE_URL, "https://interview.example.com"),
+            grace_hours=int(env.get(ENV_GRACE_HOURS, "48")),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,76 @@
+"""Positions and campaigns: create them, read a campaign with its live counts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters.catalog_store import CatalogStore
+from chalicelib.adapters.models import CampaignItem, PositionItem
+from chalicelib.domain.contacts import check_locale
+from chalicelib.domain.errors import NotFound, ValidationFailed
+from chalicelib.domain.ids import new_id
+from chalicelib.services.views import campaign_view, position_view
+
+CHANNELS = ("email", "sms")
+MAX_WINDOW_HOURS = 24 * 60
+
+
+class CatalogService:
+    def __init__(self, store: CatalogStore, grace_hours: int) -> None:
+        self._store = store
+        self._grace_hours = grace_hours
+
+    def create_position(self, tenant_id: str, title: str, department: str | None,
+                        now: datetime) -> dict[str, Any]:
+        position_id = new_id("pos")
+        pk, sk = PositionItem.key(tenant_id, position_id)
+        item = PositionItem(pk, sk, tenant_id=tenant_id, position_id=position_id,
+                            title=title, department=department, created_at=now)
+        self._store.add_position(item)
+        return position_view(item)
+
+    def create_campaign(self, tenant_id: str, *, position_id: str, name: str,
+                        channels: list[str], window_hours: int | None,
+                        deadline_at: datetime | None, locale: str | None,
+                        now: datetime) -> dict[str, Any]:
+        if (window_hours is None) == (deadline_at is None):
+            raise ValidationFailed("give exactly one of window_hours or deadline_at",
+                                   code="invalid_deadline")
+        if deadline_at is not None and deadline_at <= now:
+            raise ValidationFailed("deadline_at must be in the future", code="invalid_deadline")
+        if window_hours is not None and not 1 <= window_hours <= MAX_WINDOW_HOURS:
+            raise ValidationFailed(f"window_hours must be between 1 and {MAX_WINDOW_HOURS}",
+                                   code="invalid_window")
+        unknown = sorted(set(channels) - set(CHANNELS))
+        if not channels or unknown or len(set(channels)) != len(channels):
+            raise ValidationFailed("channels must be a non-empty list of distinct values among "
+                                   f"{', '.join(CHANNELS)}", code="invalid_channels")
+        if locale is not None and check_locale(locale) != locale:
+            raise ValidationFailed("locale must be en or zh-CN", code="invalid_locale")
+        if self._store.get_position(tenant_id, position_id) is None:
+            raise NotFound(f"position {position_id} not found", code="position_not_found")
+        campaign_id = new_id("cmp")
+        pk, sk = CampaignItem.key(tenant_id, campaign_id)
+        item = CampaignItem(pk, sk, tenant_id=tenant_id, campaign_id=campaign_id,
+                            position_id=position_id, name=name, channels=channels,
+                            locale=locale, deadline_at=deadline_at, window_hours=window_hours,
+                            grace_hours=self._grace_hours, created_at=now,
+                            gsi1pk=f"T#{tenant_id}#CAMPAIGNS", gsi1sk=campaign_id)
+        self._store.add_campaign(item)
+        return campaign_view(item)
+
+    def get_campaign(self, tenant_id: str, campaign_id: str) -> dict[str, Any]:
+        return campaign_view(self.campaign(tenant_id, campaign_id))
+
+    def campaign(self, tenant_id: str, campaign_id: str) -> CampaignItem:
+        item = self._store.get_campaign(tenant_id, campaign_id)
+        if item is None:
+            raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+        return item
+
+
+def deadline_for(campaign: CampaignItem, invited_at: datetime) -> datetime:
+    if campaign.deadline_at is not None:
+        return campaign.deadline_at
+    return invited_at + timedelta(hours=int(campaign.window_hours or 0))

@@ -1,0 +1,117 @@
+"""Bulk invitations and invitation listings.
+
+Valid rows are written even when others are rejected. Invitation ids derive from (campaign,
+candidate), so a candidate already invited to the campaign is reported as a duplicate and
+never invited twice, even by two racing requests. New invitations and profiles go in with
+BatchWriteItem (25 items a request); the table's stream then queues their messages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters.catalog_store import CatalogStore
+from chalicelib.adapters.invitation_store import InvitationStore
+from chalicelib.adapters.models import CandidateItem, InvitationItem, Item
+from chalicelib.domain import ids
+from chalicelib.domain.candidates import CandidateRow, Rejection, validate_row
+from chalicelib.domain.errors import NotFound, TooLarge, ValidationFailed
+from chalicelib.domain.invitation import Outcome, Policy, Status, next_action_at
+from chalicelib.domain.ports import InterviewVendor
+from chalicelib.services.catalog import deadline_for
+from chalicelib.services.views import invitation_view
+
+MAX_BATCH = 1000
+STATUSES = tuple(s.value for s in Status)
+
+
+class InvitationService:
+    def __init__(self, catalog: CatalogStore, store: InvitationStore, vendor: InterviewVendor,
+                 default_locale: str = "en") -> None:
+        self._catalog = catalog
+        self._store = store
+        self._vendor = vendor
+        self._default_locale = default_locale
+
+    def invite(self, tenant_id: str, campaign_id: str, candidates: Any,
+               now: datetime) -> dict[str, Any]:
+        if not isinstance(candidates, list) or not candidates:
+            raise ValidationFailed("candidates must be a non-empty list",
+                                   code="invalid_candidates")
+        if len(candidates) > MAX_BATCH:
+            raise TooLarge(f"at most {MAX_BATCH} candidates per request, got {len(candidates)}",
+                           code="too_many_candidates")
+        campaign = self._catalog.get_campaign(tenant_id, campaign_id)
+        if campaign is None:
+            raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+        channels = tuple(str(c) for c in campaign.channels)
+        rejected: list[Rejection] = []
+        accepted: dict[str, tuple[CandidateRow, str]] = {}  # invitation id -> row, candidate
+        results: list[dict[str, Any]] = []
+        for index, raw in enumerate(candidates):
+            checked = validate_row(index, raw, channels)
+            if isinstance(checked, Rejection):
+                rejected.append(checked)
+                continue
+            cand = ids.candidate_id(tenant_id, checked.identity)
+            inv = ids.invitation_id(tenant_id, campaign_id, cand)
+            if inv in accepted:
+                results.append({"index": index, "invitation_id": inv, "result": "duplicate"})
+                continue
+            accepted[inv] = (checked, cand)
+        existing = self._store.existing_ids(tenant_id, list(accepted)) if accepted else set()
+        deadline = deadline_for(campaign, now)
+        policy = Policy(grace=timedelta(hours=int(campaign.grace_hours)))
+        items: list[Item] = []
+        for inv, (row, cand) in accepted.items():
+            if inv in existing:
+                results.append({"index": row.index, "invitation_id": inv, "result": "duplicate"})
+                continue
+            items += self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy, now)
+            results.append({"index": row.index, "invitation_id": inv, "result": "created"})
+        if items:
+            self._store.write_new(items)
+        results.sort(key=lambda r: r["index"])
+        created = sum(1 for r in results if r["result"] == "created")
+        return {"created": created, "duplicates": len(results) - created,
+                "rejected": [{"index": r.index, "code": r.code, "message": r.message}
+                             for r in rejected],
+                "items": results}
+
+    def _new_items(self, tenant_id: str, campaign: Any, inv: str, row: CandidateRow,
+                   cand: str, deadline: datetime, policy: Policy, now: datetime) -> list[Item]:
+        usable = [c for c in campaign.channels
+                  if (c == "email" and row.email) or (c == "sms" and row.phone)]
+        locale = row.locale or campaign.locale or self._default_locale
+        cpk, csk = CandidateItem.key(tenant_id, cand)
+        profile = CandidateItem(cpk, csk, tenant_id=tenant_id, candidate_id=cand, name=row.name,
+                                email=row.email, phone=row.phone, locale=row.locale,
+                                timezone=row.timezone, external_id=row.external_id,
+                                created_at=now)
+        ipk, isk = InvitationItem.key(tenant_id, inv)
+        invitation = InvitationItem(
+            ipk, isk, tenant_id=tenant_id, invitation_id=inv, campaign_id=campaign.campaign_id,
+            position_id=campaign.position_id, candidate_id=cand, status=Status.INVITED.value,
+            channels=usable, locale=locale, deadline_at=deadline,
+            grace_hours=int(campaign.grace_hours),
+            interview_url=self._vendor.interview_url(inv), created_at=now,
+            status_changed_at=now, version=1)
+        opened = Outcome(Status.INVITED, True, next_action_at(Status.INVITED, deadline, policy))
+        self._store.index_fields(invitation, opened)
+        return [profile, invitation]
+
+    def list(self, tenant_id: str, campaign_id: str, status: str | None, limit: int,
+             cursor: str | None) -> dict[str, Any]:
+        if self._catalog.get_campaign(tenant_id, campaign_id) is None:
+            raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+        if status is None:
+            raise ValidationFailed("status is required (one of: " + ", ".join(STATUSES) + ")",
+                                   code="missing_status")
+        if status not in STATUSES:
+            raise ValidationFailed("status must be one of: " + ", ".join(STATUSES),
+                                   code="invalid_status")
+        page = self._store.list_by_status(tenant_id, campaign_id, status, limit, cursor)
+        return {"items": [invitation_view(i) for i in page.items],
+                "next_cursor": page.next_cursor}
+

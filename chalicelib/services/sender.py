@@ -1,0 +1,130 @@
+"""The sender: one outbox item -> one email (SES) or SMS (SNS).
+
+Claim, then act: the item moves pending -> sending with a lease; then the provider is called;
+then the item is marked sent *with the provider's message id* - never without one. If the
+process dies between the provider accepting and the mark, the lease expires and a redelivered
+queue message sends again: at least once, never marked sent without an id. Throttling and
+other transient errors release the claim and fail the queue message, so SQS retries it with
+its visibility timeout and finally moves it to the dead-letter queue; permanent errors mark the
+item failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters.catalog_store import CatalogStore
+from chalicelib.adapters.invitation_store import InvitationStore
+from chalicelib.adapters.message_templates import MessageRenderer, Rendered
+from chalicelib.adapters.models import InvitationItem, OutboxItem
+from chalicelib.adapters.pool_store import PoolStore
+from chalicelib.adapters.tenant_store import TenantStore
+from chalicelib.domain.invitation import Event
+from chalicelib.domain.ports import EmailSender, PermanentSendError, SmsSender, TransientSendError
+from chalicelib.services.transitions import apply_event
+
+LEASE = timedelta(minutes=5)
+
+
+class Busy(Exception):
+    """Another sender holds the claim; the queue message is retried later."""
+
+
+@dataclass(frozen=True)
+class SenderPorts:
+    email: EmailSender
+    sms: SmsSender
+    renderer: MessageRenderer
+
+
+class SenderService:
+    def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
+                 tenants: TenantStore, pool: PoolStore, ports: SenderPorts) -> None:
+        self._invitations = invitations
+        self._catalog = catalog
+        self._tenants = tenants
+        self._pool = pool
+        self._ports = ports
+        self._cache: dict[tuple[str, ...], Any] = {}
+
+    def deliver(self, pk: str, sk: str, now: datetime) -> str:
+        item = self._invitations.get_outbox(pk, sk)
+        if item is None or item.status == "failed":
+            return "skipped"
+        inv = self._invitations.get(item.tenant_id, item.invitation_id)
+        if item.status == "sent":
+            self._after_send(item, inv, now)
+            return "already_sent"
+        if inv is None:
+            return "skipped"
+        recipient, rendered = self._render(item, inv)
+        if recipient is None:
+            return "skipped"
+        if not self._invitations.claim_outbox(item, now, now + LEASE):
+            raise Busy(f"{pk} {sk} is claimed by another sender")
+        try:
+            provider_id = self._send(item.channel, recipient, rendered)
+        except TransientSendError as err:
+            self._invitations.release_outbox(item, f"transient: {err}", final=False)
+            raise
+        except PermanentSendError as err:
+            self._invitations.release_outbox(item, f"permanent: {err}", final=True)
+            return "failed"
+        self._invitations.mark_outbox_sent(item, provider_id, rendered.subject, now)
+        self._after_send(item, inv, now)
+        return "sent"
+
+    def _send(self, channel: str, to: str, message: Rendered) -> str:
+        if channel == "email":
+            return self._ports.email.send_email(to=to, subject=message.subject or "",
+                                                text=message.text, html=message.html or "")
+        return self._ports.sms.send_sms(to=to, text=message.text)
+
+    def _after_send(self, item: OutboxItem, inv: InvitationItem | None, now: datetime) -> None:
+        """The invitation is `sent` once its first message went out (idempotent)."""
+        if item.kind != "invite" or inv is None:
+            return
+
+        def reload() -> InvitationItem | None:
+            return self._invitations.get(inv.tenant_id, inv.invitation_id)
+
+        apply_event(self._invitations, inv, Event.MESSAGE_SENT, now, reload=reload)
+
+    def _render(self, item: OutboxItem, inv: InvitationItem) -> tuple[str | None, Rendered]:
+        profile = self._pool.profile(inv.tenant_id, inv.candidate_id)
+        recipient = None
+        if profile is not None:
+            recipient = profile.email if item.channel == "email" else profile.phone
+        campaign = self._cached(("campaign", inv.tenant_id, inv.campaign_id),
+                                lambda: self._catalog.get_campaign(inv.tenant_id, inv.campaign_id))
+        position = self._cached(("position", inv.tenant_id, inv.position_id),
+                                lambda: self._catalog.get_position(inv.tenant_id, inv.position_id))
+        tenant = self._cached(("tenant", inv.tenant_id),
+                              lambda: self._tenants.get(inv.tenant_id))
+        grace_end = inv.deadline_at + timedelta(hours=int(inv.grace_hours))
+        context = {
+            "name": profile.name if profile else "",
+            "company": tenant.name if tenant else "",
+            "position_title": position.title if position else (campaign.name if campaign else ""),
+            "interview_url": inv.interview_url,
+            "deadline": _local(inv.deadline_at, profile.timezone if profile else None),
+            "grace_end": _local(grace_end, profile.timezone if profile else None),
+        }
+        return recipient, self._ports.renderer.render(item.kind, item.channel, inv.locale, context)
+
+    def _cached(self, key: tuple[str, ...], load: Any) -> Any:
+        if key not in self._cache:
+            if len(self._cache) > 1000:  # a warm function lives long: stay bounded
+                self._cache.clear()
+            self._cache[key] = load()
+        return self._cache[key]
+
+
+def _local(at: datetime, timezone: str | None) -> str:
+    """A deadline as the candidate reads it: their time zone, with the offset shown."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")

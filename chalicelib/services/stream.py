@@ -1,0 +1,70 @@
+"""Reactions to the table's change stream. Every one is idempotent, because the stream
+delivers at least once:
+
+- a new invitation gets its invitation message(s) in the outbox (deterministic ids);
+- a new outbox item is handed to the SQS outbox queue (the sender ignores items already sent);
+- every invitation status change moves its campaign's counts once (marker per version);
+- an invitation that turns no_show is tagged `no_show` in the talent pool (deterministic key).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.counts_store import CountsStore
+from chalicelib.adapters.invitation_store import InvitationStore
+from chalicelib.adapters.models import InvitationItem, OutboxItem, TagItem, from_image
+from chalicelib.adapters.pool_store import PoolStore
+from chalicelib.domain.invitation import Status
+from chalicelib.domain.ports import MessageQueue
+
+
+class StreamService:
+    def __init__(self, invitations: InvitationStore, counts: CountsStore, pool: PoolStore,
+                 queue: MessageQueue) -> None:
+        self._invitations = invitations
+        self._counts = counts
+        self._pool = pool
+        self._queue = queue
+
+    def handle(self, event_name: str, new_image: dict[str, Any] | None,
+               old_image: dict[str, Any] | None, at: datetime) -> str:
+        """Handle one change; returns what was done (for logs and tests)."""
+        new = from_image(new_image) if new_image else None
+        old = from_image(old_image) if old_image else None
+        if isinstance(new, InvitationItem):
+            return self._invitation_changed(new, old if isinstance(old, InvitationItem) else None,
+                                            at)
+        if isinstance(new, OutboxItem) and event_name == "INSERT":
+            self._queue.enqueue({"pk": new.pk, "sk": new.sk}, dedupe_id=f"{new.pk}|{new.sk}")
+            return "enqueued"
+        return "ignored"
+
+    def _invitation_changed(self, new: InvitationItem, old: InvitationItem | None,
+                            at: datetime) -> str:
+        before = Status(old.status) if old else None
+        after = Status(new.status)
+        done = []
+        if before != after:
+            self._counts.apply(new.tenant_id, new.campaign_id, new.pk, int(new.version or 0),
+                               before, after, at)
+            done.append("counted")
+        if old is None:
+            for channel in map(str, new.channels):
+                pk, sk = OutboxItem.key(new.tenant_id, new.invitation_id, "invite", channel)
+                self._invitations.put_if_absent(OutboxItem(
+                    pk, sk, tenant_id=new.tenant_id, invitation_id=new.invitation_id,
+                    kind="invite", channel=channel, created_at=at))
+            done.append("outbox")
+        if after is Status.NO_SHOW and before is not Status.NO_SHOW:
+            pk, sk = TagItem.key(new.tenant_id, new.candidate_id, "no_show", new.campaign_id)
+            gpk, gsk = TagItem.index_keys(new.tenant_id, "no_show", new.campaign_id,
+                                          new.candidate_id)
+            self._pool.put_tag(TagItem(
+                pk, sk, tenant_id=new.tenant_id, candidate_id=new.candidate_id, tag="no_show",
+                campaign_id=new.campaign_id, invitation_id=new.invitation_id,
+                source="rule:no_show", reason="did not complete the interview by the deadline",
+                created_at=new.status_changed_at, gsi1pk=gpk, gsi1sk=gsk))
+            done.append("tagged")
+        return ",".join(done) or "ignored"

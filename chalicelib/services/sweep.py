@@ -1,0 +1,99 @@
+"""The deadline sweep: claim due invitations, then act.
+
+Reads the sparse due index bucket by bucket from the stored watermark up to `now`, over every
+shard (no Scan: cost grows with due items, not with the table). Each due invitation moves with
+a conditional write on its version, in the same transaction as its reminder outbox items,
+whose ids are deterministic (`invitation / reminder<round> / channel`). Overlapping or retried
+sweeps therefore claim each round once; a sweep killed midway leaves the rest in the index for
+the next one. The watermark only advances past buckets that were fully processed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from chalicelib.adapters.invitation_store import InvitationStore, TxResult
+from chalicelib.adapters.models import InvitationItem, Item, OutboxItem
+from chalicelib.adapters.sweep_store import SweepStore
+from chalicelib.domain.due import bucket, buckets_between, instant, parse_bucket
+from chalicelib.domain.invitation import Outcome, SendReminder, timed_event
+from chalicelib.services.transitions import apply_event
+
+FIRST_LOOKBACK = timedelta(days=7)  # where a brand-new deployment starts looking
+MAX_ITEMS_PER_RUN = 5000  # bounded work per invocation; the next tick continues
+
+
+@dataclass
+class SweepReport:
+    now: str
+    buckets: int = 0
+    due: int = 0
+    transitioned: int = 0
+    reminders: int = 0
+    conflicts: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+class SweepService:
+    def __init__(self, sweeps: SweepStore, invitations: InvitationStore, shards: int) -> None:
+        self._sweeps = sweeps
+        self._invitations = invitations
+        self._shards = shards
+
+    def run(self, now: datetime) -> SweepReport:
+        report = SweepReport(now=instant(now))
+        mark = self._sweeps.watermark()
+        start = parse_bucket(mark) if mark else now - FIRST_LOOKBACK
+        start = min(start, now)
+        until = instant(now)
+        first_unfinished: str | None = None
+        for name in buckets_between(start, now):
+            report.buckets += 1
+            for shard in range(self._shards):
+                for inv in self._invitations_due(name, shard, until):
+                    if report.due >= MAX_ITEMS_PER_RUN:
+                        first_unfinished = first_unfinished or name
+                        break
+                    report.due += 1
+                    if not self._advance(inv, now, report):
+                        first_unfinished = first_unfinished or name
+        self._sweeps.set_watermark(first_unfinished or bucket(now))
+        return report
+
+    def _invitations_due(self, name: str, shard: int, until: str) -> list[InvitationItem]:
+        return list(self._sweeps.due(name, shard, until))
+
+    def _advance(self, inv: InvitationItem, now: datetime, report: SweepReport) -> bool:
+        event = timed_event(inv.status_enum())
+        if event is None:
+            return True
+
+        def reminders(current: InvitationItem, outcome: Outcome) -> tuple[list[Item], list[Item]]:
+            items: list[Item] = []
+            for effect in outcome.effects:
+                if isinstance(effect, SendReminder) and effect.channel in current.channels:
+                    kind = f"reminder{effect.round}"
+                    pk, sk = OutboxItem.key(current.tenant_id, current.invitation_id, kind,
+                                            effect.channel)
+                    items.append(OutboxItem(pk, sk, tenant_id=current.tenant_id,
+                                            invitation_id=current.invitation_id, kind=kind,
+                                            channel=effect.channel, created_at=now))
+            return items, []
+
+        def reload() -> InvitationItem | None:
+            return self._invitations.get(inv.tenant_id, inv.invitation_id)
+
+        applied = apply_event(self._invitations, inv, event, now, side_items=reminders,
+                              reload=reload)
+        if applied.result is TxResult.CONFLICT:
+            report.conflicts += 1
+            return False
+        if applied.outcome is not None and applied.outcome.changed:
+            report.transitioned += 1
+            status = applied.outcome.status.value
+            report.statuses[status] = report.statuses.get(status, 0) + 1
+            report.reminders += sum(1 for e in applied.outcome.effects
+                                    if isinstance(e, SendReminder)
+                                    and e.channel in inv.channels)
+        return True

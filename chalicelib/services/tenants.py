@@ -1,0 +1,70 @@
+"""Tenants and API keys: create them, and resolve a bearer key to a principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.adapters.models import ApiKeyItem, TenantItem
+from chalicelib.adapters.tenant_store import TenantStore
+from chalicelib.clock import Clock
+from chalicelib.domain.errors import NotFound, ValidationFailed
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.secrets import ROLES, hash_api_key, new_api_key, new_webhook_secret
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: str
+    role: str
+    key_id: str
+
+
+class TenantService:
+    def __init__(self, store: TenantStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def create_tenant(self, name: str, *, default_locale: str = "en",
+                      timezone: str = "UTC") -> dict[str, str]:
+        """A tenant with an admin key. The key and webhook secret are shown only here."""
+        if not name.strip():
+            raise ValidationFailed("tenant name is required", code="missing_name")
+        now = self._clock.now()
+        tenant_id = new_id("tn")
+        secret = new_webhook_secret()
+        pk, sk = TenantItem.key(tenant_id)
+        tenant = TenantItem(pk, sk, tenant_id=tenant_id, name=name.strip(),
+                            default_locale=default_locale, timezone=timezone,
+                            webhook_secret=secret, created_at=now)
+        api_key, key_item = self._key_item(tenant_id, "admin", "initial admin key")
+        self._store.create(tenant, key_item)
+        return {"tenant_id": tenant_id, "name": tenant.name, "api_key": api_key,
+                "key_id": key_item.key_id, "role": "admin", "webhook_secret": secret}
+
+    def create_key(self, tenant_id: str, role: str, label: str | None = None) -> dict[str, str]:
+        if role not in ROLES:
+            raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", code="invalid_role")
+        if self._store.get(tenant_id) is None:
+            raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
+        api_key, item = self._key_item(tenant_id, role, label)
+        self._store.add_key(item)
+        return {"tenant_id": tenant_id, "api_key": api_key, "key_id": item.key_id, "role": role}
+
+    def authenticate(self, token: str | None) -> Principal | None:
+        if not token:
+            return None
+        scheme, _, key = token.strip().partition(" ")
+        if scheme.lower() != "bearer" or not key.startswith("tlk_"):
+            return None
+        item = self._store.find_key(hash_api_key(key.strip()))
+        if item is None:
+            return None
+        return Principal(item.tenant_id, item.role, item.key_id)
+
+    def _key_item(self, tenant_id: str, role: str,
+                  label: str | None) -> tuple[str, ApiKeyItem]:
+        api_key = new_api_key()
+        pk, sk = ApiKeyItem.key(hash_api_key(api_key))
+        item = ApiKeyItem(pk, sk, tenant_id=tenant_id, key_id=new_id("key"), role=role,
+                          label=label, created_at=self._clock.now())
+        return api_key, item

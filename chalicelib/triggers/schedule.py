@@ -1,0 +1,23 @@
+"""Scheduled functions (EventBridge). Time comes from the event's `time`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from chalice import Blueprint, Rate
+
+from chalicelib.bootstrap import container
+from chalicelib.clock import parse_instant
+from chalicelib.observability import logger
+
+bp = Blueprint(__name__)
+
+
+@bp.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")
+def sweep(event: Any) -> dict[str, Any]:
+    """Deadline sweep: due invitations -> no_show + reminder; end of grace -> closed."""
+    now = parse_instant(event.to_dict()["time"])
+    report = asdict(container().sweep.run(now))
+    logger.info("sweep finished", extra=report)
+    return report

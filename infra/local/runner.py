@@ -1,0 +1,347 @@
+"""The local runner: plays AWS's glue around the very same handler functions.
+
+- serves the Chalice routes over HTTP (`chalice.local`, threaded, stage env vars applied);
+- fires the scheduled functions every minute at real time, and on demand at any time
+  (`tick --at ...`) with EventBridge's event shape;
+- polls the table's stream and the outbox queue and invokes the stream and sender functions
+  with the event shapes Lambda delivers, honouring `batchItemFailures`;
+- after a tick, drains until quiet, so a caller sees the whole consequence of the tick;
+- answers a small control API (health, tick, outbox, stats) on its own loopback port.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import boto3
+
+from infra.local.cloud import CloudConfig, LocalCloud
+from infra.local.glue import QueuePoller, StreamPoller, drain
+from infra.local.provision import Provisioned, provision
+
+ROOT = Path(__file__).resolve().parents[2]
+log = logging.getLogger("talentloop.local")
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    cloud: CloudConfig
+    stage: str = "local"
+    api_port: int = 8030
+    control_port: int = 8031
+    schedule: bool = True  # fire the scheduled functions every minute at real time
+
+    @classmethod
+    def from_env(cls) -> RunnerConfig:
+        return cls(
+            cloud=CloudConfig.from_env(),
+            stage=os.environ.get("TALENTLOOP_STAGE", "local"),
+            api_port=int(os.environ.get("TALENTLOOP_API_PORT", "8030")),
+            control_port=int(os.environ.get("TALENTLOOP_CONTROL_PORT", "8031")),
+        )
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.cloud.host}:{self.api_port}"
+
+    @property
+    def control_url(self) -> str:
+        return f"http://{self.cloud.host}:{self.control_port}"
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    """The stage's environment variables from .chalice/config.json (as Lambda gets them)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    env = dict(config.get("environment_variables", {}))
+    env.update(config["stages"][stage].get("environment_variables", {}))
+    return env
+
+
+class CallCounter:
+    """Counts AWS API calls per function and operation (for benchmarks and `stats`)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.items: Counter[str] = Counter()
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    def label(self, name: str | None) -> None:
+        self._local.name = name
+
+    def install(self) -> None:
+        import botocore.client
+
+        original = botocore.client.BaseClient._make_api_call
+        counter = self
+
+        def counted(client: Any, operation: str, params: dict[str, Any]) -> Any:
+            counter.record(client.meta.service_model.service_name, operation, params)
+            return original(client, operation, params)
+
+        botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+
+    def record(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        who = getattr(self._local, "name", None) or "api"
+        key = f"{who}:{service}:{operation}"
+        items = 1
+        if operation == "BatchWriteItem":
+            items = sum(len(v) for v in params.get("RequestItems", {}).values())
+        elif operation == "TransactWriteItems":
+            items = len(params.get("TransactItems", []))
+        with self._lock:
+            self.counts[key] += 1
+            self.items[key] += items
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {"calls": dict(self.counts), "items": dict(self.items)}
+
+
+class LocalRunner:
+    def __init__(self, config: RunnerConfig) -> None:
+        self.config = config
+        self.cloud = LocalCloud(config.cloud)
+        self.counter = CallCounter()
+        self.resources: Provisioned | None = None
+        self._pump_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._servers: list[Any] = []
+        self._pollers: list[Any] = []
+        self._handlers: dict[str, Any] = {}
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> None:
+        self.cloud.start()
+        self.cloud.apply_env()
+        os.environ.update(stage_environment(self.config.stage))
+        os.environ["TALENTLOOP_VENDOR_BASE_URL"] = f"{self.config.api_url}/vendor"
+        self.counter.install()
+        self.resources = provision(self.config.stage)
+        self._load_app()
+        self._build_pollers()
+        self._serve_api()
+        self._serve_control()
+        self._spawn("pump", self._pump_forever)
+        if self.config.schedule:
+            self._spawn("scheduler", self._schedule_forever)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for server in self._servers:
+            server.shutdown()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.cloud.stop()
+
+    def __enter__(self) -> LocalRunner:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- wiring --------------------------------------------------------------------------
+    def _load_app(self) -> None:
+        from chalicelib import bootstrap
+        from chalicelib.config import Settings
+
+        bootstrap.use(bootstrap.Container(Settings.from_env()))
+        import app as app_module
+        from chalicelib.triggers import schedule, sender, stream
+
+        self.app = app_module.app
+        self._handlers = {
+            "sweep": schedule.sweep,
+            "stream": stream.stream_handler,
+            "sender": sender.sender_handler,
+        }
+
+    def _labelled(self, name: str) -> Any:
+        handler = self._handlers[name]
+
+        def invoke(event: dict[str, Any], context: Any) -> Any:
+            self.counter.label(name)
+            try:
+                return handler(event, context)
+            finally:
+                self.counter.label(None)
+
+        return invoke
+
+    def _build_pollers(self) -> None:
+        assert self.resources is not None
+        data = self.config.cloud.data_dir
+        streams = boto3.client("dynamodbstreams")
+        sqs = boto3.client("sqs")
+        self._pollers = [
+            StreamPoller(
+                streams,
+                self.resources.stream_arn,
+                self._labelled("stream"),
+                checkpoint_path=None
+                if self.config.cloud.in_memory
+                else data / f"stream-checkpoint-{self.config.stage}.json",
+                on_failure=self._stream_failures,
+            ),
+            QueuePoller(
+                sqs,
+                self.resources.outbox_queue_url,
+                self._labelled("sender"),
+                queue_arn=self.resources.outbox_queue_arn,
+            ),
+        ]
+
+    def _stream_failures(self, records: list[dict[str, Any]]) -> None:
+        """Like the on-failure destination: failed records' metadata to the failure queue."""
+        assert self.resources is not None
+        body = json.dumps(
+            {
+                "records": [
+                    {
+                        "eventID": r.get("eventID"),
+                        "SequenceNumber": r["dynamodb"].get("SequenceNumber"),
+                    }
+                    for r in records
+                ]
+            }
+        )
+        boto3.client("sqs").send_message(
+            QueueUrl=self.resources.stream_failure_queue_url, MessageBody=body
+        )
+        log.error("stream records sent to the failure queue: %s", body)
+
+    def _serve_api(self) -> None:
+        from chalice.cli.factory import CLIFactory
+        from chalice.local import create_local_server
+
+        config = CLIFactory(project_dir=str(ROOT)).create_config_obj(
+            chalice_stage_name=self.config.stage
+        )
+        server = create_local_server(self.app, config, self.config.cloud.host, self.config.api_port)
+        self._servers.append(server)
+        self._spawn("api", server.serve_forever)
+
+    def _serve_control(self) -> None:
+        runner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def _reply(self, status: int, payload: Any) -> None:
+                body = json.dumps(payload, ensure_ascii=False, default=str).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                url = urlparse(self.path)
+                if url.path == "/health":
+                    self._reply(200, {"ok": True, "api": runner.config.api_url})
+                elif url.path == "/outbox":
+                    self._reply(200, {"messages": runner.cloud.sent_messages()})
+                elif url.path == "/stats":
+                    self._reply(200, runner.counter.snapshot())
+                else:
+                    self._reply(404, {"error": {"code": "not_found", "message": url.path}})
+
+            def do_POST(self) -> None:
+                url = urlparse(self.path)
+                query = parse_qs(url.query)
+                try:
+                    if url.path == "/tick":
+                        at = query.get("at", [None])[0]
+                        self._reply(200, runner.tick(_parse_at(at)))
+                    elif url.path == "/drain":
+                        self._reply(200, {"delivered": runner.drain()})
+                    else:
+                        self._reply(404, {"error": {"code": "not_found", "message": url.path}})
+                except ValueError as err:
+                    self._reply(400, {"error": {"code": "invalid_time", "message": str(err)}})
+
+        server = ThreadingHTTPServer((self.config.cloud.host, self.config.control_port), Handler)
+        server.daemon_threads = True
+        self._servers.append(server)
+        self._spawn("control", server.serve_forever)
+
+    def _spawn(self, name: str, target: Any) -> None:
+        thread = threading.Thread(target=target, name=f"talentloop-{name}", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    # -- the glue ------------------------------------------------------------------------
+    def tick(self, at: datetime | None = None) -> dict[str, Any]:
+        """Fire the scheduled functions at `at` (default now), then drain until quiet."""
+        at = at or datetime.now(UTC)
+        from infra.local.glue import LambdaContext
+
+        with self._pump_lock:
+            event = scheduled_event("sweep", at, self.config.stage)
+            report = self._labelled("sweep")(event, LambdaContext("sweep"))
+            delivered = drain(self._pollers)
+        return {"at": at.isoformat(), "sweep": report, "delivered": delivered}
+
+    def drain(self) -> int:
+        with self._pump_lock:
+            return drain(self._pollers)
+
+    def _pump_forever(self) -> None:
+        while not self._stop.is_set():
+            delivered = 0
+            with self._pump_lock:
+                for poller in self._pollers:
+                    try:
+                        delivered += poller.poll_once()
+                    except Exception:  # keep the glue alive, like AWS would
+                        log.exception("poller failed")
+            if not delivered:
+                self._stop.wait(0.2)
+
+    def _schedule_forever(self) -> None:
+        while not self._stop.is_set():
+            wait = 60 - (time.time() % 60)
+            if self._stop.wait(wait):
+                return
+            try:
+                self.tick()
+            except Exception:
+                log.exception("scheduled tick failed")
+
+
+def scheduled_event(name: str, at: datetime, stage: str) -> dict[str, Any]:
+    """EventBridge's scheduled event shape."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": "us-east-1",
+        "resources": [f"arn:aws:events:us-east-1:123456789012:rule/talentloop-{stage}-{name}"],
+        "detail": {},
+    }
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from chalicelib.clock import parse_instant
+
+    return parse_instant(value)
