@@ -14,7 +14,9 @@ from chalicelib.domain.errors import ValidationFailed
 
 
 def connection() -> Connection:
-    return Connection(region=Item.Meta.region)
+    """The models' own cached connection: building a botocore client per transaction would
+    reload the service model every time (milliseconds of JSON parsing per write)."""
+    return Item._get_connection().connection
 
 
 def cancellation_codes(err: TransactWriteError) -> list[str | None]:

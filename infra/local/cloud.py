@@ -325,6 +325,11 @@ class LocalCloud:
 
         cfg = self.config
         _install_moto_hooks()
+        # werkzeug logs every request at INFO to stderr, i.e. a line per SQS poll; keep
+        # warnings and errors unless the application configured that logger itself.
+        access_log = logging.getLogger("werkzeug")
+        if access_log.level == logging.NOTSET:
+            access_log.setLevel(logging.WARNING)
 
         class _Server(ThreadedMotoServer):
             """ThreadedMotoServer waits forever if its socket cannot bind; surface it."""

@@ -93,7 +93,7 @@ def scenario(api_url: str, control_url: str, tenant: dict[str, Any],
     invite_seconds = time.perf_counter() - started
     assert created["created"] == INVITED, created
     ids = [item["invitation_id"] for item in created["items"]]
-    requests.post(f"{control_url}/drain", timeout=600)
+    requests.post(f"{control_url}/drain", params={"timeout": 1200}, timeout=1300)
 
     rng = random.Random(seed)
     finishers = set(rng.sample(ids, COMPLETED))
@@ -115,11 +115,11 @@ def scenario(api_url: str, control_url: str, tenant: dict[str, Any],
             if response.status_code != 200:
                 raise RuntimeError(f"webhook {kind}: {response.status_code} {response.text}")
     webhook_seconds = time.perf_counter() - started
-    requests.post(f"{control_url}/drain", timeout=600)
+    requests.post(f"{control_url}/drain", params={"timeout": 1200}, timeout=1300)
 
     after_deadline = datetime.now(UTC) + timedelta(hours=WINDOW_HOURS, minutes=1)
     tick = requests.post(f"{control_url}/tick", params={"at": after_deadline.isoformat()},
-                         timeout=600).json()
+                         timeout=1300).json()
     counts = api.call("GET", f"/campaigns/{campaign['id']}")["counts"]
     no_shows = api.all_pages(f"/campaigns/{campaign['id']}/invitations", {"status": "no_show"})
     pool = api.all_pages("/talent-pool/candidates",

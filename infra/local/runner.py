@@ -269,7 +269,8 @@ class LocalRunner:
                         at = query.get("at", [None])[0]
                         self._reply(200, runner.tick(_parse_at(at)))
                     elif url.path == "/drain":
-                        self._reply(200, {"delivered": runner.drain()})
+                        timeout = float(query.get("timeout", ["1200"])[0])
+                        self._reply(200, {"delivered": runner.drain(timeout)})
                     else:
                         self._reply(404, {"error": {"code": "not_found", "message": url.path}})
                 except ValueError as err:
@@ -294,12 +295,12 @@ class LocalRunner:
         with self._pump_lock:
             event = scheduled_event("sweep", at, self.config.stage)
             report = self._labelled("sweep")(event, LambdaContext("sweep"))
-            delivered = drain(self._pollers)
+            delivered = drain(self._pollers, timeout_s=1200)
         return {"at": at.isoformat(), "sweep": report, "delivered": delivered}
 
-    def drain(self) -> int:
+    def drain(self, timeout_s: float = 1200) -> int:
         with self._pump_lock:
-            return drain(self._pollers)
+            return drain(self._pollers, timeout_s=timeout_s)
 
     def _pump_forever(self) -> None:
         while not self._stop.is_set():

@@ -126,7 +126,13 @@ def test_provision_is_idempotent_and_matches_the_definition(local_cloud: Any) ->
     assert outbox["QueueArn"] == first.outbox_queue_arn
     assert _queue_depth(first.stream_failure_queue_url) >= 0
 
-    boto3.client("s3").head_bucket(Bucket=first.bucket)
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=first.bucket, Key="probe.txt", Body=b"ok")
+    assert s3.get_object(Bucket=first.bucket, Key="probe.txt")["Body"].read() == b"ok"
+    rules = s3.get_bucket_encryption(Bucket=first.bucket)["ServerSideEncryptionConfiguration"]
+    assert rules["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    block = s3.get_public_access_block(Bucket=first.bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values())
     topics = boto3.client("sns").list_topics()["Topics"]
     assert {"TopicArn": first.alerts_topic_arn} in topics
     identities = boto3.client("ses").list_identities()["Identities"]

@@ -25,7 +25,7 @@ def test_invite_send_complete_deadline_pool(api: TenantApi, glue: Glue, local_cl
         assert api.webhook("interview.completed", inv, score=80).status_code == 200
     glue.drain()
     report = glue.tick(T0 + timedelta(hours=72, minutes=1))
-    assert report["transitioned"] == 2, report
+    assert report["transitioned"] >= 2, report  # the sweep is global: other tests too
     counts = api.get(f"/campaigns/{campaign['id']}").json_body["counts"]
     assert counts["no_show"] == 2 and counts["completed"] == 3, counts
     pool = api.get(f"/talent-pool/candidates?tag=no_show&campaign_id={campaign['id']}").json_body

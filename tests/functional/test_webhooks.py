@@ -1,0 +1,79 @@
+"""Vendor webhooks: signatures, replay, ordering."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.functional.conftest import T0, Glue, TenantApi
+
+
+def invited(api: TenantApi, glue: Glue) -> tuple[dict, str]:  # type: ignore[type-arg]
+    campaign = api.campaign()
+    body = api.invite(campaign["id"], [{"name": "Ann", "email": "ann@example.com"}]).json_body
+    glue.drain()
+    return campaign, body["items"][0]["invitation_id"]
+
+
+def status_of(api: TenantApi, campaign_id: str, status: str) -> int:
+    counts: dict[str, int] = api.get(f"/campaigns/{campaign_id}").json_body["counts"]
+    return counts[status]
+
+
+def test_bad_or_stale_signature_is_401_and_changes_nothing(api: TenantApi, glue: Glue) -> None:
+    campaign, inv = invited(api, glue)
+    wrong = api.webhook("interview.completed", inv,
+                        secret="whsec_" + "A" * 43 + "=")
+    stale = api.webhook("interview.completed", inv, sent_at=T0 - timedelta(minutes=6))
+    future = api.webhook("interview.completed", inv, sent_at=T0 + timedelta(minutes=6))
+    assert [r.status_code for r in (wrong, stale, future)] == [401, 401, 401]
+    assert wrong.json_body["error"]["code"] == "invalid_signature"
+    assert stale.json_body["error"]["code"] == "stale_timestamp"
+    unsigned = api.client.http.post("/webhooks/vendor", body=b"{}")
+    assert unsigned.status_code == 401
+    glue.drain()
+    assert status_of(api, campaign["id"], "completed") == 0
+
+
+def test_repeated_webhook_id_has_one_effect(api: TenantApi, glue: Glue) -> None:
+    campaign, inv = invited(api, glue)
+    first = api.webhook("interview.completed", inv, msg_id="msg_same", score=88)
+    again = api.webhook("interview.completed", inv, msg_id="msg_same", score=88)
+    assert first.status_code == again.status_code == 200
+    assert first.json_body["result"] == "processed"
+    assert again.json_body["result"] == "duplicate"
+    glue.drain()
+    assert status_of(api, campaign["id"], "completed") == 1
+    assert status_of(api, campaign["id"], "sent") == 0
+
+
+def test_out_of_order_events_never_move_backwards(api: TenantApi, glue: Glue) -> None:
+    campaign, inv = invited(api, glue)
+    assert api.webhook("interview.completed", inv).json_body["status"] == "completed"
+    late_open = api.webhook("interview.opened", inv, at=T0 - timedelta(minutes=5))
+    assert late_open.status_code == 200
+    assert late_open.json_body["changed"] is False
+    assert late_open.json_body["status"] == "completed"
+    glue.drain()
+    assert status_of(api, campaign["id"], "completed") == 1
+
+
+def test_unknown_event_type_and_unknown_invitation(api: TenantApi, glue: Glue) -> None:
+    _, inv = invited(api, glue)
+    assert api.webhook("interview.exploded", inv).status_code == 400
+    missing = inv[:-4] + "zzzz"
+    response = api.webhook("interview.opened", missing)
+    assert response.status_code == 404
+    assert response.json_body["error"]["code"] == "invitation_not_found"
+
+
+def test_completion_in_grace_is_late_and_after_close_is_refused(api: TenantApi,
+                                                                glue: Glue) -> None:
+    campaign, inv = invited(api, glue)
+    glue.tick(T0 + timedelta(hours=72, minutes=1))
+    assert status_of(api, campaign["id"], "no_show") == 1
+    api.clock.set(T0 + timedelta(hours=80))
+    late = api.webhook("interview.completed", inv)
+    assert late.json_body["status"] == "completed_late"
+    glue.drain()
+    pool = api.get(f"/talent-pool/candidates?tag=no_show&campaign_id={campaign['id']}")
+    assert len(pool.json_body["items"]) == 1  # the no-show history stays in the pool
