@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -232,6 +233,9 @@ class LocalRunner:
             chalice_stage_name=self.config.stage
         )
         server = create_local_server(self.app, config, self.config.cloud.host, self.config.api_port)
+        server.server.RequestHandlerClass = functools.partial(  # quiet: no access log
+            _QuietHandler, app_object=self.app, config=config
+        )
         self._servers.append(server)
         self._spawn("api", server.serve_forever)
 
@@ -323,6 +327,17 @@ class LocalRunner:
                 self.tick()
             except Exception:
                 log.exception("scheduled tick failed")
+
+
+def _quiet_handler_base() -> Any:
+    from chalice.local import ChaliceRequestHandler
+
+    return ChaliceRequestHandler
+
+
+class _QuietHandler(_quiet_handler_base()):  # type: ignore[misc]
+    def log_message(self, format: str, *args: Any) -> None:
+        return
 
 
 def scheduled_event(name: str, at: datetime, stage: str) -> dict[str, Any]:
