@@ -21,7 +21,7 @@ class SystemClock:
 
 
 class FixedClock:
-    """A clock that says what it is told; `advance` for tests and the demo."""
+    """A clock that says what it is told (`set` it to jump ahead); for tests."""
 
     def __init__(self, at: datetime) -> None:
         self._at = at

@@ -43,7 +43,7 @@ def normalise_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str | Con
 def check_timezone(value: str) -> str | ContactProblem:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # folder names, over-long keys
         return ContactProblem("invalid_timezone", f"unknown IANA time zone {value!r}")
     return value
 

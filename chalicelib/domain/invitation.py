@@ -106,9 +106,9 @@ def _next_status(status: Status, event: Event, *, deadline: datetime, at: dateti
     if event is Event.CANCELLED:
         return Status.CANCELLED
     if event is Event.COMPLETED:
+        if at > deadline + policy.grace:
+            return None  # after the grace window the link no longer works, swept or not
         late = status is Status.NO_SHOW or at > deadline
-        if status is Status.NO_SHOW and at > deadline + policy.grace:
-            return None  # after auto-close the link no longer works
         return Status.COMPLETED_LATE if late else Status.COMPLETED
     if event in _ENGAGEMENT:
         target = _ENGAGEMENT[event]

@@ -43,6 +43,7 @@ class RunnerConfig:
     api_port: int = 8030
     control_port: int = 8031
     schedule: bool = True  # fire the scheduled functions every minute at real time
+    pump: bool = True  # poll the stream and queues in the background (benchmarks turn it off)
 
     @classmethod
     def from_env(cls) -> RunnerConfig:
@@ -136,7 +137,8 @@ class LocalRunner:
         self._build_pollers()
         self._serve_api()
         self._serve_control()
-        self._spawn("pump", self._pump_forever)
+        if self.config.pump:
+            self._spawn("pump", self._pump_forever)
         if self.config.schedule:
             self._spawn("scheduler", self._schedule_forever)
 
