@@ -79,7 +79,9 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
              body_doc: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
              query: tuple[Query, ...] = (), headers: tuple[Query, ...] = (),
              errors: tuple[int, ...] = (400,), authorizer: Any = None,
-             content_types: tuple[str, ...] = ("application/json",)) -> Callable[..., Any]:
+             content_types: tuple[str, ...] = ("application/json", "text/plain",
+                                               "application/x-www-form-urlencoded"),
+             ) -> Callable[..., Any]:
     """`roles=None` makes a public route (the vendor webhook authenticates by signature)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -26,7 +26,8 @@ def create_invitations(caller: Caller, campaign_id: str,
                        body: schemas.CreateInvitations) -> dict[str, Any]:
     key = (caller.request.headers or {}).get("idempotency-key")
     result: dict[str, Any] = container().idempotent_invite(
-        caller.tenant_id, campaign_id, body.candidates, caller.now, key)
+        caller.tenant_id, campaign_id, body.candidates, caller.now, key,
+        getattr(bp, "lambda_context", None))
     log_request(caller, "invitations created", campaign_id=campaign_id,
                 created=result["created"], duplicates=result["duplicates"],
                 rejected=len(result["rejected"]))

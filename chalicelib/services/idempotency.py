@@ -46,14 +46,17 @@ class IdempotentInvite:
 
         self._run = run
         self._invite = invite
+        self._config = config
 
     def __call__(self, tenant_id: str, campaign_id: str, candidates: Any, now: datetime,
-                 key: str | None) -> dict[str, Any]:
+                 key: str | None, lambda_context: Any = None) -> dict[str, Any]:
         if key is None:
             return self._invite(tenant_id, campaign_id, candidates, now)
         if not key.strip() or len(key) > MAX_KEY:
             raise ValidationFailed(f"Idempotency-Key must be 1-{MAX_KEY} characters",
                                    code="invalid_idempotency_key")
+        if lambda_context is not None:  # lets an in-progress record expire with the Lambda
+            self._config.register_lambda_context(lambda_context)
         request = {"key": f"{tenant_id}|{campaign_id}|{key}", "tenant_id": tenant_id,
                    "campaign_id": campaign_id, "body": candidates, "now": now.isoformat()}
         try:

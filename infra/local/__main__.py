@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     runner = LocalRunner(config)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # a shell that starts us in the background sets SIGINT to "ignore"; Ctrl-C must work
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     runner.start()
     try:
         tenant = ensure_demo_tenant(config)
@@ -106,7 +109,7 @@ Ctrl-C stops everything.""",
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    query = f"?at={urllib.request.quote(args.at)}" if args.at else ""
+    query = f"?at={urllib.parse.quote(args.at)}" if args.at else ""
     print(json.dumps(control(f"/tick{query}", method="POST"), indent=2, ensure_ascii=False))
     return 0
 
