@@ -1,0 +1,135 @@
+"""The stream and queue functions as Lambda calls them: replayed stream records change
+nothing, partial batch failures are reported, the sender retries throttling and gives up on
+permanent errors without ever marking a message sent without a provider id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib import bootstrap
+from chalicelib.adapters.models import OutboxItem
+from chalicelib.domain.ports import PermanentSendError, TransientSendError
+from chalicelib.triggers.sender import sender_handler
+from chalicelib.triggers.stream import stream_handler
+from infra.local.glue import LambdaContext, StreamPoller, drain
+from tests.functional.conftest import Glue, TenantApi
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+
+
+def counts(api: TenantApi, campaign_id: str) -> dict[str, int]:
+    result: dict[str, int] = api.get(f"/campaigns/{campaign_id}").json_body["counts"]
+    return result
+
+
+def emails_to(local_cloud: Any, marker: str) -> int:
+    return sum(1 for m in local_cloud.cloud.sent_messages()
+               if m["channel"] == "email" and any(marker in t for t in m["to"]))
+
+
+def test_replaying_the_stream_changes_nothing(api: TenantApi, glue: Glue,
+                                             local_cloud: Any) -> None:
+    # GIVEN a campaign whose invitations went out, one completed
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign()
+    rows = [{"name": f"R{i}", "email": f"r{i}.{tenant_id}@example.com"} for i in range(3)]
+    ids = [i["invitation_id"] for i in api.invite(campaign["id"], rows).json_body["items"]]
+    glue.drain()
+    api.webhook("interview.completed", ids[0])
+    glue.drain()
+    before_counts, before_mail = counts(api, campaign["id"]), emails_to(local_cloud, tenant_id)
+
+    # WHEN every stream record of this tenant is delivered again, from the start
+    def only_this_tenant(event: dict[str, Any], context: Any) -> Any:
+        mine = [r for r in event["Records"] if tenant_id in json.dumps(r["dynamodb"]["Keys"])]
+        return stream_handler({"Records": mine}, context) if mine else None
+
+    replay = StreamPoller(boto3.client("dynamodbstreams"), local_cloud.resources.stream_arn,
+                          only_this_tenant, checkpoint_path=None)
+    drain([replay, glue.queue])
+    glue.drain()
+
+    # THEN counts, tags and messages are exactly as before
+    assert counts(api, campaign["id"]) == before_counts
+    assert before_counts["sent"] == 2 and before_counts["completed"] == 1
+    assert emails_to(local_cloud, tenant_id) == before_mail == 3
+    pool = api.get(f"/talent-pool/candidates?tag=no_show&campaign_id={campaign['id']}")
+    assert pool.json_body["items"] == []
+
+
+def test_stream_function_reports_only_the_failed_record(container: bootstrap.Container) -> None:
+    # GIVEN the real DynamoDB stream event shape: two harmless records and one that breaks
+    event = json.loads((EVENTS / "dynamoStreamEvent.json").read_text())
+    broken = json.loads(json.dumps(event["Records"][0]))
+    broken["dynamodb"]["SequenceNumber"] = "999"
+    broken["dynamodb"]["NewImage"] = {"entity": {"S": "invitation"}, "pk": {"S": "x"},
+                                      "sk": {"S": "INV"}, "status": {"S": "not-a-status"}}
+    event["Records"].append(broken)
+    # WHEN the stream function handles the batch
+    result = stream_handler(event, LambdaContext("stream"))
+    # THEN only the broken record is reported, by its sequence number
+    assert result == {"batchItemFailures": [{"itemIdentifier": "999"}]}
+
+
+class FlakyEmail:
+    def __init__(self, failures: list[Exception]) -> None:
+        self.failures = failures
+        self.sent: list[str] = []
+
+    def send_email(self, *, to: str, subject: str, text: str, html: str) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(to)
+        return f"fake-{len(self.sent)}"
+
+
+@pytest.fixture
+def flaky(container: bootstrap.Container) -> FlakyEmail:
+    fake = FlakyEmail([])
+    container.overrides["email"] = fake
+    return fake
+
+
+def outbox_item(tenant_id: str, invitation_id: str) -> OutboxItem:
+    pk, sk = OutboxItem.key(tenant_id, invitation_id, "invite", "email")
+    return OutboxItem.get(pk, sk, consistent_read=True)
+
+
+def test_throttled_send_is_retried_then_sent_once(api: TenantApi, glue: Glue,
+                                                  flaky: FlakyEmail) -> None:
+    flaky.failures += [TransientSendError("Throttling"), TransientSendError("Throttling")]
+    campaign = api.campaign()
+    inv = api.invite(campaign["id"], [{"name": "T", "email": "t@example.com"}]).json_body
+    glue.drain()
+    item = outbox_item(api.tenant["tenant_id"], inv["items"][0]["invitation_id"])
+    assert flaky.sent == ["t@example.com"]
+    assert item.status == "sent" and item.provider_message_id == "fake-1"
+    assert item.attempts == 3
+    assert counts(api, campaign["id"])["sent"] == 1
+
+
+def test_permanent_failure_marks_failed_without_provider_id(api: TenantApi, glue: Glue,
+                                                            flaky: FlakyEmail) -> None:
+    flaky.failures.append(PermanentSendError("MessageRejected"))
+    campaign = api.campaign()
+    inv = api.invite(campaign["id"], [{"name": "P", "email": "p@example.com"}]).json_body
+    glue.drain()
+    item = outbox_item(api.tenant["tenant_id"], inv["items"][0]["invitation_id"])
+    assert item.status == "failed" and item.provider_message_id is None
+    assert "MessageRejected" in (item.last_error or "")
+    assert flaky.sent == []
+    assert counts(api, campaign["id"])["invited"] == 1
+
+
+def test_sender_function_takes_the_sqs_event_shape(container: bootstrap.Container) -> None:
+    # GIVEN the real SQS event shape whose body names an outbox item that does not exist
+    event = json.loads((EVENTS / "sqsEvent.json").read_text())
+    for record in event["Records"]:
+        record["body"] = json.dumps({"pk": "T#nobody#INV#none", "sk": "OUTBOX#invite#email"})
+    # WHEN the sender handles it, THEN nothing fails (there is nothing to send)
+    assert sender_handler(event, LambdaContext("sender")) == {"batchItemFailures": []}
