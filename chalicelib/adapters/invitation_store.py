@@ -36,6 +36,23 @@ class Page:
     next_cursor: str | None
 
 
+@dataclass(frozen=True)
+class SentMark:
+    """Mark an outbox item sent - only ever with the provider's message id."""
+
+    item: OutboxItem
+    provider_id: str
+    subject: str | None
+    at: datetime
+
+    def actions(self) -> list[Action]:
+        return [OutboxItem.status.set("sent"),
+                OutboxItem.provider_message_id.set(self.provider_id),
+                OutboxItem.subject.set(self.subject or ""),
+                OutboxItem.sent_at.set(self.at),
+                OutboxItem.claim_until.remove()]
+
+
 @dataclass
 class TransitionWrite:
     """One invitation change and what must be written with it, atomically."""
@@ -47,6 +64,7 @@ class TransitionWrite:
     plain_items: list[Item] = field(default_factory=list)  # written as they are
     marker: MarkerItem | None = None  # must not exist yet: dedupe
     score: float | None = None  # the vendor's interview score, set with a completion
+    sent: SentMark | None = None  # an outbox item to mark sent in the same transaction
 
 
 class InvitationStore:
@@ -141,6 +159,10 @@ class InvitationStore:
                     tx.save(item, condition=Item.pk.does_not_exist())
                 for item in write.plain_items:
                     tx.save(item)
+                if write.sent is not None:
+                    tx.update(write.sent.item, actions=write.sent.actions(),
+                              condition=OutboxItem.status == "sending",
+                              add_version_condition=False)
         except TransactWriteError as err:
             codes = cancellation_codes(err)
             if write.marker is not None and codes and codes[0] == "ConditionalCheckFailed":
@@ -179,15 +201,8 @@ class InvitationStore:
             raise
         return True
 
-    def mark_outbox_sent(self, item: OutboxItem, provider_id: str, subject: str | None,
-                         at: datetime) -> None:
-        """Only ever with the provider's message id."""
-        item.update(actions=[OutboxItem.status.set("sent"),
-                             OutboxItem.provider_message_id.set(provider_id),
-                             OutboxItem.subject.set(subject or ""),
-                             OutboxItem.sent_at.set(at),
-                             OutboxItem.claim_until.remove()],
-                    condition=OutboxItem.status == "sending")
+    def mark_outbox_sent(self, mark: SentMark) -> None:
+        mark.item.update(actions=mark.actions(), condition=OutboxItem.status == "sending")
 
     def release_outbox(self, item: OutboxItem, error: str, *, final: bool) -> None:
         item.update(actions=[OutboxItem.status.set("failed" if final else "pending"),

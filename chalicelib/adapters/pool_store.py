@@ -29,4 +29,8 @@ class PoolStore:
         return {c.candidate_id: c for c in CandidateItem.batch_get(keys)}
 
     def profile(self, tenant_id: str, candidate_id: str) -> CandidateItem | None:
-        return self.profiles(tenant_id, [candidate_id]).get(candidate_id)
+        pk, sk = CandidateItem.key(tenant_id, candidate_id)
+        try:
+            return CandidateItem.get(pk, sk)
+        except CandidateItem.DoesNotExist:
+            return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 
 class SqsQueue:
     def __init__(self, client: Any, queue: str) -> None:
@@ -19,7 +21,16 @@ class SqsQueue:
             self._url = str(self._client.get_queue_url(QueueName=self._queue)["QueueUrl"])
         return self._url
 
-    def enqueue(self, body: dict[str, Any], *, dedupe_id: str) -> None:
-        self._client.send_message(
-            QueueUrl=self.url, MessageBody=json.dumps(body, separators=(",", ":")),
-            MessageAttributes={"dedupe_id": {"DataType": "String", "StringValue": dedupe_id}})
+    def enqueue_many(self, bodies: list[dict[str, Any]]) -> list[int]:
+        failed: list[int] = []
+        for start in range(0, len(bodies), 10):
+            entries = [{"Id": str(start + i),
+                        "MessageBody": json.dumps(body, separators=(",", ":"))}
+                       for i, body in enumerate(bodies[start:start + 10])]
+            try:
+                response = self._client.send_message_batch(QueueUrl=self.url, Entries=entries)
+            except ClientError:
+                failed += [int(e["Id"]) for e in entries]
+                continue
+            failed += [int(f["Id"]) for f in response.get("Failed", [])]
+        return failed

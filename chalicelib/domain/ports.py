@@ -30,7 +30,9 @@ class SmsSender(Protocol):
 
 
 class MessageQueue(Protocol):
-    def enqueue(self, body: dict[str, Any], *, dedupe_id: str) -> None: ...
+    def enqueue_many(self, bodies: list[dict[str, Any]]) -> list[int]:
+        """Send each body as one message; return the indexes that failed."""
+        ...
 
 
 class InterviewVendor(Protocol):

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters.catalog_store import CatalogStore
-from chalicelib.adapters.invitation_store import InvitationStore
+from chalicelib.adapters.invitation_store import InvitationStore, SentMark, TxResult
 from chalicelib.adapters.message_templates import MessageRenderer, Rendered
 from chalicelib.adapters.models import InvitationItem, OutboxItem
 from chalicelib.adapters.pool_store import PoolStore
@@ -72,7 +72,14 @@ class SenderService:
         except PermanentSendError as err:
             self._invitations.release_outbox(item, f"permanent: {err}", final=True)
             return "failed"
-        self._invitations.mark_outbox_sent(item, provider_id, rendered.subject, now)
+        mark = SentMark(item, provider_id, rendered.subject, now)
+        if item.kind == "invite":  # the invitation becomes `sent` in the same transaction
+            applied = apply_event(self._invitations, inv, Event.MESSAGE_SENT, now, sent=mark,
+                                  reload=lambda: self._invitations.get(inv.tenant_id,
+                                                                       inv.invitation_id))
+            if applied.result is TxResult.APPLIED:
+                return "sent"
+        self._invitations.mark_outbox_sent(mark)
         self._after_send(item, inv, now)
         return "sent"
 

@@ -9,15 +9,26 @@ delivers at least once:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.counts_store import CountsStore
+from chalicelib.adapters.counts_store import CountDelta, CountsStore
 from chalicelib.adapters.invitation_store import InvitationStore
 from chalicelib.adapters.models import InvitationItem, OutboxItem, TagItem, from_image
 from chalicelib.adapters.pool_store import PoolStore
 from chalicelib.domain.invitation import Status
 from chalicelib.domain.ports import MessageQueue
+
+
+@dataclass(frozen=True)
+class Handled:
+    done: str
+    #: the status move to count; counted for the whole batch at once (see count())
+    delta: CountDelta | None = None
+    #: an outbox item to hand to the queue; sent for the whole batch at once (see enqueue())
+    message: dict[str, str] | None = None
 
 
 class StreamService:
@@ -29,27 +40,35 @@ class StreamService:
         self._queue = queue
 
     def handle(self, event_name: str, new_image: dict[str, Any] | None,
-               old_image: dict[str, Any] | None, at: datetime) -> str:
-        """Handle one change; returns what was done (for logs and tests)."""
+               old_image: dict[str, Any] | None, at: datetime) -> Handled:
+        """Handle one change; returns what was done and what is left to count."""
         new = from_image(new_image) if new_image else None
         old = from_image(old_image) if old_image else None
         if isinstance(new, InvitationItem):
             return self._invitation_changed(new, old if isinstance(old, InvitationItem) else None,
                                             at)
         if isinstance(new, OutboxItem) and event_name == "INSERT":
-            self._queue.enqueue({"pk": new.pk, "sk": new.sk}, dedupe_id=f"{new.pk}|{new.sk}")
-            return "enqueued"
-        return "ignored"
+            return Handled("to_enqueue", message={"pk": new.pk, "sk": new.sk})
+        return Handled("ignored")
+
+    def enqueue(self, messages: Sequence[dict[str, str]]) -> list[int]:
+        """Hand outbox items to the queue (SendMessageBatch, 10 a call); returns the indexes
+        that failed. A duplicate message is harmless: the sender skips items already sent."""
+        return self._queue.enqueue_many(list(messages))
+
+    def count(self, deltas: Sequence[CountDelta], at: datetime) -> list[int]:
+        """Count a batch's status moves, exactly once each; returns the failed indexes."""
+        return self._counts.apply_many(deltas, at)
 
     def _invitation_changed(self, new: InvitationItem, old: InvitationItem | None,
-                            at: datetime) -> str:
+                            at: datetime) -> Handled:
         before = Status(old.status) if old else None
         after = Status(new.status)
         done = []
+        delta = None
         if before != after:
-            self._counts.apply(new.tenant_id, new.campaign_id, new.pk, int(new.version or 0),
-                               before, after, at)
-            done.append("counted")
+            delta = CountDelta(new.tenant_id, new.campaign_id, new.pk, int(new.version or 0),
+                               before, after)
         if old is None:
             for channel in map(str, new.channels):
                 pk, sk = OutboxItem.key(new.tenant_id, new.invitation_id, "invite", channel)
@@ -67,4 +86,4 @@ class StreamService:
                 source="rule:no_show", reason="did not complete the interview by the deadline",
                 created_at=new.status_changed_at, gsi1pk=gpk, gsi1sk=gsk))
             done.append("tagged")
-        return ",".join(done) or "ignored"
+        return Handled(",".join(done) or ("to_count" if delta else "ignored"), delta)

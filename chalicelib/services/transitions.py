@@ -11,7 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.adapters.invitation_store import InvitationStore, TransitionWrite, TxResult
+from chalicelib.adapters.invitation_store import (
+    InvitationStore,
+    SentMark,
+    TransitionWrite,
+    TxResult,
+)
 from chalicelib.adapters.models import InvitationItem, Item, MarkerItem
 from chalicelib.domain.invitation import Event, Outcome, Policy, Status, apply
 
@@ -36,6 +41,7 @@ def policy_of(inv: InvitationItem) -> Policy:
 def apply_event(store: InvitationStore, inv: InvitationItem | None, event: Event,
                 at: datetime, *, side_items: SideItems | None = None,
                 marker: MarkerItem | None = None, score: float | None = None,
+                sent: SentMark | None = None,
                 reload: Callable[[], InvitationItem | None] | None = None) -> Applied:
     """Apply `event` to `inv`; re-read with `reload` and retry on a version conflict."""
     for _ in range(MAX_ATTEMPTS):
@@ -44,9 +50,9 @@ def apply_event(store: InvitationStore, inv: InvitationItem | None, event: Event
         before = Status(inv.status)
         outcome = apply(before, event, deadline=inv.deadline_at, at=at, policy=policy_of(inv))
         new_items, plain = side_items(inv, outcome) if side_items else ([], [])
-        if not outcome.changed and marker is None and not new_items and not plain:
+        if not outcome.changed and marker is None and not new_items and not plain and not sent:
             return Applied(TxResult.APPLIED, before, outcome, inv)
-        write = TransitionWrite(inv, outcome, at, new_items, plain, marker, score)
+        write = TransitionWrite(inv, outcome, at, new_items, plain, marker, score, sent)
         result = store.transition(write)
         if result is not TxResult.CONFLICT:
             return Applied(result, before, outcome, inv)

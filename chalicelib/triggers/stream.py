@@ -20,21 +20,47 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from chalice import Blueprint
 
+from chalicelib.adapters.counts_store import CountDelta
 from chalicelib.bootstrap import container
 
 bp = Blueprint(__name__)
 
 
-def handle_record(record: DynamoDBRecord) -> str:
-    raw = record.raw_event["dynamodb"]
+def _time(raw: dict[str, Any]) -> datetime:
     stamp = raw.get("ApproximateCreationDateTime")
-    at = datetime.fromtimestamp(float(stamp), UTC) if stamp else container().clock.now()
-    return str(container().stream.handle(record.raw_event["eventName"], raw.get("NewImage"),
-                                         raw.get("OldImage"), at))
+    return datetime.fromtimestamp(float(stamp), UTC) if stamp else container().clock.now()
 
 
 @bp.lambda_function(name="stream")
 def stream_handler(event: dict[str, Any], context: Any) -> Any:
+    """Each record's side effects through the BatchProcessor; then the batch's status moves
+    are counted together (one transaction per campaign instead of one per record). A record
+    whose count failed is reported as failed too, so Lambda retries it (idempotently)."""
+    to_count: list[tuple[str, CountDelta]] = []
+    to_send: list[tuple[str, dict[str, str]]] = []
+
+    def handle_record(record: DynamoDBRecord) -> str:
+        raw = record.raw_event["dynamodb"]
+        handled = container().stream.handle(record.raw_event["eventName"], raw.get("NewImage"),
+                                            raw.get("OldImage"), _time(raw))
+        if handled.delta is not None:
+            to_count.append((raw["SequenceNumber"], handled.delta))
+        if handled.message is not None:
+            to_send.append((raw["SequenceNumber"], handled.message))
+        return str(handled.done)
+
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    return process_partial_response(event=event, record_handler=handle_record,
-                                    processor=processor, context=context)
+    response: dict[str, Any] = dict(process_partial_response(
+        event=event, record_handler=handle_record, processor=processor, context=context))
+    failed: list[str] = []
+    if to_count:
+        last = event["Records"][-1]["dynamodb"]
+        indexes = container().stream.count([d for _, d in to_count], _time(last))
+        failed += [to_count[i][0] for i in indexes]
+    if to_send:
+        indexes = container().stream.enqueue([m for _, m in to_send])
+        failed += [to_send[i][0] for i in indexes]
+    reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
+    response["batchItemFailures"] += [{"itemIdentifier": s}
+                                      for s in dict.fromkeys(failed) if s not in reported]
+    return response
