@@ -125,7 +125,8 @@ class Container:
         from chalicelib.adapters.sweep_store import SweepStore
         from chalicelib.services.sweep import SweepService
 
-        return SweepService(SweepStore(), self.invitation_store, self.settings.due_shards)
+        return SweepService(SweepStore(), self.invitation_store, self.queue,
+                            self.settings.due_shards)
 
     @cached_property
     def stream(self) -> Any:

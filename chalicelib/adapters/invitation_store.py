@@ -50,7 +50,8 @@ class SentMark:
                 OutboxItem.provider_message_id.set(self.provider_id),
                 OutboxItem.subject.set(self.subject or ""),
                 OutboxItem.sent_at.set(self.at),
-                OutboxItem.claim_until.remove()]
+                OutboxItem.claim_until.remove(),
+                OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
 
 
 @dataclass
@@ -205,7 +206,35 @@ class InvitationStore:
         mark.item.update(actions=mark.actions(), condition=OutboxItem.status == "sending")
 
     def release_outbox(self, item: OutboxItem, error: str, *, final: bool) -> None:
-        item.update(actions=[OutboxItem.status.set("failed" if final else "pending"),
-                             OutboxItem.last_error.set(error[:500]),
-                             OutboxItem.claim_until.remove()],
-                    condition=OutboxItem.status == "sending")
+        actions: list[Action] = [OutboxItem.status.set("failed" if final else "pending"),
+                                 OutboxItem.last_error.set(error[:500]),
+                                 OutboxItem.claim_until.remove()]
+        if final:
+            actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
+        item.update(actions=actions, condition=OutboxItem.status == "sending")
+
+    def watch_outbox(self, item: OutboxItem, at: datetime) -> None:
+        """Give a new outbox item due keys: if it is not sent by `at`, the sweep finds it
+        again (a lost queue message can never strand a message)."""
+        item.due_pk, item.due_sk = due_keys(item.tenant_id, item.item_id, at, self._due_shards)
+
+    def redrive_outbox(self, item: OutboxItem, now: datetime, next_check: datetime) -> bool:
+        """Re-arm an outbox item that is still unsent (pending, or claimed by a sender whose
+        lease ran out); True when it should be queued again. Sent or failed items only
+        leave the index."""
+        from pynamodb.exceptions import UpdateError
+
+        if item.status in ("sent", "failed"):
+            item.update(actions=[OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()])
+            return False
+        due_pk, due_sk = due_keys(item.tenant_id, item.item_id, next_check, self._due_shards)
+        stuck = (OutboxItem.status == "pending") | (
+            (OutboxItem.status == "sending") & (OutboxItem.claim_until < now))
+        try:
+            item.update(actions=[OutboxItem.due_pk.set(due_pk), OutboxItem.due_sk.set(due_sk)],
+                        condition=stuck & (OutboxItem.due_sk == item.due_sk))
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False  # being sent right now, or another sweep re-armed it
+            raise
+        return True

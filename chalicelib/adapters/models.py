@@ -273,6 +273,11 @@ class OutboxItem(Item, discriminator="outbox"):
         retried sweep or stream record can never create a second message."""
         return f"{tenant_pk(tenant_id)}#INV#{invitation_id}", f"OUTBOX#{kind}#{channel}"
 
+    @property
+    def item_id(self) -> str:
+        """Its id in the due index (where a message not sent in time is found again)."""
+        return f"{self.invitation_id}/{self.kind}/{self.channel}"
+
 
 class MarkerItem(Item, discriminator="marker"):
     """"This already happened" records: webhook ids, counted stream transitions."""

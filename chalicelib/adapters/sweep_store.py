@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from chalicelib.adapters.models import InvitationItem, Item, SweepStateItem
+from chalicelib.adapters.models import InvitationItem, Item, OutboxItem, SweepStateItem
 from chalicelib.domain.due import partition
 
 
@@ -20,9 +20,10 @@ class SweepStore:
         pk, sk = SweepStateItem.key()
         SweepStateItem(pk, sk, watermark=bucket).save()
 
-    def due(self, bucket: str, shard: int, until: str) -> Iterator[InvitationItem]:
-        """Items of one bucket and shard whose action is due at or before `until`."""
+    def due(self, bucket: str, shard: int, until: str) -> Iterator[InvitationItem | OutboxItem]:
+        """Items of one bucket and shard whose action is due at or before `until`:
+        invitations (deadline, end of grace) and outbox items not sent in time."""
         condition = Item.due_sk <= until + "#\uffff"
         for item in Item.due.query(partition(bucket, shard), condition):
-            if isinstance(item, InvitationItem):
+            if isinstance(item, InvitationItem | OutboxItem):
                 yield item

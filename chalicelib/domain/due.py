@@ -12,6 +12,10 @@ from __future__ import annotations
 import zlib
 from datetime import UTC, datetime, timedelta
 
+#: An outbox item not sent this long after it was due is queued again by the sweep, so a
+#: lost queue message (or a sender that died holding a claim) never strands a message.
+REDRIVE_AFTER = timedelta(minutes=10)
+
 _INSTANT = "%Y-%m-%dT%H:%M:%SZ"
 _BUCKET = "%Y-%m-%dT%H"
 

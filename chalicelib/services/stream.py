@@ -18,6 +18,7 @@ from chalicelib.adapters.counts_store import CountDelta, CountsStore
 from chalicelib.adapters.invitation_store import InvitationStore
 from chalicelib.adapters.models import InvitationItem, OutboxItem, TagItem, from_image
 from chalicelib.adapters.pool_store import PoolStore
+from chalicelib.domain.due import REDRIVE_AFTER
 from chalicelib.domain.invitation import Status
 from chalicelib.domain.ports import MessageQueue
 
@@ -72,9 +73,11 @@ class StreamService:
         if old is None:
             for channel in map(str, new.channels):
                 pk, sk = OutboxItem.key(new.tenant_id, new.invitation_id, "invite", channel)
-                self._invitations.put_if_absent(OutboxItem(
-                    pk, sk, tenant_id=new.tenant_id, invitation_id=new.invitation_id,
-                    kind="invite", channel=channel, created_at=at))
+                item = OutboxItem(pk, sk, tenant_id=new.tenant_id,
+                                  invitation_id=new.invitation_id, kind="invite",
+                                  channel=channel, created_at=at)
+                self._invitations.watch_outbox(item, at + REDRIVE_AFTER)
+                self._invitations.put_if_absent(item)
             done.append("outbox")
         if after is Status.NO_SHOW and before is not Status.NO_SHOW:
             pk, sk = TagItem.key(new.tenant_id, new.candidate_id, "no_show", new.campaign_id)

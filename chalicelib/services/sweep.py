@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 from chalicelib.adapters.invitation_store import InvitationStore, TxResult
 from chalicelib.adapters.models import InvitationItem, Item, OutboxItem
 from chalicelib.adapters.sweep_store import SweepStore
-from chalicelib.domain.due import bucket, buckets_between, instant, parse_bucket
+from chalicelib.domain.due import REDRIVE_AFTER, bucket, buckets_between, instant, parse_bucket
 from chalicelib.domain.invitation import Outcome, SendReminder, timed_event
+from chalicelib.domain.ports import MessageQueue
 from chalicelib.services.transitions import apply_event
 
-FIRST_LOOKBACK = timedelta(days=7)  # where a brand-new deployment starts looking
+FIRST_LOOKBACK = timedelta(days=1)  # where a brand-new deployment starts looking
 MAX_ITEMS_PER_RUN = 5000  # bounded work per invocation; the next tick continues
 
 
@@ -32,37 +33,45 @@ class SweepReport:
     transitioned: int = 0
     reminders: int = 0
     conflicts: int = 0
+    redriven: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
 
 
 class SweepService:
-    def __init__(self, sweeps: SweepStore, invitations: InvitationStore, shards: int) -> None:
+    def __init__(self, sweeps: SweepStore, invitations: InvitationStore, queue: MessageQueue,
+                 shards: int) -> None:
         self._sweeps = sweeps
         self._invitations = invitations
+        self._queue = queue
         self._shards = shards
 
     def run(self, now: datetime) -> SweepReport:
         report = SweepReport(now=instant(now))
         mark = self._sweeps.watermark()
         start = parse_bucket(mark) if mark else now - FIRST_LOOKBACK
-        start = min(start, now)
+        if start > now:  # only after a jump into the future (`tick --at`, tests)
+            start = now - timedelta(hours=1)
         until = instant(now)
         first_unfinished: str | None = None
         for name in buckets_between(start, now):
             report.buckets += 1
             for shard in range(self._shards):
-                for inv in self._invitations_due(name, shard, until):
+                for item in self._sweeps.due(name, shard, until):
                     if report.due >= MAX_ITEMS_PER_RUN:
                         first_unfinished = first_unfinished or name
                         break
                     report.due += 1
-                    if not self._advance(inv, now, report):
+                    if isinstance(item, OutboxItem):
+                        self._redrive(item, now, report)
+                    elif not self._advance(item, now, report):
                         first_unfinished = first_unfinished or name
         self._sweeps.set_watermark(first_unfinished or bucket(now))
         return report
 
-    def _invitations_due(self, name: str, shard: int, until: str) -> list[InvitationItem]:
-        return list(self._sweeps.due(name, shard, until))
+    def _redrive(self, item: OutboxItem, now: datetime, report: SweepReport) -> None:
+        if self._invitations.redrive_outbox(item, now, now + REDRIVE_AFTER):
+            self._queue.enqueue_many([{"pk": item.pk, "sk": item.sk}])
+            report.redriven += 1
 
     def _advance(self, inv: InvitationItem, now: datetime, report: SweepReport) -> bool:
         event = timed_event(inv.status_enum())
@@ -76,9 +85,11 @@ class SweepService:
                     kind = f"reminder{effect.round}"
                     pk, sk = OutboxItem.key(current.tenant_id, current.invitation_id, kind,
                                             effect.channel)
-                    items.append(OutboxItem(pk, sk, tenant_id=current.tenant_id,
-                                            invitation_id=current.invitation_id, kind=kind,
-                                            channel=effect.channel, created_at=now))
+                    item = OutboxItem(pk, sk, tenant_id=current.tenant_id,
+                                      invitation_id=current.invitation_id, kind=kind,
+                                      channel=effect.channel, created_at=now)
+                    self._invitations.watch_outbox(item, now + REDRIVE_AFTER)
+                    items.append(item)
             return items, []
 
         def reload() -> InvitationItem | None:

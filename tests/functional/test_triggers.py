@@ -133,3 +133,41 @@ def test_sender_function_takes_the_sqs_event_shape(container: bootstrap.Containe
         record["body"] = json.dumps({"pk": "T#nobody#INV#none", "sk": "OUTBOX#invite#email"})
     # WHEN the sender handles it, THEN nothing fails (there is nothing to send)
     assert sender_handler(event, LambdaContext("sender")) == {"batchItemFailures": []}
+
+
+class LossyQueue:
+    """The real outbox queue, except that the first `drop` messages are lost."""
+
+    def __init__(self, real: Any, drop: int) -> None:
+        self.real = real
+        self.drop = drop
+
+    def enqueue_many(self, bodies: list[dict[str, Any]]) -> list[int]:
+        kept = bodies[self.drop:]
+        self.drop = max(0, self.drop - len(bodies))
+        return self.real.enqueue_many(kept) if kept else []
+
+
+def test_a_lost_queue_message_is_redriven_by_the_sweep(api: TenantApi, glue: Glue,
+                                                       container: bootstrap.Container,
+                                                       local_cloud: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    # GIVEN an invitation whose queue message is lost
+    container.overrides["queue"] = LossyQueue(container.queue, drop=1)
+    container.__dict__.pop("queue", None)
+    container.__dict__.pop("stream", None)
+    container.__dict__.pop("sweep", None)
+    campaign = api.campaign()
+    body = api.invite(campaign["id"], [{"name": "L", "email": "lost@example.com"}]).json_body
+    glue.drain()
+    inv = body["items"][0]["invitation_id"]
+    assert outbox_item(api.tenant["tenant_id"], inv).status == "pending"
+    # WHEN the sweep runs more than 10 minutes later (the stream stamps real time)
+    report = glue.tick(datetime.now(UTC) + timedelta(minutes=11))
+    # THEN the message is queued again and sent, once
+    assert report["redriven"] >= 1
+    item = outbox_item(api.tenant["tenant_id"], inv)
+    assert item.status == "sent" and item.provider_message_id
+    assert item.due_pk is None
+    assert counts(api, campaign["id"])["sent"] == 1
