@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.adapters.dynamo import get_or_none
 from chalicelib.adapters.models import CampaignItem, PositionItem
 
 
@@ -10,19 +11,11 @@ class CatalogStore:
         position.save(condition=PositionItem.pk.does_not_exist())
 
     def get_position(self, tenant_id: str, position_id: str) -> PositionItem | None:
-        pk, sk = PositionItem.key(tenant_id, position_id)
-        try:
-            return PositionItem.get(pk, sk)
-        except PositionItem.DoesNotExist:
-            return None
+        return get_or_none(PositionItem, PositionItem.key(tenant_id, position_id))
 
     def add_campaign(self, campaign: CampaignItem) -> None:
         campaign.save(condition=CampaignItem.pk.does_not_exist())
 
     def get_campaign(self, tenant_id: str, campaign_id: str,
                      consistent: bool = False) -> CampaignItem | None:
-        pk, sk = CampaignItem.key(tenant_id, campaign_id)
-        try:
-            return CampaignItem.get(pk, sk, consistent_read=consistent)
-        except CampaignItem.DoesNotExist:
-            return None
+        return get_or_none(CampaignItem, CampaignItem.key(tenant_id, campaign_id), consistent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
@@ -17,6 +17,17 @@ def connection() -> Connection:
     """The models' own cached connection: building a botocore client per transaction would
     reload the service model every time (milliseconds of JSON parsing per write)."""
     return Item._get_connection().connection
+
+
+M = TypeVar("M", bound=Item)
+
+
+def get_or_none(model: type[M], key: tuple[str, str], consistent: bool = False) -> M | None:
+    """GetItem by key; None when there is no such item (not an exception)."""
+    try:
+        return model.get(key[0], key[1], consistent_read=consistent)
+    except model.DoesNotExist:
+        return None
 
 
 def cancellation_codes(err: TransactWriteError) -> list[str | None]:

@@ -18,7 +18,13 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo import cancellation_codes, connection, decode_cursor, encode_cursor
+from chalicelib.adapters.dynamo import (
+    cancellation_codes,
+    connection,
+    decode_cursor,
+    encode_cursor,
+    get_or_none,
+)
 from chalicelib.adapters.models import InvitationItem, Item, MarkerItem, OutboxItem
 from chalicelib.domain.due import due_keys
 from chalicelib.domain.invitation import Outcome
@@ -75,11 +81,7 @@ class InvitationStore:
     # -- reads ---------------------------------------------------------------------------
     def get(self, tenant_id: str, invitation_id: str,
             consistent: bool = True) -> InvitationItem | None:
-        pk, sk = InvitationItem.key(tenant_id, invitation_id)
-        try:
-            return InvitationItem.get(pk, sk, consistent_read=consistent)
-        except InvitationItem.DoesNotExist:
-            return None
+        return get_or_none(InvitationItem, InvitationItem.key(tenant_id, invitation_id), consistent)
 
     def existing_ids(self, tenant_id: str, invitation_ids: Sequence[str]) -> set[str]:
         """Which of these invitations exist (BatchGetItem, 100 keys a call)."""
@@ -96,10 +98,7 @@ class InvitationStore:
         return Page(items, encode_cursor(result.last_evaluated_key))
 
     def get_outbox(self, pk: str, sk: str) -> OutboxItem | None:
-        try:
-            return OutboxItem.get(pk, sk, consistent_read=True)
-        except OutboxItem.DoesNotExist:
-            return None
+        return get_or_none(OutboxItem, (pk, sk), True)
 
     # -- writes --------------------------------------------------------------------------
     def write_new(self, items: Sequence[Item], parallel: int = 4) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.adapters.dynamo import decode_cursor, encode_cursor
+from chalicelib.adapters.dynamo import decode_cursor, encode_cursor, get_or_none
 from chalicelib.adapters.invitation_store import Page
 from chalicelib.adapters.models import CandidateItem, TagItem
 
@@ -29,8 +29,4 @@ class PoolStore:
         return {c.candidate_id: c for c in CandidateItem.batch_get(keys)}
 
     def profile(self, tenant_id: str, candidate_id: str) -> CandidateItem | None:
-        pk, sk = CandidateItem.key(tenant_id, candidate_id)
-        try:
-            return CandidateItem.get(pk, sk)
-        except CandidateItem.DoesNotExist:
-            return None
+        return get_or_none(CandidateItem, CandidateItem.key(tenant_id, candidate_id))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chalicelib.adapters.dynamo import get_or_none
 from chalicelib.adapters.models import InvitationItem, Item, OutboxItem, SweepStateItem
 from chalicelib.domain.due import partition
 
 
 class SweepStore:
     def watermark(self) -> str | None:
-        pk, sk = SweepStateItem.key()
-        try:
-            return SweepStateItem.get(pk, sk, consistent_read=True).watermark
-        except SweepStateItem.DoesNotExist:
-            return None
+        item = get_or_none(SweepStateItem, SweepStateItem.key(), True)
+        return item.watermark if item else None
 
     def set_watermark(self, bucket: str) -> None:
         pk, sk = SweepStateItem.key()

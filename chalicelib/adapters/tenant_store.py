@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo import connection
+from chalicelib.adapters.dynamo import connection, get_or_none
 from chalicelib.adapters.models import ApiKeyItem, TenantItem
 
 
@@ -19,15 +19,7 @@ class TenantStore:
         key.save(condition=ApiKeyItem.pk.does_not_exist())
 
     def find_key(self, key_hash: str) -> ApiKeyItem | None:
-        pk, sk = ApiKeyItem.key(key_hash)
-        try:
-            return ApiKeyItem.get(pk, sk)
-        except ApiKeyItem.DoesNotExist:
-            return None
+        return get_or_none(ApiKeyItem, ApiKeyItem.key(key_hash))
 
     def get(self, tenant_id: str) -> TenantItem | None:
-        pk, sk = TenantItem.key(tenant_id)
-        try:
-            return TenantItem.get(pk, sk)
-        except TenantItem.DoesNotExist:
-            return None
+        return get_or_none(TenantItem, TenantItem.key(tenant_id))
