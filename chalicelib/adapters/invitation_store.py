@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -174,8 +174,6 @@ class InvitationStore:
 
     def put_if_absent(self, item: Item) -> bool:
         """Create `item` unless its key exists; True when created."""
-        from pynamodb.exceptions import PutError
-
         try:
             item.save(condition=Item.pk.does_not_exist())
         except PutError as err:
@@ -187,8 +185,6 @@ class InvitationStore:
     # -- outbox --------------------------------------------------------------------------
     def claim_outbox(self, item: OutboxItem, now: datetime, until: datetime) -> bool:
         """pending (or an abandoned claim) -> sending; False when someone else holds it."""
-        from pynamodb.exceptions import UpdateError
-
         condition = (OutboxItem.status == "pending") | (
             (OutboxItem.status == "sending") & (OutboxItem.claim_until < now))
         try:
@@ -221,8 +217,6 @@ class InvitationStore:
         """Re-arm an outbox item that is still unsent (pending, or claimed by a sender whose
         lease ran out); True when it should be queued again. Sent or failed items only
         leave the index."""
-        from pynamodb.exceptions import UpdateError
-
         if item.status in ("sent", "failed"):
             item.update(actions=[OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()])
             return False

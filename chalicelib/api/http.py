@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.errors import error_response, from_domain
 from chalicelib.bootstrap import container
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import DomainError, ValidationFailed
 from chalicelib.observability import logger
 
 WRITERS = ("admin", "recruiter")
@@ -63,8 +63,6 @@ class Caller:
         return value if value not in (None, "") else None
 
     def limit(self, default: int = 50, maximum: int = 100) -> int:
-        from chalicelib.domain.errors import ValidationFailed
-
         raw = self.param("limit")
         if raw is None:
             return default
@@ -131,8 +129,6 @@ def _caller(request: Any, roles: tuple[str, ...] | None) -> Caller | Response:
 
 
 def _parse(raw: str | bytes | None, model: type[BaseModel]) -> BaseModel:
-    from chalicelib.domain.errors import ValidationFailed
-
     if not raw:
         raise ValidationFailed("a JSON body is required", code="missing_body")
     try:

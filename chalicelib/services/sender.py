@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.invitation_store import InvitationStore, SentMark, TxResult
@@ -57,13 +58,13 @@ class SenderService:
         if item.status == "sent":
             self._after_send(item, inv, now)
             return "already_sent"
-        if inv is None:
-            return "skipped"
-        recipient, rendered = self._render(item, inv)
-        if recipient is None:
-            return "skipped"
         if not self._invitations.claim_outbox(item, now, now + LEASE):
             raise Busy(f"{pk} {sk} is claimed by another sender")
+        recipient, rendered = self._render(item, inv) if inv else (None, None)
+        if inv is None or recipient is None or rendered is None:
+            # nothing can ever be sent: fail it (and leave the due index) instead of retrying
+            self._invitations.release_outbox(item, "no invitation or recipient", final=True)
+            return "failed"
         try:
             provider_id = self._send(item.channel, recipient, rendered)
         except TransientSendError as err:
@@ -131,7 +132,5 @@ class SenderService:
 
 def _local(at: datetime, timezone: str | None) -> str:
     """A deadline as the candidate reads it: their time zone, with the offset shown."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
     return at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
