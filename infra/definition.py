@@ -7,7 +7,11 @@ between the laptop and AWS. Plain data only: no boto3, no CDK imports here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+#: Lambda refuses a ScalingConfig.MaximumConcurrency below 2 on SQS mappings.
+SQS_MIN_MAX_CONCURRENCY = 2
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class QueueDef:
 @dataclass(frozen=True)
 class BucketDef:
     logical_name: str
+    #: Prefix of generated exports (reports/CSV): they are re-creatable, so they expire.
+    exports_prefix: str = "exports/"
+    exports_expire_days: int = 90
+    #: How long an overwritten or deleted object version is kept (versioning is on).
+    noncurrent_expire_days: int = 30
 
     def physical_name(self, stage: str) -> str:
         return f"talentloop-{stage}-{self.logical_name}"
@@ -68,6 +77,66 @@ class TopicDef:
 
 
 @dataclass(frozen=True)
+class StreamMappingDef:
+    """How the table's stream feeds a function (a Lambda event source mapping).
+
+    Failed records are reported one by one (``ReportBatchItemFailures``), a failing batch is
+    split in two to corner the poison record (bisect), retries and record age are bounded so
+    one bad record cannot block its shard for the stream's 24 h, and what is given up on is
+    described on the stream-failures queue.
+    """
+
+    function: str
+    batch_size: int = 100
+    max_batching_window_s: int = 1
+    retry_attempts: int = 5
+    max_record_age_s: int = 6 * 3600
+    bisect_batch_on_error: bool = True
+    #: 1 keeps records of one partition key in order (the state machine only moves forward
+    #: anyway, but counts are cheaper to reason about in order).
+    parallelization_factor: int = 1
+
+
+@dataclass(frozen=True)
+class QueueMappingDef:
+    """How a queue feeds a function, with a concurrency cap derived from a send rate.
+
+    One invocation sends its batch one message after another, so it delivers about
+    ``1 / send_latency_s`` messages a second; ``max_concurrency`` is the number of
+    invocations that together stay at the provider's ``send_rate_per_s`` (SES's sending
+    quota, SNS's SMS rate), never below SQS's minimum of 2. Going faster would only buy
+    throttling errors and retries.
+    """
+
+    function: str
+    send_rate_per_s: float
+    batch_size: int = 10
+    max_batching_window_s: int = 0
+    send_latency_s: float = 0.1
+
+    @property
+    def max_concurrency(self) -> int:
+        per_invocation = 1.0 / self.send_latency_s
+        return max(SQS_MIN_MAX_CONCURRENCY, math.ceil(self.send_rate_per_s / per_invocation))
+
+
+@dataclass(frozen=True)
+class SecretDef:
+    """A secret the functions read at run time from Secrets Manager (never an env value).
+
+    Only the secret's ARN travels in ``env_var``; the value is fetched (and cached) by the
+    function that needs it.
+    """
+
+    logical_name: str
+    env_var: str
+    readers: tuple[str, ...]
+
+    def physical_name(self, stage: str) -> str:
+        return f"talentloop/{stage}/{self.logical_name}"
+
+
+@dataclass(frozen=True)
 class Resources:
     table: TableDef
     outbox_queue: QueueDef
@@ -76,6 +145,16 @@ class Resources:
     alerts_topic: TopicDef
     sender_email: str
     schedules: dict[str, str] = field(default_factory=dict)
+    #: SES bounce/complaint/delivery notifications (SES configuration set -> SNS).
+    ses_events_topic: TopicDef = TopicDef("ses-events")
+    stream_mapping: StreamMappingDef = StreamMappingDef(function="stream")
+    #: SES's starting production quota is 14 messages/s; raise it here when AWS raises it.
+    outbox_mapping: QueueMappingDef = QueueMappingDef(function="sender", send_rate_per_s=14)
+    secrets: tuple[SecretDef, ...] = ()
+
+    def configuration_set(self, stage: str) -> str:
+        """The SES configuration set every email goes out with (reputation + events)."""
+        return f"talentloop-{stage}"
 
 
 #: Number of shards of the sparse due index: spreads one deadline shared by 100k
@@ -105,20 +184,41 @@ RESOURCES = Resources(
     sender_email="no-reply@talentloop.example.com",
     # name of the scheduled handler -> EventBridge schedule expression
     schedules={"sweep": "rate(1 minute)"},
+    secrets=(
+        # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
+        # live in the tenant's item (the table is encrypted with a customer-managed key).
+        SecretDef("token-signing-key", env_var="TALENTLOOP_TOKEN_SIGNING_SECRET",
+                  readers=("api_handler",)),
+    ),
 )
 
 
-def environment(stage: str, outbox_queue: str | None = None) -> dict[str, str]:
+def environment(
+    stage: str,
+    outbox_queue: str | None = None,
+    *,
+    table: str | None = None,
+    reports_bucket: str | None = None,
+    sender_email: str | None = None,
+    secrets: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
-    Production passes real references (queue URL) from CDK; locally the queue is found
-    by name.
+    Production passes real references from CDK (table name, queue URL, bucket name, secret
+    ARNs) so CloudFormation orders the resources before the functions; locally the
+    resources are found by their definition names and there are no secrets.
+    ``secrets`` maps a `SecretDef.logical_name` to the secret's ARN.
     """
-    return {
+    env = {
         "TALENTLOOP_STAGE": stage,
-        "TALENTLOOP_TABLE": TABLE.physical_name(stage),
+        "TALENTLOOP_TABLE": table or TABLE.physical_name(stage),
         "TALENTLOOP_OUTBOX_QUEUE": outbox_queue or RESOURCES.outbox_queue.physical_name(stage),
-        "TALENTLOOP_REPORTS_BUCKET": RESOURCES.reports_bucket.physical_name(stage),
-        "TALENTLOOP_SENDER_EMAIL": RESOURCES.sender_email,
+        "TALENTLOOP_REPORTS_BUCKET": reports_bucket
+        or RESOURCES.reports_bucket.physical_name(stage),
+        "TALENTLOOP_SENDER_EMAIL": sender_email or RESOURCES.sender_email,
         "TALENTLOOP_DUE_SHARDS": str(DUE_SHARDS),
     }
+    for secret in RESOURCES.secrets:
+        if secrets and secret.logical_name in secrets:
+            env[secret.env_var] = secrets[secret.logical_name]
+    return env

@@ -18,7 +18,13 @@ from typing import Any
 from standardwebhooks.webhooks import Webhook
 
 from chalicelib.adapters.invitation_store import InvitationStore, TxResult
-from chalicelib.adapters.models import InvitationItem, Item, MarkerItem, TimelineItem
+from chalicelib.adapters.models import (
+    InvitationItem,
+    Item,
+    MarkerItem,
+    TenantItem,
+    TimelineItem,
+)
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.clock import parse_instant
 from chalicelib.domain.due import instant
@@ -28,7 +34,8 @@ from chalicelib.domain.invitation import Event, Outcome
 from chalicelib.services.transitions import Applied, SideItems, apply_event
 
 TOLERANCE = timedelta(minutes=5)
-DEDUPE_FOR = timedelta(days=30)  # longer than any vendor's retry horizon
+DEDUPE_FOR = timedelta(days=30)
+SECRET_CACHE = timedelta(minutes=1)  # longer than any vendor's retry horizon
 EVENTS = {"interview.opened": Event.OPENED, "interview.started": Event.STARTED,
           "interview.completed": Event.COMPLETED}
 
@@ -37,6 +44,18 @@ class VendorWebhookService:
     def __init__(self, tenants: TenantStore, invitations: InvitationStore) -> None:
         self._tenants = tenants
         self._invitations = invitations
+        self._secrets: dict[str, tuple[datetime, TenantItem | None]] = {}
+
+    def _tenant(self, tenant_id: str, now: datetime) -> TenantItem | None:
+        """Tenants (and their secrets) cached for a minute: a vendor sends bursts."""
+        cached = self._secrets.get(tenant_id)
+        if cached is not None and abs(now - cached[0]) < SECRET_CACHE:
+            return cached[1]
+        if len(self._secrets) > 1000:
+            self._secrets.clear()
+        tenant = self._tenants.get(tenant_id)
+        self._secrets[tenant_id] = (now, tenant)
+        return tenant
 
     def receive(self, headers: Mapping[str, str], body: bytes,
                 received_at: datetime) -> dict[str, Any]:
@@ -57,7 +76,7 @@ class VendorWebhookService:
                                code="stale_timestamp")
         text = body.decode("utf-8", errors="replace")
         tenant_id = tenant_of_invitation(_claimed_invitation(text) or "")
-        tenant = self._tenants.get(tenant_id) if tenant_id else None
+        tenant = self._tenant(tenant_id, received_at) if tenant_id else None
         if tenant is None or not _signed(tenant.webhook_secret, msg_id, sent_at, text, signatures):
             raise Unauthorized("no valid signature", code="invalid_signature")
         payload = _parse(text)

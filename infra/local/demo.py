@@ -10,8 +10,10 @@ one and stops what it started.
 from __future__ import annotations
 
 import random
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -98,22 +100,29 @@ def scenario(api_url: str, control_url: str, tenant: dict[str, Any],
     rng = random.Random(seed)
     finishers = set(rng.sample(ids, COMPLETED))
     started = time.perf_counter()
-    webhook = requests.Session()
     now = datetime.now(UTC)
+    journeys: list[list[tuple[str, str, float | None]]] = []
     for inv in ids:
         if inv in finishers:
-            events = [("interview.opened", None), ("interview.started", None),
-                      ("interview.completed", round(rng.uniform(55, 98), 1))]
+            journeys.append([(inv, "interview.opened", None), (inv, "interview.started", None),
+                             (inv, "interview.completed", round(rng.uniform(55, 98), 1))])
         elif rng.random() < 0.4:
-            events = [("interview.opened", None)]
-        else:
-            events = []
-        for kind, score in events:
+            journeys.append([(inv, "interview.opened", None)])
+    local = threading.local()
+
+    def deliver(journey: list[tuple[str, str, float | None]]) -> None:
+        """One candidate's events in order; candidates in parallel, as a vendor sends."""
+        if not hasattr(local, "http"):
+            local.http = requests.Session()
+        for inv, kind, score in journey:
             headers, body = signed_event(tenant["webhook_secret"], kind, inv, now, score)
-            response = webhook.post(f"{api_url}/webhooks/vendor", data=body, headers=headers,
-                                    timeout=60)
+            response = local.http.post(f"{api_url}/webhooks/vendor", data=body,
+                                       headers=headers, timeout=60)
             if response.status_code != 200:
                 raise RuntimeError(f"webhook {kind}: {response.status_code} {response.text}")
+
+    with ThreadPoolExecutor(max_workers=8) as senders:
+        list(senders.map(deliver, journeys))
     webhook_seconds = time.perf_counter() - started
     requests.post(f"{control_url}/drain", params={"timeout": 1200}, timeout=1300)
 
