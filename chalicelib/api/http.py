@@ -100,6 +100,10 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
                 return from_domain(err)
             except ValidationError as err:
                 return error_response(400, "validation_failed", _summary(err), _details(err))
+            except Exception:  # ours, not the client's: uniform body, details in the log
+                logger.exception("unhandled error", extra={"route": f"{method} {path}"})
+                return error_response(500, "internal_error",
+                                      "something went wrong on our side; retrying is safe")
             if isinstance(result, Response):
                 return result
             return Response(json.dumps(result, ensure_ascii=False), status_code=status,

@@ -174,3 +174,21 @@ def test_openapi_describes_every_route(client: Client, app: Any) -> None:
         "CreateInvitationsDoc")
     assert "CandidateIn" in doc["components"]["schemas"]
     json.dumps(doc)  # serialisable
+
+
+def test_our_own_failure_is_a_uniform_500(settings: Any, client: Client, api: TenantApi) -> None:
+    # GIVEN the table is unreachable (a wrong name: DynamoDB answers ResourceNotFound)
+    from dataclasses import replace
+
+    from chalicelib.clock import FixedClock
+    from tests.functional.conftest import T0
+
+    bootstrap.use(bootstrap.Container(replace(settings, table_name="no-such-table"),
+                                      clock=FixedClock(T0)))
+    try:
+        response = api.webhook("interview.opened", f"inv-{api.tenant['tenant_id']}-x")
+    finally:
+        bootstrap.use(bootstrap.Container(settings, clock=FixedClock(T0)))
+    # THEN the client sees a 500 with the uniform body, not a stack trace
+    assert response.status_code == 500
+    assert error_code(response) == "internal_error"
