@@ -72,6 +72,7 @@ class TransitionWrite:
     marker: MarkerItem | None = None  # must not exist yet: dedupe
     score: float | None = None  # the vendor's interview score, set with a completion
     sent: SentMark | None = None  # an outbox item to mark sent in the same transaction
+    rounds_done: int | None = None  # reminder rounds gone past, when they moved
 
 
 class InvitationStore:
@@ -133,7 +134,7 @@ class InvitationStore:
     def transition(self, write: TransitionWrite) -> TxResult:
         """Apply an outcome to an invitation (conditional on its version) with its items."""
         inv, outcome = write.invitation, write.outcome
-        with_change = outcome.changed
+        with_change = outcome.changed or write.rounds_done is not None
         try:
             with TransactWrite(connection=connection()) as tx:
                 if write.marker is not None:
@@ -142,16 +143,19 @@ class InvitationStore:
                     self.index_fields(inv, outcome)
                     actions: list[Action] = [
                         InvitationItem.status.set(outcome.status.value),
-                        InvitationItem.status_changed_at.set(write.at),
                         InvitationItem.gsi1pk.set(inv.gsi1pk),
                         InvitationItem.gsi1sk.set(inv.gsi1sk),
                     ]
+                    if outcome.changed:
+                        actions.append(InvitationItem.status_changed_at.set(write.at))
                     if inv.due_pk is None:
                         actions += [InvitationItem.due_pk.remove(),
                                     InvitationItem.due_sk.remove()]
                     else:
                         actions += [InvitationItem.due_pk.set(inv.due_pk),
                                     InvitationItem.due_sk.set(inv.due_sk)]
+                    if write.rounds_done is not None:
+                        actions.append(InvitationItem.rounds_done.set(write.rounds_done))
                     if write.score is not None:
                         actions.append(InvitationItem.score.set(write.score))
                     tx.update(inv, actions=actions)

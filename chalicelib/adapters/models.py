@@ -26,6 +26,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     DiscriminatorAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -137,6 +138,7 @@ class CampaignItem(Item, discriminator="campaign"):
     deadline_at = UTCDateTimeAttribute(null=True)
     window_hours = NumberAttribute(null=True)
     grace_hours = NumberAttribute()
+    reminder_policy = JSONAttribute(null=True)  # domain/reminders.py; None = the default
     created_at = UTCDateTimeAttribute()
     # live counts per status, kept by the stream handler (idempotently, see services/counts)
     n_invited = NumberAttribute(default=0)
@@ -230,6 +232,9 @@ class InvitationItem(Item, discriminator="invitation"):
     locale = UnicodeAttribute()
     deadline_at = UTCDateTimeAttribute()
     grace_hours = NumberAttribute()
+    reminder_policy = JSONAttribute(null=True)  # the campaign's, copied: re-planned per item
+    rounds_done = NumberAttribute(default=0)  # reminder rounds gone past (sent or skipped)
+    timezone = UnicodeAttribute(null=True)  # the candidate's, for quiet hours
     interview_url = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     status_changed_at = UTCDateTimeAttribute()
@@ -256,6 +261,7 @@ class OutboxItem(Item, discriminator="outbox"):
     invitation_id = UnicodeAttribute()
     kind = UnicodeAttribute()
     channel = UnicodeAttribute()
+    template = UnicodeAttribute(null=True)  # None: the kind names the template ("invite")
     status = UnicodeAttribute(default="pending")
     attempts = NumberAttribute(default=0)
     claim_until = UTCDateTimeAttribute(null=True)

@@ -28,7 +28,9 @@ def create_campaign(caller: Caller, body: schemas.CreateCampaign) -> dict[str, A
     return container().catalog.create_campaign(
         caller.tenant_id, position_id=body.position_id, name=body.name,
         channels=list(body.channels), window_hours=body.window_hours,
-        deadline_at=body.deadline_at, locale=body.locale, now=caller.now)
+        deadline_at=body.deadline_at, locale=body.locale, now=caller.now,
+        reminder_policy=(body.reminder_policy.model_dump(exclude_unset=True)
+                         if body.reminder_policy is not None else None))
 
 
 @endpoint(bp, "GET", "/campaigns/{campaign_id}", summary="A campaign with live status counts",

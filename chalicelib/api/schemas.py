@@ -38,6 +38,27 @@ class Position(BaseModel):
     created_at: str
 
 
+class RoundIn(BaseModel):
+    offset_hours: float = Field(description="from the deadline; negative = before")
+    channels: list[str] = Field(description="email and/or sms (the campaign's)")
+    template: str | None = Field(default=None,
+                                 description="due_tomorrow, no_show or final_call")
+
+
+class QuietHoursIn(BaseModel):
+    start: str = Field(default="21:00", description="HH:MM, candidate's time zone")
+    end: str = Field(default="08:00", description="HH:MM")
+
+
+class ReminderPolicyIn(BaseModel):
+    """Reminder rounds, grace window and quiet hours. Omitted: -24 h email, 0 h email+SMS,
+    +24 h SMS (channels the campaign uses), 48 h grace, quiet 21:00-08:00."""
+
+    rounds: list[RoundIn] = Field(default_factory=list, max_length=6)
+    grace_hours: float = 48
+    quiet_hours: QuietHoursIn | None = Field(default_factory=QuietHoursIn)
+
+
 class CreateCampaign(Strict):
     position_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -45,6 +66,7 @@ class CreateCampaign(Strict):
     deadline_at: AwareDatetime | None = Field(default=None, description="one fixed deadline")
     channels: list[Channel] = Field(min_length=1, max_length=2)
     locale: Locale | None = None
+    reminder_policy: ReminderPolicyIn | None = None
 
 
 class Campaign(BaseModel):
@@ -55,7 +77,8 @@ class Campaign(BaseModel):
     locale: Locale | None
     deadline_at: str | None
     window_hours: int | None
-    grace_hours: int
+    grace_hours: float
+    reminder_policy: ReminderPolicyIn
     created_at: str
     counts: dict[StatusName, int]
 

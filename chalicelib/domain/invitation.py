@@ -10,7 +10,7 @@ The machine only moves forward. An event that would move an invitation backwards
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -49,20 +49,11 @@ _ENGAGEMENT = {Event.MESSAGE_SENT: Status.SENT, Event.OPENED: Status.OPENED,
 
 
 @dataclass(frozen=True)
-class SendReminder:
-    """Effect: queue reminder `round` on `channel` (delivered through the outbox)."""
-
-    round: int
-    channel: str
-
-
-Effect = SendReminder
-
-
-@dataclass(frozen=True)
 class Policy:
+    """What the status machine needs of a campaign's reminder policy (domain/reminders.py
+    plans the rounds themselves)."""
+
     grace: timedelta = timedelta(hours=48)
-    reminder_channels: tuple[str, ...] = ("email",)
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,6 @@ class Outcome:
     changed: bool
     #: when the next timed event (deadline or end of grace) is due; None when none is
     next_action_at: datetime | None
-    effects: tuple[Effect, ...] = field(default=())
 
 
 def next_action_at(status: Status, deadline: datetime, policy: Policy) -> datetime | None:
@@ -93,10 +83,7 @@ def apply(status: Status, event: Event, *, deadline: datetime, at: datetime,
     new = _next_status(status, event, deadline=deadline, at=at, policy=policy)
     if new is None or new is status:
         return Outcome(status, False, next_action_at(status, deadline, policy))
-    effects: tuple[Effect, ...] = ()
-    if new is Status.NO_SHOW:
-        effects = tuple(SendReminder(1, channel) for channel in policy.reminder_channels)
-    return Outcome(new, True, next_action_at(new, deadline, policy), effects)
+    return Outcome(new, True, next_action_at(new, deadline, policy))
 
 
 def _next_status(status: Status, event: Event, *, deadline: datetime, at: datetime,

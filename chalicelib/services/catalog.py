@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from chalicelib.adapters.models import CampaignItem, PositionItem
 from chalicelib.domain.contacts import check_locale
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.reminders import PolicyProblem, default_for, parse_policy
 from chalicelib.services.views import campaign_view, position_view
 
 CHANNELS = ("email", "sms")
@@ -33,7 +35,8 @@ class CatalogService:
     def create_campaign(self, tenant_id: str, *, position_id: str, name: str,
                         channels: list[str], window_hours: int | None,
                         deadline_at: datetime | None, locale: str | None,
-                        now: datetime) -> dict[str, Any]:
+                        now: datetime,
+                        reminder_policy: dict[str, Any] | None = None) -> dict[str, Any]:
         if (window_hours is None) == (deadline_at is None):
             raise ValidationFailed("give exactly one of window_hours or deadline_at",
                                    code="invalid_deadline")
@@ -48,6 +51,13 @@ class CatalogService:
                                    f"{', '.join(CHANNELS)}", code="invalid_channels")
         if locale is not None and check_locale(locale) != locale:
             raise ValidationFailed("locale must be en or zh-CN", code="invalid_locale")
+        try:
+            policy = (parse_policy(reminder_policy, tuple(channels))
+                      if reminder_policy is not None
+                      else replace(default_for(tuple(channels)),
+                                   grace=timedelta(hours=self._grace_hours)))
+        except PolicyProblem as problem:
+            raise ValidationFailed(str(problem), code=problem.code) from problem
         if self._store.get_position(tenant_id, position_id) is None:
             raise NotFound(f"position {position_id} not found", code="position_not_found")
         campaign_id = new_id("cmp")
@@ -55,7 +65,8 @@ class CatalogService:
         item = CampaignItem(pk, sk, tenant_id=tenant_id, campaign_id=campaign_id,
                             position_id=position_id, name=name, channels=channels,
                             locale=locale, deadline_at=deadline_at, window_hours=window_hours,
-                            grace_hours=self._grace_hours, created_at=now,
+                            grace_hours=policy.grace / timedelta(hours=1),
+                            reminder_policy=policy.to_json(), created_at=now,
                             gsi1pk=f"T#{tenant_id}#CAMPAIGNS", gsi1sk=campaign_id)
         self._store.add_campaign(item)
         return campaign_view(item)

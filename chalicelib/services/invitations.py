@@ -8,7 +8,7 @@ BatchWriteItem (25 items a request); the table's stream then queues their messag
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.catalog_store import CatalogStore
@@ -17,8 +17,9 @@ from chalicelib.adapters.models import CandidateItem, InvitationItem, Item
 from chalicelib.domain import ids
 from chalicelib.domain.candidates import CandidateRow, Rejection, validate_row
 from chalicelib.domain.errors import NotFound, TooLarge, ValidationFailed
-from chalicelib.domain.invitation import Outcome, Policy, Status, next_action_at
+from chalicelib.domain.invitation import Outcome, Status
 from chalicelib.domain.ports import InterviewVendor
+from chalicelib.domain.reminders import ReminderPolicy, next_action, policy_from_json, zone_of
 from chalicelib.services.catalog import deadline_for
 from chalicelib.services.views import invitation_view
 
@@ -62,7 +63,7 @@ class InvitationService:
             accepted[inv] = (checked, cand)
         existing = self._store.existing_ids(tenant_id, list(accepted)) if accepted else set()
         deadline = deadline_for(campaign, now)
-        policy = Policy(grace=timedelta(hours=int(campaign.grace_hours)))
+        policy = policy_from_json(campaign.reminder_policy)
         items: list[Item] = []
         for inv, (row, cand) in accepted.items():
             if inv in existing:
@@ -80,7 +81,8 @@ class InvitationService:
                 "items": results}
 
     def _new_items(self, tenant_id: str, campaign: Any, inv: str, row: CandidateRow,
-                   cand: str, deadline: datetime, policy: Policy, now: datetime) -> list[Item]:
+                   cand: str, deadline: datetime, policy: ReminderPolicy,
+                   now: datetime) -> list[Item]:
         usable = [c for c in campaign.channels
                   if (c == "email" and row.email) or (c == "sms" and row.phone)]
         locale = row.locale or campaign.locale or self._default_locale
@@ -94,10 +96,12 @@ class InvitationService:
             ipk, isk, tenant_id=tenant_id, invitation_id=inv, campaign_id=campaign.campaign_id,
             position_id=campaign.position_id, candidate_id=cand, status=Status.INVITED.value,
             channels=usable, locale=locale, deadline_at=deadline,
-            grace_hours=int(campaign.grace_hours),
+            grace_hours=campaign.grace_hours, reminder_policy=campaign.reminder_policy,
+            rounds_done=0, timezone=row.timezone,
             interview_url=self._vendor.interview_url(inv), created_at=now,
             status_changed_at=now, version=1)
-        opened = Outcome(Status.INVITED, True, next_action_at(Status.INVITED, deadline, policy))
+        first = next_action(Status.INVITED, 0, policy, deadline, zone_of(row.timezone))
+        opened = Outcome(Status.INVITED, True, max(first, now) if first else None)
         self._store.index_fields(invitation, opened)
         return [profile, invitation]
 

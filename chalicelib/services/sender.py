@@ -120,7 +120,8 @@ class SenderService:
             "deadline": _local(inv.deadline_at, profile.timezone if profile else None),
             "grace_end": _local(grace_end, profile.timezone if profile else None),
         }
-        return recipient, self._ports.renderer.render(item.kind, item.channel, inv.locale, context)
+        template = item.template or item.kind
+        return recipient, self._ports.renderer.render(template, item.channel, inv.locale, context)
 
     def _cached(self, key: tuple[str, ...], load: Any) -> Any:
         if key not in self._cache:

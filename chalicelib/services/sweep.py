@@ -3,7 +3,7 @@
 Reads the sparse due index bucket by bucket from the stored watermark up to `now`, over every
 shard (no Scan: cost grows with due items, not with the table). Each due invitation moves with
 a conditional write on its version, in the same transaction as its reminder outbox items,
-whose ids are deterministic (`invitation / reminder<round> / channel`). Overlapping or retried
+whose ids are deterministic (`invitation / round<n> / channel`). Overlapping or retried
 sweeps therefore claim each round once; a sweep killed midway leaves the rest in the index for
 the next one. The watermark only advances past buckets that were fully processed.
 """
@@ -17,9 +17,9 @@ from chalicelib.adapters.invitation_store import InvitationStore, TxResult
 from chalicelib.adapters.models import InvitationItem, Item, OutboxItem
 from chalicelib.adapters.sweep_store import SweepStore
 from chalicelib.domain.due import REDRIVE_AFTER, bucket, buckets_between, instant, parse_bucket
-from chalicelib.domain.invitation import Outcome, SendReminder, timed_event
 from chalicelib.domain.ports import MessageQueue
-from chalicelib.services.transitions import apply_event
+from chalicelib.domain.reminders import RoundPlan
+from chalicelib.services.transitions import advance_timers, policy_of
 
 FIRST_LOOKBACK = timedelta(days=1)  # where a brand-new deployment starts looking
 MAX_ITEMS_PER_RUN = 5000  # bounded work per invocation; the next tick continues
@@ -31,7 +31,8 @@ class SweepReport:
     buckets: int = 0
     due: int = 0
     transitioned: int = 0
-    reminders: int = 0
+    rounds_sent: int = 0
+    rounds_skipped: int = 0
     conflicts: int = 0
     redriven: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
@@ -74,37 +75,36 @@ class SweepService:
             report.redriven += 1
 
     def _advance(self, inv: InvitationItem, now: datetime, report: SweepReport) -> bool:
-        event = timed_event(inv.status_enum())
-        if event is None:
-            return True
-
-        def reminders(current: InvitationItem, outcome: Outcome) -> tuple[list[Item], list[Item]]:
+        def outbox(current: InvitationItem, plan: RoundPlan) -> list[Item]:
+            policy = policy_of(current)
             items: list[Item] = []
-            for effect in outcome.effects:
-                if isinstance(effect, SendReminder) and effect.channel in current.channels:
-                    kind = f"reminder{effect.round}"
+            for index in plan.send:
+                reminder = policy.rounds[index]
+                kind = f"round{index + 1}"
+                for channel in (c for c in reminder.channels if c in current.channels):
                     pk, sk = OutboxItem.key(current.tenant_id, current.invitation_id, kind,
-                                            effect.channel)
+                                            channel)
                     item = OutboxItem(pk, sk, tenant_id=current.tenant_id,
                                       invitation_id=current.invitation_id, kind=kind,
-                                      channel=effect.channel, created_at=now)
+                                      channel=channel, template=reminder.template,
+                                      created_at=now)
                     self._invitations.watch_outbox(item, now + REDRIVE_AFTER)
                     items.append(item)
-            return items, []
+            return items
 
         def reload() -> InvitationItem | None:
             return self._invitations.get(inv.tenant_id, inv.invitation_id)
 
-        applied = apply_event(self._invitations, inv, event, now, side_items=reminders,
-                              reload=reload)
+        applied, timers = advance_timers(self._invitations, inv, now, outbox, reload)
         if applied.result is TxResult.CONFLICT:
             report.conflicts += 1
             return False
-        if applied.outcome is not None and applied.outcome.changed:
+        if timers is None or applied.outcome is None:
+            return True
+        if timers.outcome.changed:
             report.transitioned += 1
-            status = applied.outcome.status.value
+            status = timers.outcome.status.value
             report.statuses[status] = report.statuses.get(status, 0) + 1
-            report.reminders += sum(1 for e in applied.outcome.effects
-                                    if isinstance(e, SendReminder)
-                                    and e.channel in inv.channels)
+        report.rounds_sent += len(timers.plan.send)
+        report.rounds_skipped += len(timers.plan.skip)
         return True

@@ -100,7 +100,7 @@ class VendorWebhookService:
             return [], [entry]
 
         applied = _apply(self._invitations, inv, event, occurred, timeline, marker,
-                         payload.get("score"))
+                         payload.get("score"), received_at)
         if applied.result is TxResult.DUPLICATE:
             return {"webhook_id": msg_id, "result": "duplicate"}
         if applied.result is TxResult.CONFLICT or applied.outcome is None:
@@ -111,12 +111,14 @@ class VendorWebhookService:
 
 
 def _apply(store: InvitationStore, inv: InvitationItem, event: Event, at: datetime,
-           side: SideItems, marker: MarkerItem, score: float | None) -> Applied:
+           side: SideItems, marker: MarkerItem, score: float | None,
+           received_at: datetime) -> Applied:
     def reload() -> InvitationItem | None:
         return store.get(inv.tenant_id, inv.invitation_id)
 
     return apply_event(store, inv, event, at, side_items=side, marker=marker,
-                       reload=reload, score=score if event is Event.COMPLETED else None)
+                       reload=reload, score=score if event is Event.COMPLETED else None,
+                       now=received_at)
 
 
 def _claimed_invitation(text: str) -> str | None:

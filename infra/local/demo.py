@@ -126,7 +126,9 @@ def scenario(api_url: str, control_url: str, tenant: dict[str, Any],
     webhook_seconds = time.perf_counter() - started
     requests.post(f"{control_url}/drain", params={"timeout": 1200}, timeout=1300)
 
-    after_deadline = datetime.now(UTC) + timedelta(hours=WINDOW_HOURS, minutes=1)
+    # the next morning after the deadline: the no-show round may have been deferred by the
+    # candidates' quiet hours (21:00-08:00 in Asia/Shanghai)
+    after_deadline = datetime.now(UTC) + timedelta(hours=WINDOW_HOURS + 12)
     tick = requests.post(f"{control_url}/tick", params={"at": after_deadline.isoformat()},
                          timeout=1300).json()
     counts = api.call("GET", f"/campaigns/{campaign['id']}")["counts"]

@@ -149,5 +149,10 @@ def glue_session(local_cloud: Any, app: Any) -> Glue:
 
 @pytest.fixture
 def glue(glue_session: Glue, container: bootstrap.Container) -> Glue:
+    """The glue, quiet, with a fresh sweep watermark: every test starts its clock at T0 again,
+    which a real deployment never does (its time only moves forward)."""
+    from chalicelib.adapters.models import SweepStateItem
+
     glue_session.drain()  # whatever earlier tests left
+    SweepStateItem(*SweepStateItem.key(), watermark="").delete()
     return glue_session

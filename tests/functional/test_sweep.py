@@ -54,3 +54,77 @@ def test_grace_end_closes_and_completed_are_left_alone(api: TenantApi, glue: Glu
     late = api.webhook("interview.completed", body["items"][1]["invitation_id"],
                        at=T0 + timedelta(hours=121))
     assert late.json_body["changed"] is False  # after auto-close the link no longer works
+
+
+def test_reminder_rounds_follow_the_campaign_policy(api: TenantApi, glue: Glue,
+                                                    local_cloud: Any) -> None:
+    # GIVEN a campaign reminding by email 24 h before, at the deadline and 24 h after
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign(channels=["email"], reminder_policy={
+        "rounds": [{"offset_hours": -24, "channels": ["email"]},
+                   {"offset_hours": 0, "channels": ["email"]},
+                   {"offset_hours": 24, "channels": ["email"], "template": "final_call"}],
+        "grace_hours": 48, "quiet_hours": None})
+    body = api.invite(campaign["id"], [
+        {"name": "A", "email": f"a.{tenant_id}@example.com"},
+        {"name": "B", "email": f"b.{tenant_id}@example.com"}]).json_body
+    glue.drain()
+    # WHEN one candidate completes, and the clock passes each round in turn
+    api.webhook("interview.completed", body["items"][0]["invitation_id"])
+    glue.drain()
+    first = glue.tick(T0 + timedelta(hours=48, minutes=1))
+    second = glue.tick(T0 + timedelta(hours=72, minutes=1))
+    third = glue.tick(T0 + timedelta(hours=96, minutes=1))
+    glue.tick(T0 + timedelta(hours=96, minutes=2))  # a retried tick: nothing more
+    # THEN only the one who did not complete got each round, once
+    subjects = [m["subject"] for m in local_cloud.cloud.sent_messages()
+                if m["channel"] == "email" and any(f"b.{tenant_id}" in t for t in m["to"])]
+    assert [s.split(":")[0].split(" ")[0] for s in subjects] == [
+        "Your", "Reminder", "You", "Last"], subjects
+    assert not [m for m in local_cloud.cloud.sent_messages()
+                if any(f"a.{tenant_id}" in t for t in m["to"])
+                and "Your AI interview" not in (m.get("subject") or "")]
+    assert (first["rounds_sent"], second["rounds_sent"], third["rounds_sent"]) >= (1, 1, 1)
+
+
+def test_a_round_in_quiet_hours_waits_for_the_morning(api: TenantApi, glue: Glue,
+                                                      local_cloud: Any) -> None:
+    # GIVEN a deadline at 09:00 UTC = 17:00 in Shanghai, and a round 6 h later (23:00 local)
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign(channels=["email"], reminder_policy={
+        "rounds": [{"offset_hours": 6, "channels": ["email"], "template": "final_call"}]})
+    api.invite(campaign["id"], [{"name": "Q", "email": f"q.{tenant_id}@example.com",
+                                 "timezone": "Asia/Shanghai"}])
+    glue.drain()
+
+    def finals() -> int:
+        return sum(1 for m in local_cloud.cloud.sent_messages()
+                   if any(f"q.{tenant_id}" in t for t in m["to"])
+                   and (m.get("subject") or "").startswith("Last chance"))
+
+    # WHEN the sweep runs at 23:01 Shanghai time THEN nothing is sent yet
+    glue.tick(T0 + timedelta(hours=72 + 6, minutes=1))
+    assert finals() == 0
+    # WHEN it runs at 08:01 the next morning (local) THEN the round goes out, once
+    glue.tick(T0 + timedelta(hours=72 + 15, minutes=1))
+    glue.tick(T0 + timedelta(hours=72 + 15, minutes=2))
+    assert finals() == 1
+
+
+def test_bad_policies_get_clear_errors(api: TenantApi) -> None:
+    position = api.post("/positions", {"title": "E"}).json_body
+    cases = [
+        ({"rounds": [{"offset_hours": 0, "channels": ["email"]},
+                     {"offset_hours": 0, "channels": ["email"]}]}, "overlapping_rounds"),
+        ({"rounds": [{"offset_hours": 72, "channels": ["email"]}], "grace_hours": 48},
+         "round_after_grace"),
+        ({"rounds": [{"offset_hours": 0, "channels": ["fax"]}]}, "unknown_channel"),
+        ({"rounds": [{"offset_hours": 0, "channels": ["sms"]}]}, "unknown_channel"),
+        ({"quiet_hours": {"start": "25:00", "end": "08:00"}}, "invalid_quiet_hours"),
+    ]
+    for policy, code in cases:
+        response = api.post("/campaigns", {"position_id": position["id"], "name": "C",
+                                           "window_hours": 72, "channels": ["email"],
+                                           "reminder_policy": policy})
+        assert response.status_code == 400, (policy, response.body)
+        assert response.json_body["error"]["code"] == code, (policy, response.json_body)

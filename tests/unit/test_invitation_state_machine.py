@@ -15,7 +15,6 @@ from chalicelib.domain.invitation import (
     Event,
     Outcome,
     Policy,
-    SendReminder,
     Status,
     apply,
     next_action_at,
@@ -23,7 +22,7 @@ from chalicelib.domain.invitation import (
 )
 
 DEADLINE = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
-POLICY = Policy()  # 48 h grace, reminders by email
+POLICY = Policy()  # 48 h grace
 GRACE = POLICY.grace
 GRACE_END = DEADLINE + GRACE
 
@@ -120,8 +119,8 @@ def test_happy_path_invited_to_completed() -> None:
     for i, (event, expected) in enumerate(events):
         # WHEN each engagement event arrives before the deadline
         out = step(status, event, BEFORE_DEADLINE + timedelta(minutes=i))
-        # THEN it moves one step forward with no side effects
-        assert out == Outcome(expected, True, next_action_at(expected, DEADLINE, POLICY), ())
+        # THEN it moves one step forward
+        assert out == Outcome(expected, True, next_action_at(expected, DEADLINE, POLICY))
         status = out.status
     assert status is Status.COMPLETED
     assert step(status, Event.COMPLETED, BEFORE_DEADLINE).next_action_at is None
@@ -140,7 +139,7 @@ def test_engagement_can_skip_steps() -> None:
 @pytest.mark.parametrize("status", [Status.OPENED, Status.STARTED])
 def test_earlier_engagement_event_does_not_move_backwards(status: Status) -> None:
     out = step(status, Event.MESSAGE_SENT, BEFORE_DEADLINE)
-    assert out == Outcome(status, False, DEADLINE, ())
+    assert out == Outcome(status, False, DEADLINE)
 
 
 # --- the deadline -------------------------------------------------------------------------
@@ -152,7 +151,6 @@ def test_completion_after_the_deadline_is_late(status: Status) -> None:
     assert out.status is Status.COMPLETED_LATE
     assert out.changed
     assert out.next_action_at is None
-    assert out.effects == ()
 
 
 @pytest.mark.parametrize("status", sorted(OPEN))
@@ -161,24 +159,16 @@ def test_deadline_passed_on_open_state_is_a_no_show_with_a_reminder(
         status: Status, at: datetime) -> None:
     # WHEN the sweep fires the deadline on an unfinished invitation
     out = step(status, Event.DEADLINE_PASSED, at)
-    # THEN it becomes a no-show, queues reminder 1 by email and waits for the end of grace
+    # THEN it becomes a no-show and waits for the end of grace (rounds: test_reminders.py)
     assert out.status is Status.NO_SHOW
     assert out.changed
-    assert out.effects == (SendReminder(1, "email"),)
     assert out.next_action_at == DEADLINE + GRACE
-
-
-def test_no_show_reminder_goes_to_every_policy_channel() -> None:
-    policy = Policy(grace=timedelta(hours=24), reminder_channels=("email", "sms"))
-    out = step(Status.SENT, Event.DEADLINE_PASSED, DEADLINE, policy)
-    assert out.effects == (SendReminder(1, "email"), SendReminder(1, "sms"))
-    assert out.next_action_at == DEADLINE + timedelta(hours=24)
 
 
 @pytest.mark.parametrize("status", sorted(OPEN))
 def test_deadline_not_yet_reached_changes_nothing(status: Status) -> None:
     out = step(status, Event.DEADLINE_PASSED, DEADLINE - timedelta(seconds=1))
-    assert out == Outcome(status, False, DEADLINE, ())
+    assert out == Outcome(status, False, DEADLINE)
 
 
 # --- the grace window ---------------------------------------------------------------------
@@ -187,13 +177,13 @@ def test_deadline_not_yet_reached_changes_nothing(status: Status) -> None:
 @pytest.mark.parametrize("at", [GRACE_END, AFTER_GRACE])
 def test_grace_end_closes_a_no_show(at: datetime) -> None:
     out = step(Status.NO_SHOW, Event.GRACE_ENDED, at)
-    assert out == Outcome(Status.CLOSED, True, None, ())
+    assert out == Outcome(Status.CLOSED, True, None)
 
 
 @pytest.mark.parametrize("at", [BEFORE_DEADLINE, IN_GRACE, GRACE_END - timedelta(seconds=1)])
 def test_grace_end_before_its_time_changes_nothing(at: datetime) -> None:
     out = step(Status.NO_SHOW, Event.GRACE_ENDED, at)
-    assert out == Outcome(Status.NO_SHOW, False, GRACE_END, ())
+    assert out == Outcome(Status.NO_SHOW, False, GRACE_END)
 
 
 @pytest.mark.parametrize("status", sorted(OPEN))
@@ -204,7 +194,7 @@ def test_grace_end_does_not_touch_open_states(status: Status) -> None:
 @pytest.mark.parametrize("at", [IN_GRACE, GRACE_END])
 def test_completion_during_grace_is_late(at: datetime) -> None:
     out = step(Status.NO_SHOW, Event.COMPLETED, at)
-    assert out == Outcome(Status.COMPLETED_LATE, True, None, ())
+    assert out == Outcome(Status.COMPLETED_LATE, True, None)
 
 
 def test_completion_after_grace_end_on_a_no_show_does_nothing() -> None:
@@ -212,13 +202,13 @@ def test_completion_after_grace_end_on_a_no_show_does_nothing() -> None:
     # WHEN a completion arrives that happened after the end of grace
     out = step(Status.NO_SHOW, Event.COMPLETED, GRACE_END + timedelta(seconds=1))
     # THEN nothing changes: the sweep will still close it
-    assert out == Outcome(Status.NO_SHOW, False, GRACE_END, ())
+    assert out == Outcome(Status.NO_SHOW, False, GRACE_END)
 
 
 @pytest.mark.parametrize("event", [Event.MESSAGE_SENT, Event.OPENED, Event.STARTED])
 def test_engagement_on_a_no_show_changes_nothing(event: Event) -> None:
     out = step(Status.NO_SHOW, event, IN_GRACE)
-    assert out == Outcome(Status.NO_SHOW, False, GRACE_END, ())
+    assert out == Outcome(Status.NO_SHOW, False, GRACE_END)
 
 
 # --- cancellation and final states --------------------------------------------------------
@@ -228,14 +218,14 @@ def test_engagement_on_a_no_show_changes_nothing(event: Event) -> None:
 @pytest.mark.parametrize("at", [BEFORE_DEADLINE, IN_GRACE, AFTER_GRACE])
 def test_cancel_from_open_states_and_no_show(status: Status, at: datetime) -> None:
     out = step(status, Event.CANCELLED, at)
-    assert out == Outcome(Status.CANCELLED, True, None, ())
+    assert out == Outcome(Status.CANCELLED, True, None)
 
 
 @pytest.mark.parametrize(("status", "event"), list(product(sorted(FINAL), list(Event))))
 @pytest.mark.parametrize("at", [BEFORE_DEADLINE, IN_GRACE, AFTER_GRACE])
 def test_final_states_never_change(status: Status, event: Event, at: datetime) -> None:
     out = step(status, event, at)
-    assert out == Outcome(status, False, None, ())
+    assert out == Outcome(status, False, None)
 
 
 def test_late_opened_after_completed_changes_nothing() -> None:
@@ -243,7 +233,7 @@ def test_late_opened_after_completed_changes_nothing() -> None:
     # WHEN the vendor's "opened" webhook arrives late (it happened earlier)
     out = step(Status.COMPLETED, Event.OPENED, BEFORE_DEADLINE)
     # THEN the status stays completed
-    assert out == Outcome(Status.COMPLETED, False, None, ())
+    assert out == Outcome(Status.COMPLETED, False, None)
 
 
 # --- exhaustive table ---------------------------------------------------------------------
@@ -269,9 +259,6 @@ def test_every_status_event_pair_gives_a_valid_forward_outcome(
             assert not out.changed
         if out.changed:
             assert is_forward(status, out.status), (status, event, at, out.status)
-        expected_effects = ((SendReminder(1, "email"),)
-                            if out.changed and out.status is Status.NO_SHOW else ())
-        assert out.effects == expected_effects
 
 
 # --- property: random event sequences -----------------------------------------------------
@@ -297,7 +284,6 @@ steps = st.lists(st.tuples(st.sampled_from(list(Event)), offsets), max_size=12)
 def test_random_sequences_only_move_forward(
         start: Status, sequence: list[tuple[Event, timedelta]]) -> None:
     status = start
-    reminders = 0
     for event, offset in sequence:
         out = step(status, event, DEADLINE + offset)
         assert isinstance(out.status, Status)
@@ -308,8 +294,4 @@ def test_random_sequences_only_move_forward(
             assert out.status is status
         assert out.next_action_at == next_action_at(out.status, DEADLINE, POLICY)
         assert (timed_event(out.status) is None) == (out.next_action_at is None)
-        reminders += sum(1 for e in out.effects if e == SendReminder(1, "email"))
         status = out.status
-    assert reminders <= 1
-    if start is Status.NO_SHOW or start in FINAL:
-        assert reminders == 0

@@ -11,7 +11,7 @@ from jinja2 import UndefinedError
 
 from chalicelib.adapters.message_templates import MessageRenderer, Rendered
 
-KINDS = ["invite", "reminder1"]
+KINDS = ["invite", "due_tomorrow", "no_show", "final_call"]
 LOCALES = ["en", "zh-CN"]
 URL = "https://interview.example.com/i/inv-tn1-abc?t=xyz&lang=en"
 
@@ -58,7 +58,7 @@ def test_sms_is_text_only_with_the_url(kind: str, locale: str) -> None:
 @pytest.mark.parametrize("channel", ["email", "sms"])
 def test_deadline_and_grace_end_are_shown(channel: str) -> None:
     assert "2025-03-10 20:00" in render("invite", channel, "en").text
-    assert "2025-03-12 20:00" in render("reminder1", channel, "en").text
+    assert "2025-03-12 20:00" in render("no_show", channel, "en").text
 
 
 def test_locales_differ() -> None:
@@ -101,4 +101,4 @@ def test_a_missing_variable_fails_loudly() -> None:
     ctx = context()
     del ctx["grace_end"]
     with pytest.raises(UndefinedError):
-        render("reminder1", "email", "en", ctx)
+        render("no_show", "email", "en", ctx)
