@@ -171,3 +171,46 @@ def test_a_lost_queue_message_is_redriven_by_the_sweep(api: TenantApi, glue: Glu
     assert item.status == "sent" and item.provider_message_id
     assert item.due_pk is None
     assert counts(api, campaign["id"])["sent"] == 1
+
+
+class CrashAfterSend:
+    """SES accepts the message, then the sender process dies before it records the id."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.crash = True
+
+    def send_email(self, *, to: str, subject: str, text: str, html: str) -> str:
+        self.sent.append(to)
+        if self.crash:
+            self.crash = False
+            raise SystemError("the sender died after SES accepted the message")
+        return f"fake-after-crash-{len(self.sent)}"
+
+
+def test_a_sender_dying_after_the_provider_accepted_sends_again_never_marks_without_id(
+        api: TenantApi, glue: Glue, container: bootstrap.Container) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    # GIVEN the sender dies right after SES accepted the invitation email
+    start = datetime.now(UTC)
+    api.clock.set(start)
+    fake = CrashAfterSend()
+    container.overrides["email"] = fake
+    campaign = api.campaign()
+    inv = api.invite(campaign["id"], [{"name": "C", "email": "crash@example.com"}]).json_body
+    inv_id = inv["items"][0]["invitation_id"]
+    glue.drain()
+    # THEN the item is still claimed, with no provider id: never "sent" without one
+    item = outbox_item(api.tenant["tenant_id"], inv_id)
+    assert item.status == "sending" and item.provider_message_id is None
+    assert fake.sent == ["crash@example.com"]
+    # WHEN the claim's lease has run out and the sweep looks again
+    later = start + timedelta(minutes=11)
+    api.clock.set(later)
+    glue.tick(later)
+    # THEN the message is sent again (at least once) and recorded with its provider id
+    item = outbox_item(api.tenant["tenant_id"], inv_id)
+    assert item.status == "sent" and item.provider_message_id == "fake-after-crash-2"
+    assert fake.sent == ["crash@example.com", "crash@example.com"]
+    assert counts(api, campaign["id"])["sent"] == 1
