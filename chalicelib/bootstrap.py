@@ -106,7 +106,8 @@ class Container:
     def invitations(self) -> Any:
         from chalicelib.services.invitations import InvitationService
 
-        return InvitationService(self.catalog_store, self.invitation_store, self.vendor)
+        return InvitationService(self.catalog_store, self.invitation_store, self.vendor,
+                                 self.tenant_store)
 
     @cached_property
     def idempotent_invite(self) -> Any:

@@ -28,6 +28,7 @@ from chalicelib.adapters.dynamo import (
 from chalicelib.adapters.models import InvitationItem, Item, MarkerItem, OutboxItem
 from chalicelib.domain.due import due_keys
 from chalicelib.domain.invitation import Outcome
+from chalicelib.domain.sms import SmsLength
 
 
 class TxResult(Enum):
@@ -50,9 +51,14 @@ class SentMark:
     provider_id: str
     subject: str | None
     at: datetime
+    sms: SmsLength | None = None
 
     def actions(self) -> list[Action]:
-        return [OutboxItem.status.set("sent"),
+        billing: list[Action] = []
+        if self.sms is not None:
+            billing = [OutboxItem.sms_parts.set(self.sms.parts),
+                       OutboxItem.sms_encoding.set(self.sms.encoding)]
+        return [*billing, OutboxItem.status.set("sent"),
                 OutboxItem.provider_message_id.set(self.provider_id),
                 OutboxItem.subject.set(self.subject or ""),
                 OutboxItem.sent_at.set(self.at),

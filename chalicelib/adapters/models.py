@@ -262,6 +262,8 @@ class OutboxItem(Item, discriminator="outbox"):
     kind = UnicodeAttribute()
     channel = UnicodeAttribute()
     template = UnicodeAttribute(null=True)  # None: the kind names the template ("invite")
+    sms_parts = NumberAttribute(null=True)  # as carriers bill it (domain/sms.py)
+    sms_encoding = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="pending")
     attempts = NumberAttribute(default=0)
     claim_until = UTCDateTimeAttribute(null=True)

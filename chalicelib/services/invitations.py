@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.invitation_store import InvitationStore
 from chalicelib.adapters.models import CandidateItem, InvitationItem, Item
+from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain import ids
 from chalicelib.domain.candidates import CandidateRow, Rejection, validate_row
 from chalicelib.domain.errors import NotFound, TooLarge, ValidationFailed
@@ -29,11 +30,11 @@ STATUSES = tuple(s.value for s in Status)
 
 class InvitationService:
     def __init__(self, catalog: CatalogStore, store: InvitationStore, vendor: InterviewVendor,
-                 default_locale: str = "en") -> None:
+                 tenants: TenantStore) -> None:
         self._catalog = catalog
         self._store = store
         self._vendor = vendor
-        self._default_locale = default_locale
+        self._tenants = tenants
 
     def invite(self, tenant_id: str, campaign_id: str, candidates: Any,
                now: datetime) -> dict[str, Any]:
@@ -62,6 +63,8 @@ class InvitationService:
                 continue
             accepted[inv] = (checked, cand)
         existing = self._store.existing_ids(tenant_id, list(accepted)) if accepted else set()
+        tenant = self._tenants.get(tenant_id)
+        default_locale = tenant.default_locale if tenant else "en"
         deadline = deadline_for(campaign, now)
         policy = policy_from_json(campaign.reminder_policy)
         items: list[Item] = []
@@ -69,7 +72,8 @@ class InvitationService:
             if inv in existing:
                 results.append({"index": row.index, "invitation_id": inv, "result": "duplicate"})
                 continue
-            items += self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy, now)
+            items += self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy,
+                                     default_locale, now)
             results.append({"index": row.index, "invitation_id": inv, "result": "created"})
         if items:
             self._store.write_new(items)
@@ -82,10 +86,10 @@ class InvitationService:
 
     def _new_items(self, tenant_id: str, campaign: Any, inv: str, row: CandidateRow,
                    cand: str, deadline: datetime, policy: ReminderPolicy,
-                   now: datetime) -> list[Item]:
+                   default_locale: str, now: datetime) -> list[Item]:
         usable = [c for c in campaign.channels
                   if (c == "email" and row.email) or (c == "sms" and row.phone)]
-        locale = row.locale or campaign.locale or self._default_locale
+        locale = row.locale or campaign.locale or default_locale  # candidate, campaign, tenant
         cpk, csk = CandidateItem.key(tenant_id, cand)
         profile = CandidateItem(cpk, csk, tenant_id=tenant_id, candidate_id=cand, name=row.name,
                                 email=row.email, phone=row.phone, locale=row.locale,

@@ -24,6 +24,7 @@ from chalicelib.adapters.pool_store import PoolStore
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain.invitation import Event
 from chalicelib.domain.ports import EmailSender, PermanentSendError, SmsSender, TransientSendError
+from chalicelib.domain.sms import sms_length
 from chalicelib.services.transitions import apply_event
 
 LEASE = timedelta(minutes=5)
@@ -73,7 +74,8 @@ class SenderService:
         except PermanentSendError as err:
             self._invitations.release_outbox(item, f"permanent: {err}", final=True)
             return "failed"
-        mark = SentMark(item, provider_id, rendered.subject, now)
+        sms = sms_length(rendered.text) if item.channel == "sms" else None
+        mark = SentMark(item, provider_id, rendered.subject, now, sms)
         if item.kind == "invite":  # the invitation becomes `sent` in the same transaction
             applied = apply_event(self._invitations, inv, Event.MESSAGE_SENT, now, sent=mark,
                                   reload=lambda: self._invitations.get(inv.tenant_id,

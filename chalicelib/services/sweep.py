@@ -21,7 +21,7 @@ from chalicelib.domain.ports import MessageQueue
 from chalicelib.domain.reminders import RoundPlan
 from chalicelib.services.transitions import advance_timers, policy_of
 
-FIRST_LOOKBACK = timedelta(days=1)  # where a brand-new deployment starts looking
+FIRST_LOOKBACK = timedelta(days=7)  # where a brand-new deployment starts looking (once)
 MAX_ITEMS_PER_RUN = 5000  # bounded work per invocation; the next tick continues
 
 

@@ -151,8 +151,14 @@ def glue_session(local_cloud: Any, app: Any) -> Glue:
 def glue(glue_session: Glue, container: bootstrap.Container) -> Glue:
     """The glue, quiet, with a fresh sweep watermark: every test starts its clock at T0 again,
     which a real deployment never does (its time only moves forward)."""
-    from chalicelib.adapters.models import SweepStateItem
-
     glue_session.drain()  # whatever earlier tests left
-    SweepStateItem(*SweepStateItem.key(), watermark="").delete()
+    reset_watermark(T0)
     return glue_session
+
+
+def reset_watermark(at: datetime) -> None:
+    """Start the sweep's watermark at `at`'s hour (tests that run on real time use now)."""
+    from chalicelib.adapters.models import SweepStateItem
+    from chalicelib.domain.due import bucket
+
+    SweepStateItem(*SweepStateItem.key(), watermark=bucket(at)).save()

@@ -17,7 +17,7 @@ from chalicelib.domain.ports import PermanentSendError, TransientSendError
 from chalicelib.triggers.sender import sender_handler
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import LambdaContext, StreamPoller, drain
-from tests.functional.conftest import Glue, TenantApi
+from tests.functional.conftest import Glue, TenantApi, reset_watermark
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
@@ -154,6 +154,7 @@ def test_a_lost_queue_message_is_redriven_by_the_sweep(api: TenantApi, glue: Glu
     from datetime import UTC, datetime, timedelta
 
     # GIVEN an invitation whose queue message is lost
+    reset_watermark(datetime.now(UTC))
     container.overrides["queue"] = LossyQueue(container.queue, drop=1)
     container.__dict__.pop("queue", None)
     container.__dict__.pop("stream", None)
@@ -195,6 +196,7 @@ def test_a_sender_dying_after_the_provider_accepted_sends_again_never_marks_with
     # GIVEN the sender dies right after SES accepted the invitation email
     start = datetime.now(UTC)
     api.clock.set(start)
+    reset_watermark(start)
     fake = CrashAfterSend()
     container.overrides["email"] = fake
     campaign = api.campaign()
@@ -214,3 +216,32 @@ def test_a_sender_dying_after_the_provider_accepted_sends_again_never_marks_with
     assert item.status == "sent" and item.provider_message_id == "fake-after-crash-2"
     assert fake.sent == ["crash@example.com", "crash@example.com"]
     assert counts(api, campaign["id"])["sent"] == 1
+
+
+def test_sms_parts_are_recorded_as_carriers_bill_them(api: TenantApi, glue: Glue,
+                                                      local_cloud: Any) -> None:
+    campaign = api.campaign(channels=["sms"], locale="zh-CN")
+    body = api.invite(campaign["id"], [{"name": "王芳", "phone": "13900139000"}]).json_body
+    glue.drain()
+    pk, sk = OutboxItem.key(api.tenant["tenant_id"], body["items"][0]["invitation_id"],
+                            "invite", "sms")
+    item = OutboxItem.get(pk, sk, consistent_read=True)
+    assert item.status == "sent" and item.sms_encoding == "UCS-2"
+    text = next(m["text"] for m in local_cloud.cloud.sent_messages()
+                if m["channel"] == "sms" and m["provider_message_id"] == item.provider_message_id)
+    assert item.sms_parts == (1 if len(text) <= 70 else -(-len(text) // 67))
+
+
+def test_locale_is_the_candidates_then_the_campaigns_then_the_tenants(
+        client: Any, container: bootstrap.Container, glue: Glue, local_cloud: Any) -> None:
+    tenant = container.tenants.create_tenant("深圳示例科技", default_locale="zh-CN")
+    api = TenantApi(client, tenant, container.clock)  # type: ignore[arg-type]
+    campaign = api.campaign()  # no campaign locale
+    tid = tenant["tenant_id"]
+    api.invite(campaign["id"], [{"name": "A", "email": f"zh.{tid}@example.com"},
+                                {"name": "B", "email": f"en.{tid}@example.com", "locale": "en"}])
+    glue.drain()
+    subjects = {m["to"][0].split(".")[0]: m["subject"]
+                for m in local_cloud.cloud.sent_messages() if tid in str(m["to"])}
+    assert "面试邀请" in subjects["zh"]
+    assert subjects["en"].startswith("Your AI interview")
