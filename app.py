@@ -10,9 +10,10 @@ from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.webhooks import bp as webhooks
 from chalicelib.triggers.schedule import bp as schedules
 from chalicelib.triggers.sender import bp as sender
+from chalicelib.triggers.ses_events import bp as ses_events
 from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, catalog, invitations, talent_pool, webhooks, openapi, schedules,
-                  stream, sender):
+                  stream, sender, ses_events):
     app.register_blueprint(blueprint)

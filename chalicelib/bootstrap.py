@@ -65,7 +65,8 @@ class Container:
             return self.overrides["email"]
         from chalicelib.adapters.aws_senders import SesEmailSender
 
-        return SesEmailSender(self._client("ses"), self.settings.sender_email)
+        return SesEmailSender(self._client("ses"), self.settings.sender_email,
+                              self.settings.ses_configuration_set)
 
     @cached_property
     def sms(self) -> Any:
@@ -143,7 +144,19 @@ class Container:
 
         ports = SenderPorts(self.email, self.sms, MessageRenderer())
         return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
-                             self.pool_store, ports)
+                             self.pool_store, ports, self.suppression_store)
+
+    @cached_property
+    def suppression_store(self) -> Any:
+        from chalicelib.adapters.suppression_store import SuppressionStore
+
+        return SuppressionStore()
+
+    @cached_property
+    def ses_events(self) -> Any:
+        from chalicelib.services.ses_events import SesEventService
+
+        return SesEventService(self.suppression_store)
 
     @cached_property
     def talent_pool(self) -> Any:

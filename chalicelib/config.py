@@ -19,6 +19,7 @@ ENV_SENDER_EMAIL = "TALENTLOOP_SENDER_EMAIL"
 ENV_DUE_SHARDS = "TALENTLOOP_DUE_SHARDS"
 ENV_VENDOR_BASE_URL = "TALENTLOOP_VENDOR_BASE_URL"
 ENV_GRACE_HOURS = "TALENTLOOP_GRACE_HOURS"
+ENV_SES_CONFIGURATION_SET = "TALENTLOOP_SES_CONFIGURATION_SET"
 ENV_REGION = "AWS_REGION"
 
 
@@ -33,6 +34,8 @@ class Settings:
     due_shards: int = 8
     vendor_base_url: str = "https://interview.example.com"
     grace_hours: int = 48
+    #: SES configuration set that routes bounce/complaint/delivery events (production)
+    ses_configuration_set: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +51,7 @@ class Settings:
             due_shards=int(env.get(ENV_DUE_SHARDS, "8")),
             vendor_base_url=env.get(ENV_VENDOR_BASE_URL, "https://interview.example.com"),
             grace_hours=int(env.get(ENV_GRACE_HOURS, "48")),
+            ses_configuration_set=env.get(ENV_SES_CONFIGURATION_SET) or None,
         )
 
 

@@ -28,13 +28,21 @@ def _classify(err: Exception) -> Exception:
 
 
 class SesEmailSender:
-    def __init__(self, client: Any, source: str) -> None:
+    def __init__(self, client: Any, source: str, configuration_set: str | None = None) -> None:
         self._client = client
         self._source = source
+        self._configuration_set = configuration_set
 
-    def send_email(self, *, to: str, subject: str, text: str, html: str) -> str:
+    def send_email(self, *, to: str, subject: str, text: str, html: str,
+                   tags: dict[str, str] | None = None) -> str:
+        extra: dict[str, Any] = {}
+        if tags:
+            extra["Tags"] = [{"Name": k, "Value": v} for k, v in tags.items()]
+        if self._configuration_set:  # routes bounce/complaint/delivery events to SNS
+            extra["ConfigurationSetName"] = self._configuration_set
         try:
             response = self._client.send_email(
+                **extra,
                 Source=self._source,
                 Destination={"ToAddresses": [to]},
                 Message={"Subject": {"Data": subject, "Charset": "UTF-8"},

@@ -239,6 +239,7 @@ class InvitationItem(Item, discriminator="invitation"):
     created_at = UTCDateTimeAttribute()
     status_changed_at = UTCDateTimeAttribute()
     score = NumberAttribute(null=True)
+    delivery_problem = UnicodeAttribute(null=True)  # "bounce" or "complaint", from SES
     version = VersionAttribute()
 
     @classmethod
@@ -271,6 +272,7 @@ class OutboxItem(Item, discriminator="outbox"):
     recipient = UnicodeAttribute(null=True)
     subject = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)
+    delivered_at = UTCDateTimeAttribute(null=True)  # SES delivery event
     last_error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
@@ -285,6 +287,23 @@ class OutboxItem(Item, discriminator="outbox"):
     def item_id(self) -> str:
         """Its id in the due index (where a message not sent in time is found again)."""
         return f"{self.invitation_id}/{self.kind}/{self.channel}"
+
+
+class SuppressionItem(Item, discriminator="suppression"):
+    """An address the tenant must not message again (bounced for good, or complained)."""
+
+    tenant_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    address = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    detail = UnicodeAttribute(null=True)
+    source_message_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, channel: str, address: str) -> tuple[str, str]:
+        """T#<tenant>#SUPPRESS / <channel>#<address>"""
+        return f"{tenant_pk(tenant_id)}#SUPPRESS", f"{channel}#{address}"
 
 
 class MarkerItem(Item, discriminator="marker"):

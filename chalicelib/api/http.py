@@ -157,5 +157,6 @@ def _summary(err: ValidationError) -> str:
 
 
 def log_request(caller: Caller, action: str, **fields: Any) -> None:
-    """Structured, PII-free request log (ids and counts only)."""
+    """Structured, PII-free request log (ids and counts only). Field names must not be
+    LogRecord attributes (`created`, `name`, `msg`...): logging refuses to overwrite them."""
     logger.info(action, extra={"tenant_id": caller.tenant_id, "key_id": caller.key_id, **fields})

@@ -29,7 +29,7 @@ def create_invitations(caller: Caller, campaign_id: str,
         caller.tenant_id, campaign_id, body.candidates, caller.now, key,
         getattr(bp, "lambda_context", None))
     log_request(caller, "invitations created", campaign_id=campaign_id,
-                created=result["created"], duplicates=result["duplicates"],
+                invitations_created=result["created"], duplicates=result["duplicates"],
                 rejected=len(result["rejected"]))
     return result
 

@@ -18,8 +18,10 @@ class PermanentSendError(Exception):
 
 
 class EmailSender(Protocol):
-    def send_email(self, *, to: str, subject: str, text: str, html: str) -> str:
-        """Hand one email to the provider; return its message id."""
+    def send_email(self, *, to: str, subject: str, text: str, html: str,
+                   tags: dict[str, str] | None = None) -> str:
+        """Hand one email to the provider; return its message id. `tags` come back with the
+        provider's bounce / complaint / delivery events (tenant, invitation, outbox)."""
         ...
 
 

@@ -21,6 +21,7 @@ from chalicelib.adapters.invitation_store import InvitationStore, SentMark, TxRe
 from chalicelib.adapters.message_templates import MessageRenderer, Rendered
 from chalicelib.adapters.models import InvitationItem, OutboxItem
 from chalicelib.adapters.pool_store import PoolStore
+from chalicelib.adapters.suppression_store import SuppressionStore
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain.invitation import Event
 from chalicelib.domain.ports import EmailSender, PermanentSendError, SmsSender, TransientSendError
@@ -43,7 +44,9 @@ class SenderPorts:
 
 class SenderService:
     def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
-                 tenants: TenantStore, pool: PoolStore, ports: SenderPorts) -> None:
+                 tenants: TenantStore, pool: PoolStore, ports: SenderPorts,
+                 suppressions: SuppressionStore) -> None:
+        self._suppressions = suppressions
         self._invitations = invitations
         self._catalog = catalog
         self._tenants = tenants
@@ -66,8 +69,12 @@ class SenderService:
             # nothing can ever be sent: fail it (and leave the due index) instead of retrying
             self._invitations.release_outbox(item, "no invitation or recipient", final=True)
             return "failed"
+        if self._suppressions.is_suppressed(item.tenant_id, item.channel, recipient):
+            self._invitations.release_outbox(item, "suppressed: bounced or complained",
+                                             final=True)
+            return "suppressed"
         try:
-            provider_id = self._send(item.channel, recipient, rendered)
+            provider_id = self._send(item, recipient, rendered)
         except TransientSendError as err:
             self._invitations.release_outbox(item, f"transient: {err}", final=False)
             raise
@@ -86,10 +93,13 @@ class SenderService:
         self._after_send(item, inv, now)
         return "sent"
 
-    def _send(self, channel: str, to: str, message: Rendered) -> str:
-        if channel == "email":
+    def _send(self, item: OutboxItem, to: str, message: Rendered) -> str:
+        if item.channel == "email":
+            tags = {"tenant": item.tenant_id, "invitation": item.invitation_id,
+                    "outbox": f"{item.kind}_{item.channel}"}
             return self._ports.email.send_email(to=to, subject=message.subject or "",
-                                                text=message.text, html=message.html or "")
+                                                text=message.text, html=message.html or "",
+                                                tags=tags)
         return self._ports.sms.send_sms(to=to, text=message.text)
 
     def _after_send(self, item: OutboxItem, inv: InvitationItem | None, now: datetime) -> None:

@@ -192,3 +192,22 @@ def test_our_own_failure_is_a_uniform_500(settings: Any, client: Client, api: Te
     # THEN the client sees a 500 with the uniform body, not a stack trace
     assert response.status_code == 500
     assert error_code(response) == "internal_error"
+
+
+def test_request_logging_at_info_level_works_and_has_no_pii(api: TenantApi, caplog: Any) -> None:
+    # Regression: the invitation log used the field name `created`, a LogRecord attribute,
+    # so every bulk request failed with a 500 whenever INFO logging was on.
+    import logging
+
+    from chalicelib.observability import logger
+
+    previous = logger.log_level
+    logger.setLevel(logging.INFO)
+    try:
+        campaign = api.campaign()
+        with caplog.at_level(logging.INFO, logger="talentloop"):
+            response = api.invite(campaign["id"], [{"name": "Ann", "email": "pii@example.com"}])
+    finally:
+        logger.setLevel(previous)
+    assert response.status_code == 201, response.body
+    assert "pii@example.com" not in caplog.text

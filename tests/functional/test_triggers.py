@@ -81,7 +81,8 @@ class FlakyEmail:
         self.failures = failures
         self.sent: list[str] = []
 
-    def send_email(self, *, to: str, subject: str, text: str, html: str) -> str:
+    def send_email(self, *, to: str, subject: str, text: str, html: str,
+                   tags: dict[str, str] | None = None) -> str:
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append(to)
@@ -181,7 +182,8 @@ class CrashAfterSend:
         self.sent: list[str] = []
         self.crash = True
 
-    def send_email(self, *, to: str, subject: str, text: str, html: str) -> str:
+    def send_email(self, *, to: str, subject: str, text: str, html: str,
+                   tags: dict[str, str] | None = None) -> str:
         self.sent.append(to)
         if self.crash:
             self.crash = False

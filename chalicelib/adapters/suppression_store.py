@@ -1,0 +1,44 @@
+"""Suppressed addresses per tenant, and what SES tells us about delivered messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.adapters.dynamo import get_or_none
+from chalicelib.adapters.models import InvitationItem, OutboxItem, SuppressionItem
+
+
+class SuppressionStore:
+    def suppress(self, item: SuppressionItem) -> None:
+        """Deterministic key: a repeated bounce for the same address writes the same item."""
+        item.save()
+
+    def is_suppressed(self, tenant_id: str, channel: str, address: str) -> bool:
+        key = SuppressionItem.key(tenant_id, channel, address.lower())
+        return get_or_none(SuppressionItem, key, consistent=True) is not None
+
+    def flag_invitation(self, tenant_id: str, invitation_id: str, problem: str) -> bool:
+        pk, sk = InvitationItem.key(tenant_id, invitation_id)
+        try:
+            InvitationItem(pk, sk).update(
+                actions=[InvitationItem.delivery_problem.set(problem)],
+                condition=InvitationItem.pk.exists(), add_version_condition=False)
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def mark_delivered(self, tenant_id: str, invitation_id: str, kind: str, channel: str,
+                       at: datetime) -> bool:
+        pk, sk = OutboxItem.key(tenant_id, invitation_id, kind, channel)
+        try:
+            OutboxItem(pk, sk).update(actions=[OutboxItem.delivered_at.set(at)],
+                                      condition=OutboxItem.pk.exists())
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
