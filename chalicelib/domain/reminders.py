@@ -9,12 +9,15 @@ conditional write, and asks `next_action` when to look again.
 Rules: a round before the deadline goes only to invitations still open and only before the
 deadline (after it, "tomorrow is the deadline" would be a lie: it is skipped); a round at or
 after the deadline goes only to no-shows. Final states get nothing. A round whose moment falls
-in quiet hours is deferred to the next allowed minute, never dropped. After a scheduler
-outage, one tick catches up every missed round, once each, in order.
+in quiet hours is deferred to the next allowed minute (a round deferred past the end of grace is
+skipped: the interview is closed by then). After a scheduler outage, one tick catches up every
+missed round, once each, in order.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -27,6 +30,7 @@ CHANNELS = ("email", "sms")
 TEMPLATES = ("due_tomorrow", "no_show", "final_call")
 MAX_ROUNDS = 6
 MAX_GRACE = timedelta(days=30)
+MAX_LEAD_HOURS = 24 * 30  # a round at most 30 days before the deadline
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,9 @@ def parse_policy(data: Any, campaign_channels: tuple[str, ...]) -> ReminderPolic
     if not isinstance(data, dict):
         raise PolicyProblem("invalid_policy", "reminder_policy must be an object")
     grace_hours = _number(data.get("grace_hours", 48), "grace_hours")
-    grace = timedelta(hours=grace_hours)
-    if not timedelta(0) <= grace <= MAX_GRACE:
+    if not 0 <= grace_hours <= MAX_GRACE / timedelta(hours=1):
         raise PolicyProblem("invalid_grace", "grace_hours must be between 0 and 720")
+    grace = timedelta(hours=grace_hours)
     raw_rounds = data.get("rounds", [])
     if not isinstance(raw_rounds, list) or len(raw_rounds) > MAX_ROUNDS:
         raise PolicyProblem("invalid_rounds", f"rounds must be a list of at most {MAX_ROUNDS}")
@@ -117,15 +121,17 @@ def parse_policy(data: Any, campaign_channels: tuple[str, ...]) -> ReminderPolic
         raise PolicyProblem("overlapping_rounds",
                             "rounds must have distinct offsets, in increasing order")
     for i, r in enumerate(rounds):
-        if r.offset > grace:
+        if r.offset >= timedelta(0) and r.offset >= grace:
+            # the tick at the end of grace closes the invitation: such a round never goes out
             raise PolicyProblem("round_after_grace",
-                                f"rounds[{i}] is after the end of the grace window")
+                                f"rounds[{i}] is not before the end of the grace window")
     return ReminderPolicy(tuple(rounds), grace, _quiet(data.get("quiet_hours", {})))
 
 
 def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PolicyProblem("invalid_policy", f"{name} must be a number")
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not math.isfinite(value):
+        raise PolicyProblem("invalid_policy", f"{name} must be a finite number")
     return float(value)
 
 
@@ -133,6 +139,9 @@ def _round(index: int, raw: Any, campaign_channels: tuple[str, ...]) -> Round:
     if not isinstance(raw, dict):
         raise PolicyProblem("invalid_rounds", f"rounds[{index}] must be an object")
     offset = _number(raw.get("offset_hours"), f"rounds[{index}].offset_hours")
+    if offset < -MAX_LEAD_HOURS:
+        raise PolicyProblem("invalid_rounds", f"rounds[{index}] is more than {MAX_LEAD_HOURS} "
+                                              "hours before the deadline")
     channels = raw.get("channels")
     if (not isinstance(channels, list) or not channels
             or any(c not in CHANNELS for c in channels) or len(set(channels)) != len(channels)):
@@ -143,7 +152,9 @@ def _round(index: int, raw: Any, campaign_channels: tuple[str, ...]) -> Round:
     if missing:
         raise PolicyProblem("unknown_channel", f"rounds[{index}] uses {', '.join(missing)}, "
                                                "which the campaign does not send by")
-    template = raw.get("template", "no_show" if offset >= 0 else "due_tomorrow")
+    template = raw.get("template")
+    if template is None:
+        template = "no_show" if offset >= 0 else "due_tomorrow"
     if template not in TEMPLATES:
         raise PolicyProblem("unknown_template",
                             f"rounds[{index}].template must be one of {', '.join(TEMPLATES)}")
@@ -155,15 +166,18 @@ def _quiet(raw: Any) -> QuietHours | None:
         return None
     if not isinstance(raw, dict):
         raise PolicyProblem("invalid_quiet_hours", "quiet_hours must be an object or null")
-    try:
-        start = time.fromisoformat(raw.get("start", "21:00"))
-        end = time.fromisoformat(raw.get("end", "08:00"))
-    except (TypeError, ValueError) as err:
-        raise PolicyProblem("invalid_quiet_hours",
-                            "quiet_hours.start and .end must be HH:MM") from err
+    start, end = _hh_mm(raw.get("start", "21:00")), _hh_mm(raw.get("end", "08:00"))
     if start == end:
         raise PolicyProblem("invalid_quiet_hours", "quiet_hours.start and .end must differ")
     return QuietHours(start, end)
+
+
+def _hh_mm(value: Any) -> time:
+    """Local wall time, exactly HH:MM (no seconds, no offset: the zone is the candidate's)."""
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value) if isinstance(value, str) else None
+    if match is None:
+        raise PolicyProblem("invalid_quiet_hours", "quiet_hours.start and .end must be HH:MM")
+    return time(int(match[1]), int(match[2]))
 
 
 def policy_from_json(data: dict[str, Any] | None) -> ReminderPolicy:
@@ -208,7 +222,8 @@ def plan_rounds(status: Status, rounds_done: int, policy: ReminderPolicy, deadli
         elif current.before_deadline:
             (send if status in OPEN and now < deadline else skip).append(index)
         else:
-            (send if status is Status.NO_SHOW else skip).append(index)
+            in_grace = now < deadline + policy.grace
+            (send if status is Status.NO_SHOW and in_grace else skip).append(index)
         index += 1
     return RoundPlan(tuple(send), tuple(skip), index)
 

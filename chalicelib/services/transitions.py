@@ -125,11 +125,14 @@ def advance_timers(store: InvitationStore, inv: InvitationItem, now: datetime,
         done.clear()
         policy = policy_of(current)
         before = Status(current.status)
-        event = timed_event(before)
         outcome = Outcome(before, False, None)
-        if event is not None:
-            outcome = apply(before, event, deadline=current.deadline_at, at=now,
-                            policy=Policy(policy.grace))
+        # several timers may be overdue after an outage (deadline, then end of grace)
+        while (event := timed_event(outcome.status)) is not None:
+            step = apply(outcome.status, event, deadline=current.deadline_at, at=now,
+                         policy=Policy(policy.grace))
+            if not step.changed:
+                break
+            outcome = Outcome(step.status, True, step.next_action_at)
         zone = zone_of(current.timezone)
         rounds_before = int(current.rounds_done or 0)
         plan = plan_rounds(outcome.status, rounds_before, policy, current.deadline_at, now, zone)
