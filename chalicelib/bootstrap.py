@@ -117,6 +117,12 @@ class Container:
         return IdempotentInvite(self.settings.table_name, self.invitations.invite)
 
     @cached_property
+    def invitation_actions(self) -> Any:
+        from chalicelib.services.invitation_actions import InvitationActions
+
+        return InvitationActions(self.invitation_store)
+
+    @cached_property
     def webhooks(self) -> Any:
         from chalicelib.services.webhooks import VendorWebhookService
 

@@ -79,6 +79,7 @@ class TransitionWrite:
     score: float | None = None  # the vendor's interview score, set with a completion
     sent: SentMark | None = None  # an outbox item to mark sent in the same transaction
     rounds_done: int | None = None  # reminder rounds gone past, when they moved
+    deadline: datetime | None = None  # a new deadline (HR extension), with a new epoch
 
 
 class InvitationStore:
@@ -140,7 +141,8 @@ class InvitationStore:
     def transition(self, write: TransitionWrite) -> TxResult:
         """Apply an outcome to an invitation (conditional on its version) with its items."""
         inv, outcome = write.invitation, write.outcome
-        with_change = outcome.changed or write.rounds_done is not None
+        with_change = (outcome.changed or write.rounds_done is not None
+                       or write.deadline is not None)
         try:
             with TransactWrite(connection=connection()) as tx:
                 if write.marker is not None:
@@ -162,6 +164,9 @@ class InvitationStore:
                                     InvitationItem.due_sk.set(inv.due_sk)]
                     if write.rounds_done is not None:
                         actions.append(InvitationItem.rounds_done.set(write.rounds_done))
+                    if write.deadline is not None:
+                        actions += [InvitationItem.deadline_at.set(write.deadline),
+                                    InvitationItem.epoch.add(1)]
                     if write.score is not None:
                         actions.append(InvitationItem.score.set(write.score))
                     tx.update(inv, actions=actions)

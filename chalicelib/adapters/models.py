@@ -234,6 +234,7 @@ class InvitationItem(Item, discriminator="invitation"):
     grace_hours = NumberAttribute()
     reminder_policy = JSONAttribute(null=True)  # the campaign's, copied: re-planned per item
     rounds_done = NumberAttribute(default=0)  # reminder rounds gone past (sent or skipped)
+    epoch = NumberAttribute(default=0)  # deadline extensions: new outbox ids per epoch
     timezone = UnicodeAttribute(null=True)  # the candidate's, for quiet hours
     interview_url = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()

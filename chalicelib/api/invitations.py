@@ -45,3 +45,14 @@ def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
         caller.tenant_id, campaign_id, caller.param("status"), caller.limit(),
         caller.param("cursor"))
     return result
+
+
+@endpoint(bp, "POST", "/invitations/actions", summary="Cancel, extend or resend invitations "
+          "(each reported on its own)", body=schemas.InvitationActionIn,
+          response=schemas.InvitationActionsDone, authorizer=api_key)
+def invitation_actions(caller: Caller, body: schemas.InvitationActionIn) -> dict[str, Any]:
+    result: dict[str, Any] = container().invitation_actions.run(
+        caller.tenant_id, body.action, body.invitation_ids, body.deadline_at, caller.now)
+    log_request(caller, "invitation action", hr_action=body.action,
+                invitations=len(body.invitation_ids))
+    return result

@@ -121,6 +121,25 @@ class InvitationsCreated(BaseModel):
     items: list[InvitationResult]
 
 
+class InvitationActionIn(Strict):
+    action: Literal["cancel", "extend", "resend"]
+    invitation_ids: list[str] = Field(min_length=1, max_length=100)
+    deadline_at: AwareDatetime | None = Field(
+        default=None, description="extend: required; resend: optional (default: a fresh "
+                                  "window as long as the original one)")
+
+
+class InvitationActionResult(BaseModel):
+    invitation_id: str
+    result: Literal["done", "not_found", "not_allowed", "conflict"]
+    status: StatusName | None = None
+
+
+class InvitationActionsDone(BaseModel):
+    action: str
+    results: list[InvitationActionResult]
+
+
 class Invitation(BaseModel):
     id: str
     campaign_id: str

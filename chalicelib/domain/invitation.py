@@ -117,3 +117,19 @@ def timed_event(status: Status) -> Event | None:
     if status is Status.NO_SHOW:
         return Event.GRACE_ENDED
     return None
+
+
+#: The statuses HR may extend: still open, or a no-show inside or after its grace window.
+EXTENDABLE = OPEN | {Status.NO_SHOW}
+
+
+def extended_status(status: Status, new_deadline: datetime, now: datetime) -> Status | None:
+    """The status after HR moves the deadline to `new_deadline` (None: not allowed).
+
+    The one sanctioned move backwards, and deliberately not an `Event`: an HR decision, not
+    something a candidate or vendor can cause. A no-show is open again (`sent`: its message
+    went out); an open invitation keeps its progress.
+    """
+    if status not in EXTENDABLE or new_deadline <= now:
+        return None
+    return Status.SENT if status is Status.NO_SHOW else status

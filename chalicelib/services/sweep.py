@@ -19,7 +19,7 @@ from chalicelib.adapters.sweep_store import SweepStore
 from chalicelib.domain.due import REDRIVE_AFTER, bucket, buckets_between, instant, parse_bucket
 from chalicelib.domain.ports import MessageQueue
 from chalicelib.domain.reminders import RoundPlan
-from chalicelib.services.transitions import advance_timers, policy_of
+from chalicelib.services.transitions import advance_timers, outbox_kind, policy_of
 
 FIRST_LOOKBACK = timedelta(days=7)  # where a brand-new deployment starts looking (once)
 MAX_ITEMS_PER_RUN = 5000  # bounded work per invocation; the next tick continues
@@ -80,7 +80,7 @@ class SweepService:
             items: list[Item] = []
             for index in plan.send:
                 reminder = policy.rounds[index]
-                kind = f"round{index + 1}"
+                kind = outbox_kind(f"round{index + 1}", int(current.epoch or 0))
                 for channel in (c for c in reminder.channels if c in current.channels):
                     pk, sk = OutboxItem.key(current.tenant_id, current.invitation_id, kind,
                                             channel)

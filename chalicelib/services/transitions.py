@@ -49,6 +49,11 @@ def policy_of(inv: InvitationItem) -> ReminderPolicy:
     return replace(DEFAULT_POLICY, grace=timedelta(hours=int(inv.grace_hours)))
 
 
+def outbox_kind(kind: str, epoch: int) -> str:
+    """Outbox ids are per deadline epoch: after an extension, round 2 is a new message."""
+    return kind if epoch == 0 else f"e{epoch}-{kind}"
+
+
 def with_rounds(inv: InvitationItem, outcome: Outcome, rounds_done: int,
                 now: datetime) -> Outcome:
     """The outcome, its next action moved to the next reminder round when that is earlier -
@@ -62,7 +67,7 @@ def with_rounds(inv: InvitationItem, outcome: Outcome, rounds_done: int,
 Build = Callable[[InvitationItem], "TransitionWrite | None"]
 
 
-def _retrying(store: InvitationStore, inv: InvitationItem | None, build: Build,
+def retrying(store: InvitationStore, inv: InvitationItem | None, build: Build,
               reload: Callable[[], InvitationItem | None] | None) -> Applied:
     for _ in range(MAX_ATTEMPTS):
         if inv is None:
@@ -97,7 +102,7 @@ def apply_event(store: InvitationStore, inv: InvitationItem | None, event: Event
             return None
         return TransitionWrite(current, outcome, at, new_items, plain, marker, score, sent)
 
-    applied = _retrying(store, inv, build, reload)
+    applied = retrying(store, inv, build, reload)
     if applied.outcome is None and applied.result is TxResult.APPLIED and applied.invitation:
         current = applied.invitation
         unchanged = Outcome(Status(current.status), False, None)
@@ -144,5 +149,5 @@ def advance_timers(store: InvitationStore, inv: InvitationItem, now: datetime,
         return TransitionWrite(current, outcome, now, outbox(current, plan), [],
                                rounds_done=plan.rounds_done if moved else None)
 
-    applied = _retrying(store, inv, build, reload)
+    applied = retrying(store, inv, build, reload)
     return applied, (done[0] if done else None)
