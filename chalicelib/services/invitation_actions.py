@@ -19,7 +19,7 @@ from chalicelib.domain.due import REDRIVE_AFTER
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.invitation import Event, Outcome, Status, extended_status
 from chalicelib.domain.reminders import next_action, round_time, zone_of
-from chalicelib.services.transitions import retrying, apply_event, outbox_kind, policy_of
+from chalicelib.services.transitions import apply_event, outbox_kind, policy_of, retrying
 
 ACTIONS = ("cancel", "extend", "resend")
 MAX_IDS = 100

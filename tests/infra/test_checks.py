@@ -1,0 +1,54 @@
+"""AWS's own rule sets on every synthesized template: cfn-lint and cdk-nag (AwsSolutions).
+
+cfn-lint must report nothing at all, errors or warnings, in the regions we would deploy
+to. cdk-nag already fails the synth on an unacknowledged finding; here the report is read
+back so an acknowledgment cannot appear (or lose its reason) without this file changing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cfnlint.api import ManualArgs, lint_file
+
+from tests.infra.conftest import STAGES, Synth
+
+# the first test to ask for a synth pays for both stages (a cold one builds the layer)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+
+#: Where TalentLoop may run: US (first customers) and EU (candidates' data stays in the EU).
+REGIONS = ["us-east-1", "eu-west-1"]
+
+#: Every acknowledged cdk-nag finding (see infra/stack/nag.py for the reasons).
+ACKNOWLEDGED = {
+    ("AwsSolutions-IAM5[Resource::*]", "Functions/SenderRole/DefaultPolicy/Resource"),
+    ("AwsSolutions-IAM5[Resource::<DataTableFDBAD0F2.Arn>/stream/*]",
+     "Functions/StreamRole/DefaultPolicy/Resource"),
+    ("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+     "AmazonAPIGatewayPushToCloudWatchLogs]", "Api/CloudWatchRole/Resource"),
+    ("AwsSolutions-SMG4", "Secrets/TokenSigningKey/Resource"),
+    ("AwsSolutions-SQS3", "Messaging/SesEventsFailures/Resource"),
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_cfn_lint_reports_nothing(synths: dict[str, Synth], stage: str) -> None:
+    template: Path = synths[stage].template_path
+    matches = lint_file(template, ManualArgs(regions=REGIONS))
+    assert [str(m) for m in matches] == []
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_cdk_nag_has_no_unacknowledged_finding(synths: dict[str, Synth], stage: str) -> None:
+    reports = synths[stage].validation_report()["pluginReports"]
+    nag = next(r for r in reports if r["pluginName"] == "AwsSolutions")
+    assert nag["conclusion"] == "success"
+    assert nag["violations"] == []
+    acknowledged = set()
+    for finding in nag["suppressedViolations"]:
+        assert len(finding["reason"]) >= 40, finding
+        for construct in finding["violatingConstructs"]:
+            path = construct["constructPath"].removeprefix(f"{stage}/")
+            acknowledged.add((finding["ruleName"], path))
+    assert acknowledged == ACKNOWLEDGED
