@@ -148,7 +148,7 @@ class Container:
         from chalicelib.adapters.message_templates import MessageRenderer
         from chalicelib.services.sender import SenderPorts, SenderService
 
-        ports = SenderPorts(self.email, self.sms, MessageRenderer())
+        ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link)
         return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
                              self.pool_store, ports, self.suppression_store)
 
@@ -163,6 +163,17 @@ class Container:
         from chalicelib.services.ses_events import SesEventService
 
         return SesEventService(self.suppression_store)
+
+    @cached_property
+    def self_service(self) -> Any:
+        from chalicelib.adapters.signing_key import SigningKey
+        from chalicelib.services.self_service import SelfService
+
+        key = SigningKey(self.settings.token_signing_secret,
+                         lambda: self._client("secretsmanager"))
+        return SelfService(self.invitation_store, self.catalog_store, self.tenant_store,
+                           self.pool_store, self.suppression_store, self.invitation_actions,
+                           key, self.settings.public_api_url)
 
     @cached_property
     def talent_pool(self) -> Any:

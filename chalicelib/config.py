@@ -20,6 +20,8 @@ ENV_DUE_SHARDS = "TALENTLOOP_DUE_SHARDS"
 ENV_VENDOR_BASE_URL = "TALENTLOOP_VENDOR_BASE_URL"
 ENV_GRACE_HOURS = "TALENTLOOP_GRACE_HOURS"
 ENV_SES_CONFIGURATION_SET = "TALENTLOOP_SES_CONFIGURATION_SET"
+ENV_TOKEN_SIGNING_SECRET = "TALENTLOOP_TOKEN_SIGNING_SECRET"
+ENV_PUBLIC_API_URL = "TALENTLOOP_PUBLIC_API_URL"
 ENV_REGION = "AWS_REGION"
 
 
@@ -36,6 +38,10 @@ class Settings:
     grace_hours: int = 48
     #: SES configuration set that routes bounce/complaint/delivery events (production)
     ses_configuration_set: str | None = None
+    #: the self-service links' signing key: a Secrets Manager ARN (production) or the key
+    token_signing_secret: str = "local-development-signing-key-not-a-secret"
+    #: where candidates reach the API (self-service links)
+    public_api_url: str = "http://127.0.0.1:8030"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +58,9 @@ class Settings:
             vendor_base_url=env.get(ENV_VENDOR_BASE_URL, "https://interview.example.com"),
             grace_hours=int(env.get(ENV_GRACE_HOURS, "48")),
             ses_configuration_set=env.get(ENV_SES_CONFIGURATION_SET) or None,
+            token_signing_secret=env.get(ENV_TOKEN_SIGNING_SECRET,
+                                         "local-development-signing-key-not-a-secret"),
+            public_api_url=env.get(ENV_PUBLIC_API_URL, "http://127.0.0.1:8030"),
         )
 
 

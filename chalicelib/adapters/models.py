@@ -174,6 +174,7 @@ class CandidateItem(Item, discriminator="candidate"):
     locale = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(null=True)
     external_id = UnicodeAttribute(null=True)
+    opted_out_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     @classmethod
@@ -241,6 +242,10 @@ class InvitationItem(Item, discriminator="invitation"):
     status_changed_at = UTCDateTimeAttribute()
     score = NumberAttribute(null=True)
     delivery_problem = UnicodeAttribute(null=True)  # "bounce" or "complaint", from SES
+    reason = UnicodeAttribute(null=True)  # why the candidate missed it (self-service)
+    reason_text = UnicodeAttribute(null=True)
+    self_extensions = NumberAttribute(default=0)  # extensions the candidate took themself
+    extension_requested_at = UTCDateTimeAttribute(null=True)  # waiting for HR
     version = VersionAttribute()
 
     @classmethod

@@ -199,3 +199,30 @@ class WebhookResult(BaseModel):
     invitation_id: str | None = None
     status: StatusName | None = None
     changed: bool | None = None
+
+
+class SelfServiceView(BaseModel):
+    invitation_id: str
+    status: StatusName
+    company: str | None
+    position: str | None
+    deadline_at: str
+    interview_url: str | None
+    reason: str | None
+    reasons: list[str]
+    can_extend: bool
+    extension_requested: bool
+
+
+class ReasonIn(Strict):
+    reason: Literal["schedule_conflict", "technical_problem", "did_not_see_message",
+                    "not_interested", "accepted_other_offer", "other"]
+    text: str | None = Field(default=None, max_length=1000)
+
+
+class SelfServiceResult(BaseModel):
+    invitation_id: str
+    result: str | None = None
+    reason: str | None = None
+    status: StatusName | None = None
+    deadline_at: str | None = None

@@ -11,6 +11,7 @@ item failed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +41,7 @@ class SenderPorts:
     email: EmailSender
     sms: SmsSender
     renderer: MessageRenderer
+    links: Callable[[InvitationItem], str]  # the candidate's signed self-service link
 
 
 class SenderService:
@@ -131,6 +133,7 @@ class SenderService:
             "interview_url": inv.interview_url,
             "deadline": _local(inv.deadline_at, profile.timezone if profile else None),
             "grace_end": _local(grace_end, profile.timezone if profile else None),
+            "self_service_url": self._ports.links(inv),
         }
         template = item.template or item.kind
         return recipient, self._ports.renderer.render(template, item.channel, inv.locale, context)

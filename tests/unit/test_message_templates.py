@@ -22,6 +22,7 @@ def context(**overrides: str) -> dict[str, Any]:
         "company": "Acme",
         "position_title": "Backend Engineer",
         "interview_url": URL,
+        "self_service_url": "https://api.example.com/self-service/v1.token.sig",
         "deadline": "2025-03-10 20:00 (Asia/Shanghai)",
         "grace_end": "2025-03-12 20:00 (Asia/Shanghai)",
     }

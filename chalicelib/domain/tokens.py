@@ -1,0 +1,71 @@
+"""Signed, expiring, single-purpose tokens for candidate self-service links (pure).
+
+`v1.<payload>.<signature>`: base64url JSON `{"p": purpose, "t": tenant, "i": invitation,
+"x": expiry (Unix s)}` and base64url HMAC-SHA256 over `v1.<payload>` with the signing key.
+A token is refused when tampered with, expired, or presented for another purpose.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+SELF_SERVICE = "self_service"
+
+
+class TokenProblem(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    purpose: str
+    tenant_id: str
+    invitation_id: str
+    expires_at: datetime
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(claims: TokenClaims, key: bytes) -> str:
+    payload = _b64(json.dumps({"p": claims.purpose, "t": claims.tenant_id,
+                               "i": claims.invitation_id,
+                               "x": int(claims.expires_at.timestamp())},
+                              separators=(",", ":")).encode())
+    signed = f"v1.{payload}"
+    return f"{signed}.{_b64(hmac.new(key, signed.encode(), hashlib.sha256).digest())}"
+
+
+def verify(token: str, key: bytes, *, purpose: str, now: datetime) -> TokenClaims:
+    parts = token.split(".")
+    if len(parts) != 3 or parts[0] != "v1":
+        raise TokenProblem("invalid_token", "this link is not valid")
+    # compare the text, not decoded bytes: base64's spare bits must not make two tokens equal
+    expected = _b64(hmac.new(key, f"v1.{parts[1]}".encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(expected, parts[2]):
+        raise TokenProblem("invalid_token", "this link is not valid")
+    try:
+        data = json.loads(_unb64(parts[1]))
+    except ValueError as err:
+        raise TokenProblem("invalid_token", "this link is not valid") from err
+    if not isinstance(data, dict):
+        raise TokenProblem("invalid_token", "this link is not valid")
+    claims = TokenClaims(str(data.get("p")), str(data.get("t")), str(data.get("i")),
+                         datetime.fromtimestamp(int(data.get("x", 0)), UTC))
+    if claims.purpose != purpose:
+        raise TokenProblem("wrong_purpose", "this link cannot be used for this")
+    if now >= claims.expires_at:
+        raise TokenProblem("expired_token", "this link has expired")
+    return claims
