@@ -45,7 +45,7 @@ def test_a_tampered_or_foreign_token_is_refused(api: TenantApi, glue: Glue,
 
 def test_reason_and_one_automatic_extension_then_queued_for_hr(
         api: TenantApi, glue: Glue, local_cloud: Any) -> None:
-    campaign, inv, token = invited_with_link(api, glue, local_cloud)
+    campaign, _inv, token = invited_with_link(api, glue, local_cloud)
     glue.tick(T0 + timedelta(hours=72, minutes=1))  # a no-show now
     api.clock.set(T0 + timedelta(hours=75))
     post = api.client.http.post
@@ -68,7 +68,7 @@ def test_reason_and_one_automatic_extension_then_queued_for_hr(
 
 def test_opt_out_stops_every_channel(api: TenantApi, glue: Glue, local_cloud: Any) -> None:
     tid = api.tenant["tenant_id"]
-    _, inv, token = invited_with_link(api, glue, local_cloud, name="o")
+    _, _inv, token = invited_with_link(api, glue, local_cloud, name="o")
     before = len([m for m in local_cloud.cloud.sent_messages()
                   if f"o.{tid}" in str(m["to"]) or m["to"] == "+8613800138000"])
     assert api.client.http.post(f"/self-service/{token}/opt-out").json_body["result"] == \
