@@ -131,6 +131,7 @@ class LocalRunner:
         self.cloud.apply_env()
         os.environ.update(stage_environment(self.config.stage))
         os.environ["TALENTLOOP_VENDOR_BASE_URL"] = f"{self.config.api_url}/vendor"
+        os.environ["TALENTLOOP_PUBLIC_API_URL"] = self.config.api_url
         self.counter.install()
         self.resources = provision(self.config.stage)
         self._load_app()
