@@ -137,6 +137,7 @@ class CampaignItem(Item, discriminator="campaign"):
     locale = UnicodeAttribute(null=True)
     deadline_at = UTCDateTimeAttribute(null=True)
     window_hours = NumberAttribute(null=True)
+    audience_windows = JSONAttribute(null=True)  # {"new_graduate": 72, "employed": 120}
     grace_hours = NumberAttribute()
     reminder_policy = JSONAttribute(null=True)  # domain/reminders.py; None = the default
     created_at = UTCDateTimeAttribute()

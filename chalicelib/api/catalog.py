@@ -30,7 +30,8 @@ def create_campaign(caller: Caller, body: schemas.CreateCampaign) -> dict[str, A
         channels=list(body.channels), window_hours=body.window_hours,
         deadline_at=body.deadline_at, locale=body.locale, now=caller.now,
         reminder_policy=(body.reminder_policy.model_dump(exclude_unset=True)
-                         if body.reminder_policy is not None else None))
+                         if body.reminder_policy is not None else None),
+        audience_windows=body.audience_windows)
 
 
 @endpoint(bp, "GET", "/campaigns/{campaign_id}", summary="A campaign with live status counts",

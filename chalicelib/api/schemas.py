@@ -67,6 +67,9 @@ class CreateCampaign(Strict):
     channels: list[Channel] = Field(min_length=1, max_length=2)
     locale: Locale | None = None
     reminder_policy: ReminderPolicyIn | None = None
+    audience_windows: dict[str, float] | None = Field(
+        default=None, description='hours per candidate audience, e.g. {"new_graduate": 72, '
+                                  '"employed": 120}; overrides window_hours / deadline_at')
 
 
 class Campaign(BaseModel):
@@ -77,6 +80,7 @@ class Campaign(BaseModel):
     locale: Locale | None
     deadline_at: str | None
     window_hours: int | None
+    audience_windows: dict[str, float] | None
     grace_hours: float
     reminder_policy: ReminderPolicyIn
     created_at: str
@@ -90,6 +94,8 @@ class CandidateIn(BaseModel):
     locale: Locale | None = None
     timezone: str | None = Field(default=None, description="IANA name, e.g. Asia/Shanghai")
     external_id: str | None = None
+    audience: str | None = Field(default=None, description="one of the campaign's "
+                                                           "audience_windows")
 
 
 class CreateInvitations(BaseModel):

@@ -28,6 +28,7 @@ class CandidateRow:
     locale: str | None
     timezone: str | None
     external_id: str | None
+    audience: str | None = None  # e.g. new_graduate, employed: picks the completion window
 
     @property
     def identity(self) -> str:
@@ -56,8 +57,10 @@ def _text(row: dict[str, Any], key: str) -> str | None:
     return value or None
 
 
-def validate_row(index: int, row: Any, channels: tuple[str, ...]) -> CandidateRow | Rejection:
-    """Check one candidate; `channels` are the campaign's (the row needs one it can use)."""
+def validate_row(index: int, row: Any, channels: tuple[str, ...],
+                 audiences: frozenset[str] = frozenset()) -> CandidateRow | Rejection:
+    """Check one candidate; `channels` are the campaign's (the row needs one it can use),
+    `audiences` the audiences it has completion windows for."""
     if not isinstance(row, dict):
         return Rejection(index, "invalid_candidate", "candidate must be a JSON object")
     try:
@@ -65,6 +68,7 @@ def validate_row(index: int, row: Any, channels: tuple[str, ...]) -> CandidateRo
         raw_email, raw_phone = _text(row, "email"), _text(row, "phone")
         locale, timezone = _text(row, "locale"), _text(row, "timezone")
         external_id = _text(row, "external_id")
+        audience = _text(row, "audience")
     except TypeError as err:
         return Rejection(index, "invalid_field", f"{err.args[0]} must be a string")
     if not name:
@@ -87,4 +91,8 @@ def validate_row(index: int, row: Any, channels: tuple[str, ...]) -> CandidateRo
         wanted = " or ".join("an email" if c == "email" else "a phone" for c in channels)
         return Rejection(index, "no_contact_for_channels",
                          f"the campaign sends by {', '.join(channels)}: {wanted} is required")
-    return CandidateRow(index, name, email, phone, locale, timezone, external_id)
+    if audience is not None and audience not in audiences:
+        known = ", ".join(sorted(audiences)) or "none"
+        return Rejection(index, "unknown_audience",
+                         f"audience {audience!r} has no window in this campaign (known: {known})")
+    return CandidateRow(index, name, email, phone, locale, timezone, external_id, audience)

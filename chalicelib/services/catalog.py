@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,8 @@ from chalicelib.domain.reminders import PolicyProblem, default_for, parse_policy
 from chalicelib.services.views import campaign_view, position_view
 
 CHANNELS = ("email", "sms")
+AUDIENCE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+MAX_AUDIENCES = 10
 MAX_WINDOW_HOURS = 24 * 60
 
 
@@ -35,8 +38,8 @@ class CatalogService:
     def create_campaign(self, tenant_id: str, *, position_id: str, name: str,
                         channels: list[str], window_hours: int | None,
                         deadline_at: datetime | None, locale: str | None,
-                        now: datetime,
-                        reminder_policy: dict[str, Any] | None = None) -> dict[str, Any]:
+                        now: datetime, reminder_policy: dict[str, Any] | None = None,
+                        audience_windows: dict[str, Any] | None = None) -> dict[str, Any]:
         if (window_hours is None) == (deadline_at is None):
             raise ValidationFailed("give exactly one of window_hours or deadline_at",
                                    code="invalid_deadline")
@@ -58,6 +61,7 @@ class CatalogService:
                                    grace=timedelta(hours=self._grace_hours)))
         except PolicyProblem as problem:
             raise ValidationFailed(str(problem), code=problem.code) from problem
+        windows = check_audience_windows(audience_windows)
         if self._store.get_position(tenant_id, position_id) is None:
             raise NotFound(f"position {position_id} not found", code="position_not_found")
         campaign_id = new_id("cmp")
@@ -66,7 +70,8 @@ class CatalogService:
                             position_id=position_id, name=name, channels=channels,
                             locale=locale, deadline_at=deadline_at, window_hours=window_hours,
                             grace_hours=policy.grace / timedelta(hours=1),
-                            reminder_policy=policy.to_json(), created_at=now,
+                            reminder_policy=policy.to_json(), audience_windows=windows,
+                            created_at=now,
                             gsi1pk=f"T#{tenant_id}#CAMPAIGNS", gsi1sk=campaign_id)
         self._store.add_campaign(item)
         return campaign_view(item)
@@ -81,7 +86,30 @@ class CatalogService:
         return item
 
 
-def deadline_for(campaign: CampaignItem, invited_at: datetime) -> datetime:
+def deadline_for(campaign: CampaignItem, invited_at: datetime,
+                 audience: str | None = None) -> datetime:
+    """The audience's own window when the campaign has one (the seed: longer for employed
+    people than for new graduates), else the campaign's deadline or window."""
+    windows = campaign.audience_windows or {}
+    if audience is not None and audience in windows:
+        return invited_at + timedelta(hours=float(windows[audience]))
     if campaign.deadline_at is not None:
         return campaign.deadline_at
     return invited_at + timedelta(hours=int(campaign.window_hours or 0))
+
+
+def check_audience_windows(windows: dict[str, Any] | None) -> dict[str, float] | None:
+    if windows is None:
+        return None
+    if not isinstance(windows, dict) or len(windows) > MAX_AUDIENCES:
+        raise ValidationFailed(f"audience_windows must map at most {MAX_AUDIENCES} audiences "
+                               "to hours", code="invalid_audience_windows")
+    for name, hours in windows.items():
+        if not AUDIENCE.fullmatch(name):
+            raise ValidationFailed(f"audience {name!r} must be lower_snake_case, <= 40 chars",
+                                   code="invalid_audience_windows")
+        if isinstance(hours, bool) or not isinstance(hours, int | float) \
+                or not 1 <= hours <= MAX_WINDOW_HOURS:
+            raise ValidationFailed(f"the window of {name!r} must be 1 to {MAX_WINDOW_HOURS} "
+                                   "hours", code="invalid_audience_windows")
+    return {name: float(hours) for name, hours in windows.items()}

@@ -48,11 +48,12 @@ class InvitationService:
         if campaign is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
         channels = tuple(str(c) for c in campaign.channels)
+        audiences = frozenset(campaign.audience_windows or {})
         rejected: list[Rejection] = []
         accepted: dict[str, tuple[CandidateRow, str]] = {}  # invitation id -> row, candidate
         results: list[dict[str, Any]] = []
         for index, raw in enumerate(candidates):
-            checked = validate_row(index, raw, channels)
+            checked = validate_row(index, raw, channels, audiences)
             if isinstance(checked, Rejection):
                 rejected.append(checked)
                 continue
@@ -65,13 +66,13 @@ class InvitationService:
         existing = self._store.existing_ids(tenant_id, list(accepted)) if accepted else set()
         tenant = self._tenants.get(tenant_id)
         default_locale = tenant.default_locale if tenant else "en"
-        deadline = deadline_for(campaign, now)
         policy = policy_from_json(campaign.reminder_policy)
         items: list[Item] = []
         for inv, (row, cand) in accepted.items():
             if inv in existing:
                 results.append({"index": row.index, "invitation_id": inv, "result": "duplicate"})
                 continue
+            deadline = deadline_for(campaign, now, row.audience)
             items += self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy,
                                      default_locale, now)
             results.append({"index": row.index, "invitation_id": inv, "result": "created"})

@@ -211,3 +211,26 @@ def test_request_logging_at_info_level_works_and_has_no_pii(api: TenantApi, capl
         logger.setLevel(previous)
     assert response.status_code == 201, response.body
     assert "pii@example.com" not in caplog.text
+
+
+def test_completion_windows_per_audience(api: TenantApi) -> None:
+    # GIVEN new graduates get 3 days and employed people 5 days (the seed's example)
+    campaign = api.campaign(audience_windows={"new_graduate": 72, "employed": 120})
+    assert campaign["audience_windows"] == {"new_graduate": 72, "employed": 120}
+    body = api.invite(campaign["id"], [
+        {"name": "G", "email": "grad@example.com", "audience": "new_graduate"},
+        {"name": "E", "email": "emp@example.com", "audience": "employed"},
+        {"name": "D", "email": "default@example.com"},
+        {"name": "X", "email": "x@example.com", "audience": "retired"}]).json_body
+    assert body["created"] == 3
+    assert body["rejected"] == [{"index": 3, "code": "unknown_audience", "message": (
+        "audience 'retired' has no window in this campaign (known: employed, new_graduate)")}]
+    items = api.get(f"/campaigns/{campaign['id']}/invitations?status=invited").json_body["items"]
+    deadlines = sorted(i["deadline_at"] for i in items)
+    # THEN each gets its own deadline (the default is the campaign's 72 h window)
+    assert deadlines == ["2026-11-28T09:00:00Z", "2026-11-28T09:00:00Z", "2026-11-30T09:00:00Z"]
+    bad = api.post("/campaigns", {"position_id": campaign["position_id"], "name": "B",
+                                  "window_hours": 72, "channels": ["email"],
+                                  "audience_windows": {"Bad Name": 10}})
+    assert bad.status_code == 400
+    assert error_code(bad) == "invalid_audience_windows"
