@@ -106,6 +106,7 @@ class ApiKeyItem(Item, discriminator="api_key"):
     tenant_id = UnicodeAttribute()
     key_id = UnicodeAttribute()
     role = UnicodeAttribute()
+    campaign_ids = ListAttribute(of=UnicodeAttribute, null=True)  # interviewer keys only
     label = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 

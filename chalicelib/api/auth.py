@@ -22,4 +22,6 @@ def api_key(auth_request):  # type: ignore[no-untyped-def]
         return AuthResponse(routes=["*"], principal_id="anonymous", context={})
     return AuthResponse(routes=["*"], principal_id=principal.key_id,
                         context={"tenant_id": principal.tenant_id, "role": principal.role,
-                                 "key_id": principal.key_id})
+                                 "key_id": principal.key_id,
+                                 # API Gateway context values are strings: comma-joined
+                                 "campaign_ids": ",".join(principal.campaign_ids)})

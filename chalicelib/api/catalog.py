@@ -37,4 +37,5 @@ def create_campaign(caller: Caller, body: schemas.CreateCampaign) -> dict[str, A
 @endpoint(bp, "GET", "/campaigns/{campaign_id}", summary="A campaign with live status counts",
           roles=READERS, response=schemas.Campaign, errors=(404,), authorizer=api_key)
 def get_campaign(caller: Caller, campaign_id: str) -> dict[str, Any]:
+    caller.check_campaign(campaign_id)
     return container().catalog.get_campaign(caller.tenant_id, campaign_id)

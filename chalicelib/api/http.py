@@ -17,11 +17,12 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.errors import error_response, from_domain
 from chalicelib.bootstrap import container
-from chalicelib.domain.errors import DomainError, ValidationFailed
+from chalicelib.domain.errors import DomainError, NotFound, ValidationFailed
+from chalicelib.domain.secrets import CAMPAIGN_SCOPED
 from chalicelib.observability import logger
 
 WRITERS = ("admin", "recruiter")
-READERS = ("admin", "recruiter")
+READERS = ("admin", "recruiter", "interviewer")  # interviewers: their campaigns only
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class Caller:
     key_id: str
     now: datetime
     request: Any
+    campaign_ids: tuple[str, ...] = ()
+
+    def check_campaign(self, campaign_id: str | None) -> None:
+        """Interviewer keys see only their campaigns; another campaign is `not found`."""
+        if self.role in CAMPAIGN_SCOPED and campaign_id not in self.campaign_ids:
+            raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
 
     def param(self, name: str) -> str | None:
         params = self.request.query_params or {}
@@ -129,7 +136,8 @@ def _caller(request: Any, roles: tuple[str, ...] | None) -> Caller | Response:
     if role not in roles:
         return error_response(403, "forbidden",
                               f"role {role} may not do this (needs {' or '.join(roles)})")
-    return Caller(tenant_id, role, context.get("key_id", ""), now, request)
+    scope = tuple(c for c in str(context.get("campaign_ids") or "").split(",") if c)
+    return Caller(tenant_id, role, context.get("key_id", ""), now, request, scope)
 
 
 def _parse(raw: str | bytes | None, model: type[BaseModel]) -> BaseModel:

@@ -41,6 +41,7 @@ def create_invitations(caller: Caller, campaign_id: str,
                  Query("limit", "1-100, default 50", schema={"type": "integer"}),
                  Query("cursor", "next_cursor of the previous page")))
 def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
+    caller.check_campaign(campaign_id)
     result: dict[str, Any] = container().invitations.list(
         caller.tenant_id, campaign_id, caller.param("status"), caller.limit(),
         caller.param("cursor"))

@@ -22,6 +22,7 @@ bp = Blueprint(__name__)
                  Query("limit", "1-100, default 50", schema={"type": "integer"}),
                  Query("cursor", "next_cursor of the previous page")))
 def list_pool(caller: Caller) -> dict[str, Any]:
+    caller.check_campaign(caller.param("campaign_id"))  # interviewers: one of theirs
     result: dict[str, Any] = container().talent_pool.candidates(
         caller.tenant_id, caller.param("tag"), caller.param("campaign_id"), caller.limit(),
         caller.param("cursor"))

@@ -11,7 +11,9 @@ import base64
 import hashlib
 import secrets
 
-ROLES = ("admin", "recruiter", "finance")
+ROLES = ("admin", "recruiter", "finance", "interviewer")
+#: roles whose keys see only the campaigns named on the key
+CAMPAIGN_SCOPED = ("interviewer",)
 KEY_PREFIX = "tlk_"
 
 

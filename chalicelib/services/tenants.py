@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.adapters.models import ApiKeyItem, TenantItem
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.secrets import ROLES, hash_api_key, new_api_key, new_webhook_secret
+from chalicelib.domain.secrets import (
+    CAMPAIGN_SCOPED,
+    ROLES,
+    hash_api_key,
+    new_api_key,
+    new_webhook_secret,
+)
 
 
 @dataclass(frozen=True)
@@ -17,6 +24,7 @@ class Principal:
     tenant_id: str
     role: str
     key_id: str
+    campaign_ids: tuple[str, ...] = ()  # the only campaigns an interviewer key may read
 
 
 class TenantService:
@@ -41,14 +49,20 @@ class TenantService:
         return {"tenant_id": tenant_id, "name": tenant.name, "api_key": api_key,
                 "key_id": key_item.key_id, "role": "admin", "webhook_secret": secret}
 
-    def create_key(self, tenant_id: str, role: str, label: str | None = None) -> dict[str, str]:
+    def create_key(self, tenant_id: str, role: str, label: str | None = None,
+                   campaign_ids: list[str] | None = None) -> dict[str, Any]:
         if role not in ROLES:
             raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", code="invalid_role")
+        if (role in CAMPAIGN_SCOPED) != bool(campaign_ids):
+            raise ValidationFailed("campaign ids go with (and only with) interviewer keys",
+                                   code="invalid_campaign_scope")
         if self._store.get(tenant_id) is None:
             raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
         api_key, item = self._key_item(tenant_id, role, label)
+        item.campaign_ids = list(campaign_ids) if campaign_ids else None  # type: ignore[arg-type]
         self._store.add_key(item)
-        return {"tenant_id": tenant_id, "api_key": api_key, "key_id": item.key_id, "role": role}
+        return {"tenant_id": tenant_id, "api_key": api_key, "key_id": item.key_id, "role": role,
+                "campaign_ids": campaign_ids or []}
 
     def authenticate(self, token: str | None) -> Principal | None:
         if not token:
@@ -59,7 +73,8 @@ class TenantService:
         item = self._store.find_key(hash_api_key(key.strip()))
         if item is None:
             return None
-        return Principal(item.tenant_id, item.role, item.key_id)
+        return Principal(item.tenant_id, item.role, item.key_id,
+                         tuple(map(str, item.campaign_ids or ())))
 
     def _key_item(self, tenant_id: str, role: str,
                   label: str | None) -> tuple[str, ApiKeyItem]:

@@ -139,7 +139,9 @@ def cmd_create_tenant(args: argparse.Namespace) -> int:
 
 
 def cmd_create_key(args: argparse.Namespace) -> int:
-    print(json.dumps(tenant_service().create_key(args.tenant_id, args.role, args.label), indent=2))
+    key = tenant_service().create_key(args.tenant_id, args.role, args.label,
+                                      args.campaign or None)
+    print(json.dumps(key, indent=2))
     return 0
 
 
@@ -171,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     tenant.set_defaults(func=cmd_create_tenant)
     key = sub.add_parser("create-key")
     key.add_argument("tenant_id")
-    key.add_argument("role", choices=["admin", "recruiter", "finance"])
+    key.add_argument("role", choices=["admin", "recruiter", "finance", "interviewer"])
+    key.add_argument("--campaign", action="append",
+                     help="interviewer keys: a campaign it may read (repeat for several)")
     key.add_argument("--label")
     key.set_defaults(func=cmd_create_key)
     sub.add_parser("demo").set_defaults(func=cmd_demo)

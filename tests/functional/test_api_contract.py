@@ -234,3 +234,22 @@ def test_completion_windows_per_audience(api: TenantApi) -> None:
                                   "audience_windows": {"Bad Name": 10}})
     assert bad.status_code == 400
     assert error_code(bad) == "invalid_audience_windows"
+
+
+def test_interviewer_reads_only_its_campaigns(api: TenantApi, container: bootstrap.Container,
+                                              client: Client) -> None:
+    mine, other = api.campaign(), api.campaign()
+    key = container.tenants.create_key(api.tenant["tenant_id"], "interviewer",
+                                       campaign_ids=[mine["id"]])
+    headers = {"Authorization": f"Bearer {key['api_key']}"}
+    assert client.http.get(f"/campaigns/{mine['id']}", headers=headers).status_code == 200
+    assert client.http.get(f"/campaigns/{mine['id']}/invitations?status=invited",
+                           headers=headers).status_code == 200
+    hidden = client.http.get(f"/campaigns/{other['id']}", headers=headers)
+    assert hidden.status_code == 404 and error_code(hidden) == "campaign_not_found"
+    pool = client.http.get("/talent-pool/candidates?tag=no_show", headers=headers)
+    assert pool.status_code == 404  # an interviewer must name one of its campaigns
+    write = client.http.post("/positions", headers=headers, body=b'{"title": "x"}')
+    assert write.status_code == 403 and error_code(write) == "forbidden"
+    with pytest.raises(Exception, match="interviewer"):
+        container.tenants.create_key(api.tenant["tenant_id"], "interviewer")
