@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test demo tick outbox lint unit functional e2e bench deps java clean-data
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 #: Lambda refuses a ScalingConfig.MaximumConcurrency below 2 on SQS mappings.
 SQS_MIN_MAX_CONCURRENCY = 2
+#: SQS's maximum retention: a dead-letter queue keeps poison messages as long as SQS allows.
+DLQ_RETENTION_S = 14 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ RESOURCES = Resources(
         # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
         # live in the tenant's item (the table is encrypted with a customer-managed key).
         SecretDef("token-signing-key", env_var="TALENTLOOP_TOKEN_SIGNING_SECRET",
-                  readers=("api_handler",)),
+                  readers=("api_handler", "sender")),  # sender: links in every message
     ),
 )
 
@@ -200,14 +202,16 @@ def environment(
     table: str | None = None,
     reports_bucket: str | None = None,
     sender_email: str | None = None,
+    ses_configuration_set: str | None = None,
     secrets: dict[str, str] | None = None,
+    public_api_url: str | None = None,
 ) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
     Production passes real references from CDK (table name, queue URL, bucket name, secret
     ARNs) so CloudFormation orders the resources before the functions; locally the
-    resources are found by their definition names and there are no secrets.
-    ``secrets`` maps a `SecretDef.logical_name` to the secret's ARN.
+    resources are found by their definition names and there are no secrets or SES
+    configuration set. ``secrets`` maps a `SecretDef.logical_name` to the secret's ARN.
     """
     env = {
         "TALENTLOOP_STAGE": stage,
@@ -218,6 +222,10 @@ def environment(
         "TALENTLOOP_SENDER_EMAIL": sender_email or RESOURCES.sender_email,
         "TALENTLOOP_DUE_SHARDS": str(DUE_SHARDS),
     }
+    if ses_configuration_set:
+        env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set
+    if public_api_url:
+        env["TALENTLOOP_PUBLIC_API_URL"] = public_api_url
     for secret in RESOURCES.secrets:
         if secrets and secret.logical_name in secrets:
             env[secret.env_var] = secrets[secret.logical_name]

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -48,13 +49,17 @@ def sign(claims: TokenClaims, key: bytes) -> str:
     return f"{signed}.{_b64(hmac.new(key, signed.encode(), hashlib.sha256).digest())}"
 
 
-def verify(token: str, key: bytes, *, purpose: str, now: datetime) -> TokenClaims:
+def verify(token: str, key: bytes | Sequence[bytes], *, purpose: str,
+           now: datetime) -> TokenClaims:
+    """Check a token signed with `key` (or any of several keys, during a rotation)."""
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != "v1":
         raise TokenProblem("invalid_token", "this link is not valid")
+    keys = [key] if isinstance(key, bytes) else list(key)
     # compare the text, not decoded bytes: base64's spare bits must not make two tokens equal
-    expected = _b64(hmac.new(key, f"v1.{parts[1]}".encode(), hashlib.sha256).digest())
-    if not hmac.compare_digest(expected, parts[2]):
+    if not any(hmac.compare_digest(
+            _b64(hmac.new(k, f"v1.{parts[1]}".encode(), hashlib.sha256).digest()), parts[2])
+            for k in keys):
         raise TokenProblem("invalid_token", "this link is not valid")
     try:
         data = json.loads(_unb64(parts[1]))

@@ -9,7 +9,6 @@ this purpose only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.invitation_store import InvitationStore
 from chalicelib.adapters.models import InvitationItem, SuppressionItem, TimelineItem
 from chalicelib.adapters.pool_store import PoolStore
+from chalicelib.adapters.signing_key import SigningKey
 from chalicelib.adapters.suppression_store import SuppressionStore
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain.due import instant
@@ -36,7 +36,7 @@ MAX_TEXT = 1000
 class SelfService:
     def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
                  tenants: TenantStore, pool: PoolStore, suppressions: SuppressionStore,
-                 actions: InvitationActions, key: Callable[[], bytes], base_url: str) -> None:
+                 actions: InvitationActions, key: SigningKey, base_url: str) -> None:
         self._invitations = invitations
         self._catalog = catalog
         self._tenants = tenants
@@ -122,7 +122,7 @@ class SelfService:
 
     def _invitation(self, token: str, now: datetime) -> InvitationItem:
         try:
-            claims = verify(token, self._key(), purpose=SELF_SERVICE, now=now)
+            claims = verify(token, self._key.all(), purpose=SELF_SERVICE, now=now)
         except TokenProblem as problem:
             raise Unauthorized(str(problem), code=problem.code) from problem
         inv = self._invitations.get(claims.tenant_id, claims.invitation_id)

@@ -45,3 +45,11 @@ def test_any_tampering_is_refused(position: int, replacement: str) -> None:
     tampered = token[:index] + replacement + token[index + 1:]
     with pytest.raises(TokenProblem):
         verify(tampered, KEY, purpose=SELF_SERVICE, now=NOW)
+
+
+def test_links_signed_with_the_previous_key_stay_valid_through_a_rotation() -> None:
+    old, new = b"o" * 32, b"n" * 32
+    token = sign(CLAIMS, old)
+    assert verify(token, [new, old], purpose=SELF_SERVICE, now=NOW) == CLAIMS
+    with pytest.raises(TokenProblem):
+        verify(token, [new], purpose=SELF_SERVICE, now=NOW)

@@ -1,0 +1,186 @@
+"""One role and one log group per Lambda function, holding exactly what its code uses.
+
+Table access is granted on the table and its named indexes (no `index/*`), queue access per
+queue and action, the data key only through the services that store data with it
+(`kms:ViaService`), SES sending on our identity and configuration set only. The one `*`
+(SMS has no ARN) is fenced by a deny on every topic; see nag.py for the acknowledged
+findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Aws, aws_iam, aws_logs
+from constructs import Construct, IConstruct
+
+from infra.definition import RESOURCES, TABLE
+from infra.stack.data import Data
+from infra.stack.messaging import Messaging
+from infra.stack.secrets import Secrets
+from infra.stack.settings import StageSettings
+
+#: API Gateway gives up on an integration after 29 s; the handler should not outlive it.
+API_TIMEOUT_S = 29
+LAMBDA_SERVICE = "lambda.amazonaws.com"
+
+TABLE_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+              "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
+TABLE_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+               "dynamodb:BatchWriteItem")
+STREAM_READ = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+QUEUE_SEND = ("sqs:SendMessage", "sqs:GetQueueAttributes")
+QUEUE_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                 "sqs:GetQueueAttributes")
+KEY_USE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Lambda function of the Chalice app and what it may touch."""
+
+    name: str  # Chalice's name (`@bp.lambda_function(name=...)`, `api_handler`, authorizer)
+    logical_id: str  # its resource in the SAM template `chalice package` writes
+    purpose: str
+    timeout_s: int
+    writes_table: bool = True
+    sends_to_outbox: bool = False
+    memory_mb: int = 512
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    FunctionSpec("api_handler", "APIHandler", "HTTP API and vendor webhooks", API_TIMEOUT_S),
+    FunctionSpec("api_key", "ApiKey", "API Gateway authorizer: API key -> tenant and role",
+                 timeout_s=10, writes_table=False),
+    FunctionSpec("sweep", "Sweep", "deadline sweep (EventBridge, every minute)", timeout_s=60,
+                 sends_to_outbox=True),
+    FunctionSpec("stream", "Stream", "table stream -> counts, tags, outbox", timeout_s=60,
+                 sends_to_outbox=True),
+    # 6 x the timeout fits in the outbox's visibility timeout, as AWS advises for SQS.
+    FunctionSpec("sender", "Sender", "outbox queue -> SES email / SNS SMS",
+                 timeout_s=RESOURCES.outbox_queue.visibility_timeout_s // 6),
+    FunctionSpec("ses_events", "SesEvents", "SES bounces/complaints/deliveries (SNS)",
+                 timeout_s=30, sends_to_outbox=False),
+)
+
+
+class FunctionRoles:
+    """Builds `roles` and `log_groups` (keyed by Chalice function name) in `scope`."""
+
+    def __init__(self, scope: Construct, *, settings: StageSettings, data: Data,
+                 messaging: Messaging, secrets: Secrets) -> None:
+        self._settings = settings
+        self._data = data
+        self._messaging = messaging
+        self.roles: dict[str, aws_iam.Role] = {}
+        self.log_groups: dict[str, aws_logs.LogGroup] = {}
+        for spec in FUNCTIONS:
+            self.roles[spec.name] = aws_iam.Role(
+                scope, f"{spec.logical_id}Role",
+                assumed_by=aws_iam.ServicePrincipal(LAMBDA_SERVICE),
+                description=f"TalentLoop {settings.stage} {spec.name}: {spec.purpose}",
+            )
+            self.log_groups[spec.name] = aws_logs.LogGroup(
+                scope, f"{spec.logical_id}Logs",
+                log_group_name=f"/talentloop/{settings.stage}/{spec.name}",
+                retention=settings.log_retention,
+                removal_policy=settings.removal_policy,
+            )
+            self._grant_common(spec)
+        self._grant_secrets(secrets)
+        self._grant_stream(self.roles["stream"])
+        self._grant_sending(self.roles["sender"])
+        self.roles["ses_events"].add_to_policy(aws_iam.PolicyStatement(
+            sid="ReportFailedEvents", actions=list(QUEUE_SEND),
+            resources=[messaging.ses_events_failures.queue_arn]))
+
+    def policy(self, name: str) -> IConstruct:
+        """The function's inline policy: whatever must wait for its permissions waits on it."""
+        return self.roles[name].node.find_child("DefaultPolicy")
+
+    def _grant_common(self, spec: FunctionSpec) -> None:
+        role = self.roles[spec.name]
+        table = self._data.table
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="WriteOwnLogs",
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[self.log_groups[spec.name].log_group_arn],
+        ))
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="ReadWriteTable" if spec.writes_table else "ReadTable",
+            actions=[*TABLE_READ, *(TABLE_WRITE if spec.writes_table else ())],
+            resources=[table.table_arn,
+                       *(f"{table.table_arn}/index/{index.name}" for index in TABLE.indexes)],
+        ))
+        services = ["dynamodb"]
+        if spec.sends_to_outbox:
+            role.add_to_policy(aws_iam.PolicyStatement(
+                sid="SendToOutbox", actions=list(QUEUE_SEND),
+                resources=[self._messaging.outbox.queue_arn]))
+            services.append("sqs")
+        if spec.name in ("sender", "ses_events"):
+            services.append("sqs")
+        if spec.name in _secret_readers():
+            services.append("secretsmanager")
+        role.add_to_policy(_key_statement(self._data.key.key_arn, services))
+
+    def _grant_secrets(self, secrets: Secrets) -> None:
+        for logical_name, secret in secrets.by_name.items():
+            for reader in secrets.definitions[logical_name].readers:
+                self.roles[reader].add_to_policy(aws_iam.PolicyStatement(
+                    sid=f"Read{_pascal(logical_name)}",
+                    actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                    resources=[secret.secret_arn]))
+
+    def _grant_stream(self, role: aws_iam.Role) -> None:
+        table = self._data.table
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="ReadTableStream", actions=list(STREAM_READ),
+            resources=[table.table_stream_arn or ""]))
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="ListTableStreams", actions=["dynamodb:ListStreams"],
+            resources=[f"{table.table_arn}/stream/*"]))
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="ReportGivenUpRecords", actions=list(QUEUE_SEND),
+            resources=[self._messaging.stream_failures.queue_arn]))
+
+    def _grant_sending(self, role: aws_iam.Role) -> None:
+        messaging = self._messaging
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="ConsumeOutbox", actions=list(QUEUE_CONSUME),
+            resources=[messaging.outbox.queue_arn]))
+        ses_arn = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="SendEmailFromOurDomain",
+            actions=["ses:SendEmail", "ses:SendRawEmail"],
+            resources=[
+                f"{ses_arn}:identity/{self._settings.sender_domain}",
+                f"{ses_arn}:configuration-set/"
+                f"{messaging.configuration_set.configuration_set_name}",
+            ]))
+        # An SMS goes to a phone number, which has no ARN: sns:Publish needs "*". The deny
+        # below takes every topic out of that "*", so this role can text, not publish.
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="SendSms", actions=["sns:Publish"], resources=["*"]))
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="NoTopicPublishing", effect=aws_iam.Effect.DENY, actions=["sns:Publish"],
+            resources=[f"arn:{Aws.PARTITION}:sns:*:*:*"]))
+
+
+def _secret_readers() -> set[str]:
+    return {reader for secret in RESOURCES.secrets for reader in secret.readers}
+
+
+def _key_statement(key_arn: str, services: list[str]) -> aws_iam.PolicyStatement:
+    """Use of the data key, only through the services that store our data with it."""
+    return aws_iam.PolicyStatement(
+        sid="UseDataKeyThroughServices",
+        actions=list(KEY_USE),
+        resources=[key_arn],
+        conditions={"StringEquals": {"kms:ViaService": [
+            f"{service}.{Aws.REGION}.amazonaws.com" for service in dict.fromkeys(services)]}},
+    )
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))
