@@ -31,6 +31,9 @@ class SweepReport:
     buckets: int = 0
     due: int = 0
     transitioned: int = 0
+    watermark: str = ""
+    #: how far the watermark is behind `now` after the run (alarmed on in production)
+    lag_seconds: float = 0.0
     rounds_sent: int = 0
     rounds_skipped: int = 0
     conflicts: int = 0
@@ -66,7 +69,9 @@ class SweepService:
                         self._redrive(item, now, report)
                     elif not self._advance(item, now, report):
                         first_unfinished = first_unfinished or name
-        self._sweeps.set_watermark(first_unfinished or bucket(now))
+        report.watermark = first_unfinished or bucket(now)
+        self._sweeps.set_watermark(report.watermark)
+        report.lag_seconds = max(0.0, (now - parse_bucket(report.watermark)).total_seconds())
         return report
 
     def _redrive(self, item: OutboxItem, now: datetime, report: SweepReport) -> None:
