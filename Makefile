@@ -55,6 +55,7 @@ test: deps lint
 bench: deps
 	$(PY) benchmarks/bulk_invite.py
 	$(PY) benchmarks/cold_import.py
+	$(PY) benchmarks/sweep_due_index.py
 
 clean-data:
 	rm -rf .local
