@@ -7,7 +7,7 @@ invitations with a later deadline - the table grows several times - and runs the
 measurement on a fresh campaign of DUE invitations: read units per due item must not change,
 which is the point of the due index (the sweep never reads what is not due).
 
-    BENCH_DUE=2000 BENCH_NOT_DUE=20000 python benchmarks/sweep_due_index.py
+    BENCH_DUE=5000 BENCH_NOT_DUE=50000 python benchmarks/sweep_due_index.py   (the defaults; ~6 min)
 
 Results: benchmarks/results/sweep_due_index.json
 """
@@ -31,8 +31,8 @@ from infra.local.cloud import CloudConfig, LocalCloud, free_port  # noqa: E402
 from infra.local.provision import provision  # noqa: E402
 from infra.local.runner import stage_environment  # noqa: E402
 
-DUE = int(os.environ.get("BENCH_DUE", "2000"))
-NOT_DUE = int(os.environ.get("BENCH_NOT_DUE", "20000"))
+DUE = int(os.environ.get("BENCH_DUE", "5000"))
+NOT_DUE = int(os.environ.get("BENCH_NOT_DUE", "50000"))
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
