@@ -141,7 +141,8 @@ class Container:
         from chalicelib.adapters.counts_store import CountsStore
         from chalicelib.services.stream import StreamService
 
-        return StreamService(self.invitation_store, CountsStore(), self.pool_store, self.queue)
+        return StreamService(self.invitation_store, CountsStore(), self.pool_store, self.queue,
+                             self.catalog_store)
 
     @cached_property
     def sender(self) -> Any:

@@ -25,7 +25,7 @@ from chalicelib.adapters.dynamo import (
     encode_cursor,
     get_or_none,
 )
-from chalicelib.adapters.models import InvitationItem, Item, MarkerItem, OutboxItem
+from chalicelib.adapters.models import DigestItem, InvitationItem, Item, MarkerItem, OutboxItem
 from chalicelib.domain.due import due_keys
 from chalicelib.domain.invitation import Outcome
 from chalicelib.domain.sms import SmsLength
@@ -222,6 +222,22 @@ class InvitationStore:
         if final:
             actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
         item.update(actions=actions, condition=OutboxItem.status == "sending")
+
+    def claim_digest(self, digest: DigestItem, email: OutboxItem) -> bool:
+        """Digest leaves the due index and its email is created, together, once."""
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                tx.update(digest, actions=[DigestItem.due_pk.remove(), DigestItem.due_sk.remove()],
+                          condition=DigestItem.due_sk == digest.due_sk)
+                tx.save(email, condition=OutboxItem.pk.does_not_exist())
+        except TransactWriteError as err:
+            if "ConditionalCheckFailed" in cancellation_codes(err):
+                return False
+            raise
+        return True
+
+    def due_keys_for(self, tenant_id: str, item_id: str, at: datetime) -> tuple[str, str]:
+        return due_keys(tenant_id, item_id, at, self._due_shards)
 
     def watch_outbox(self, item: OutboxItem, at: datetime) -> None:
         """Give a new outbox item due keys: if it is not sent by `at`, the sweep finds it

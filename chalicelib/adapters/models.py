@@ -141,6 +141,7 @@ class CampaignItem(Item, discriminator="campaign"):
     audience_windows = JSONAttribute(null=True)  # {"new_graduate": 72, "employed": 120}
     grace_hours = NumberAttribute()
     reminder_policy = JSONAttribute(null=True)  # domain/reminders.py; None = the default
+    owner_email = UnicodeAttribute(null=True)  # gets the daily digest of new no-shows
     created_at = UTCDateTimeAttribute()
     # live counts per status, kept by the stream handler (idempotently, see services/counts)
     n_invited = NumberAttribute(default=0)
@@ -321,6 +322,26 @@ class MarkerItem(Item, discriminator="marker"):
     def key(cls, scope: str, marker_id: str) -> tuple[str, str]:
         """<scope>#MARK / <id>"""
         return f"{scope}#MARK", marker_id
+
+
+class DigestItem(Item, discriminator="digest"):
+    """One campaign's daily digest for its owner: created (idempotently) when an invitation
+    turns no_show, due the next morning; the sweep turns it into an outbox email."""
+
+    tenant_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    day = UnicodeAttribute()
+    owner_email = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, campaign_id: str, day: str) -> tuple[str, str]:
+        """T#<tenant>#DIGEST#<campaign> / <day>"""
+        return f"{tenant_pk(tenant_id)}#DIGEST#{campaign_id}", day
+
+    @property
+    def item_id(self) -> str:
+        return f"digest/{self.campaign_id}/{self.day}"
 
 
 class SweepStateItem(Item, discriminator="sweep_state"):

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from chalicelib.adapters.dynamo import get_or_none
-from chalicelib.adapters.models import InvitationItem, Item, OutboxItem, SweepStateItem
+from chalicelib.adapters.models import (
+    DigestItem,
+    InvitationItem,
+    Item,
+    OutboxItem,
+    SweepStateItem,
+)
 from chalicelib.domain.due import partition
 
 
@@ -18,10 +24,11 @@ class SweepStore:
         pk, sk = SweepStateItem.key()
         SweepStateItem(pk, sk, watermark=bucket).save()
 
-    def due(self, bucket: str, shard: int, until: str) -> Iterator[InvitationItem | OutboxItem]:
+    def due(self, bucket: str, shard: int,
+            until: str) -> Iterator[InvitationItem | OutboxItem | DigestItem]:
         """Items of one bucket and shard whose action is due at or before `until`:
         invitations (deadline, end of grace) and outbox items not sent in time."""
         condition = Item.due_sk <= until + "#\uffff"
         for item in Item.due.query(partition(bucket, shard), condition):
-            if isinstance(item, InvitationItem | OutboxItem):
+            if isinstance(item, InvitationItem | OutboxItem | DigestItem):
                 yield item

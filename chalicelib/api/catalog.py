@@ -31,7 +31,7 @@ def create_campaign(caller: Caller, body: schemas.CreateCampaign) -> dict[str, A
         deadline_at=body.deadline_at, locale=body.locale, now=caller.now,
         reminder_policy=(body.reminder_policy.model_dump(exclude_unset=True)
                          if body.reminder_policy is not None else None),
-        audience_windows=body.audience_windows)
+        audience_windows=body.audience_windows, owner_email=body.owner_email)
 
 
 @endpoint(bp, "GET", "/campaigns/{campaign_id}", summary="A campaign with live status counts",

@@ -70,6 +70,8 @@ class CreateCampaign(Strict):
     audience_windows: dict[str, float] | None = Field(
         default=None, description='hours per candidate audience, e.g. {"new_graduate": 72, '
                                   '"employed": 120}; overrides window_hours / deadline_at')
+    owner_email: str | None = Field(default=None, description="gets a daily digest email "
+                                                              "when invitations turn no_show")
 
 
 class Campaign(BaseModel):
@@ -81,6 +83,7 @@ class Campaign(BaseModel):
     deadline_at: str | None
     window_hours: int | None
     audience_windows: dict[str, float] | None
+    owner_email: str | None
     grace_hours: float
     reminder_policy: ReminderPolicyIn
     created_at: str

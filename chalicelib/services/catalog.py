@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.models import CampaignItem, PositionItem
-from chalicelib.domain.contacts import check_locale
+from chalicelib.domain.contacts import ContactProblem, check_locale, normalise_email
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.reminders import PolicyProblem, default_for, parse_policy
@@ -39,7 +39,8 @@ class CatalogService:
                         channels: list[str], window_hours: int | None,
                         deadline_at: datetime | None, locale: str | None,
                         now: datetime, reminder_policy: dict[str, Any] | None = None,
-                        audience_windows: dict[str, Any] | None = None) -> dict[str, Any]:
+                        audience_windows: dict[str, Any] | None = None,
+                        owner_email: str | None = None) -> dict[str, Any]:
         if (window_hours is None) == (deadline_at is None):
             raise ValidationFailed("give exactly one of window_hours or deadline_at",
                                    code="invalid_deadline")
@@ -62,6 +63,9 @@ class CatalogService:
         except PolicyProblem as problem:
             raise ValidationFailed(str(problem), code=problem.code) from problem
         windows = check_audience_windows(audience_windows)
+        owner = normalise_email(owner_email) if owner_email else None
+        if isinstance(owner, ContactProblem):
+            raise ValidationFailed(f"owner_email: {owner.message}", code="invalid_owner_email")
         if self._store.get_position(tenant_id, position_id) is None:
             raise NotFound(f"position {position_id} not found", code="position_not_found")
         campaign_id = new_id("cmp")
@@ -71,6 +75,7 @@ class CatalogService:
                             locale=locale, deadline_at=deadline_at, window_hours=window_hours,
                             grace_hours=policy.grace / timedelta(hours=1),
                             reminder_policy=policy.to_json(), audience_windows=windows,
+                            owner_email=owner,
                             created_at=now,
                             gsi1pk=f"T#{tenant_id}#CAMPAIGNS", gsi1sk=campaign_id)
         self._store.add_campaign(item)

@@ -60,6 +60,8 @@ class SenderService:
         item = self._invitations.get_outbox(pk, sk)
         if item is None or item.status == "failed":
             return "skipped"
+        if item.kind.startswith("digest"):
+            return self._deliver_digest(item, now)
         inv = self._invitations.get(item.tenant_id, item.invitation_id)
         if item.status == "sent":
             self._after_send(item, inv, now)
@@ -93,6 +95,37 @@ class SenderService:
                 return "sent"
         self._invitations.mark_outbox_sent(mark)
         self._after_send(item, inv, now)
+        return "sent"
+
+    def _deliver_digest(self, item: OutboxItem, now: datetime) -> str:
+        """The campaign owner's digest: where the campaign stands, with the no-show group."""
+        if item.status == "sent":
+            return "already_sent"
+        if not self._invitations.claim_outbox(item, now, now + LEASE):
+            raise Busy(f"{item.pk} {item.sk} is claimed by another sender")
+        campaign = self._catalog.get_campaign(item.tenant_id, item.invitation_id)
+        tenant = self._tenants.get(item.tenant_id)
+        if campaign is None or not item.recipient:
+            self._invitations.release_outbox(item, "no campaign or owner", final=True)
+            return "failed"
+        counts = campaign.counts()
+        context = {"company": tenant.name if tenant else "", "campaign": campaign.name,
+                   "day": item.kind.removeprefix("digest-"), "counts": counts,
+                   "invited": sum(counts.values()), "campaign_id": campaign.campaign_id}
+        locale = (tenant.default_locale if tenant else None) or "en"
+        rendered = self._ports.renderer.render("digest", "email", locale, context)
+        try:
+            provider_id = self._ports.email.send_email(
+                to=item.recipient, subject=rendered.subject or "", text=rendered.text,
+                html=rendered.html or "", tags={"tenant": item.tenant_id,
+                                                "outbox": f"{item.kind}_email"})
+        except TransientSendError as err:
+            self._invitations.release_outbox(item, f"transient: {err}", final=False)
+            raise
+        except PermanentSendError as err:
+            self._invitations.release_outbox(item, f"permanent: {err}", final=True)
+            return "failed"
+        self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject, now))
         return "sent"
 
     def _send(self, item: OutboxItem, to: str, message: Rendered) -> str:

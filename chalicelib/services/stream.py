@@ -11,16 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.counts_store import CountDelta, CountsStore
 from chalicelib.adapters.invitation_store import InvitationStore
-from chalicelib.adapters.models import InvitationItem, OutboxItem, TagItem, from_image
+from chalicelib.adapters.models import (
+    DigestItem,
+    InvitationItem,
+    OutboxItem,
+    TagItem,
+    from_image,
+)
 from chalicelib.adapters.pool_store import PoolStore
 from chalicelib.domain.due import REDRIVE_AFTER
 from chalicelib.domain.invitation import Status
 from chalicelib.domain.ports import MessageQueue
+
+DIGEST_HOUR = 9  # UTC: the morning after (per-tenant time zones: not yet)
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,8 @@ class Handled:
 
 class StreamService:
     def __init__(self, invitations: InvitationStore, counts: CountsStore, pool: PoolStore,
-                 queue: MessageQueue) -> None:
+                 queue: MessageQueue, catalog: CatalogStore) -> None:
+        self._catalog = catalog
         self._invitations = invitations
         self._counts = counts
         self._pool = pool
@@ -56,6 +66,23 @@ class StreamService:
         """Hand outbox items to the queue (SendMessageBatch, 10 a call); returns the indexes
         that failed. A duplicate message is harmless: the sender skips items already sent."""
         return self._queue.enqueue_many(list(messages))
+
+    def _digest(self, inv: InvitationItem) -> bool:
+        """The campaign owner's digest for the day the invitation turned no_show (one item
+        per campaign and day, due the next morning at DIGEST_HOUR UTC)."""
+        campaign = self._catalog.get_campaign(inv.tenant_id, inv.campaign_id)
+        if campaign is None or not campaign.owner_email:
+            return False
+        changed = inv.status_changed_at
+        day = changed.strftime("%Y-%m-%d")
+        due = (changed.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+               + timedelta(days=1))
+        pk, sk = DigestItem.key(inv.tenant_id, inv.campaign_id, day)
+        item = DigestItem(pk, sk, tenant_id=inv.tenant_id, campaign_id=inv.campaign_id,
+                          day=day, owner_email=campaign.owner_email, created_at=changed)
+        item.due_pk, item.due_sk = self._invitations.due_keys_for(inv.tenant_id, item.item_id,
+                                                                  due)
+        return self._invitations.put_if_absent(item)
 
     def count(self, deltas: Sequence[CountDelta], at: datetime) -> list[int]:
         """Count a batch's status moves, exactly once each; returns the failed indexes."""
@@ -89,4 +116,6 @@ class StreamService:
                 source="rule:no_show", reason="did not complete the interview by the deadline",
                 created_at=new.status_changed_at, gsi1pk=gpk, gsi1sk=gsk))
             done.append("tagged")
+            if self._digest(new):
+                done.append("digest")
         return Handled(",".join(done) or ("to_count" if delta else "ignored"), delta)

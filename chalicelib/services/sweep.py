@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.adapters.invitation_store import InvitationStore, TxResult
-from chalicelib.adapters.models import InvitationItem, Item, OutboxItem
+from chalicelib.adapters.models import DigestItem, InvitationItem, Item, OutboxItem
 from chalicelib.adapters.sweep_store import SweepStore
 from chalicelib.domain.due import REDRIVE_AFTER, bucket, buckets_between, instant, parse_bucket
 from chalicelib.domain.ports import MessageQueue
@@ -34,6 +34,7 @@ class SweepReport:
     watermark: str = ""
     #: how far the watermark is behind `now` after the run (alarmed on in production)
     lag_seconds: float = 0.0
+    digests: int = 0
     rounds_sent: int = 0
     rounds_skipped: int = 0
     conflicts: int = 0
@@ -67,12 +68,25 @@ class SweepService:
                     report.due += 1
                     if isinstance(item, OutboxItem):
                         self._redrive(item, now, report)
+                    elif isinstance(item, DigestItem):
+                        self._digest(item, now, report)
                     elif not self._advance(item, now, report):
                         first_unfinished = first_unfinished or name
         report.watermark = first_unfinished or bucket(now)
         self._sweeps.set_watermark(report.watermark)
         report.lag_seconds = max(0.0, (now - parse_bucket(report.watermark)).total_seconds())
         return report
+
+    def _digest(self, digest: DigestItem, now: datetime, report: SweepReport) -> None:
+        """Claim the digest (its due keys go) and create its email, in one transaction."""
+        pk = digest.pk
+        sk = f"OUTBOX#digest-{digest.day}#email"
+        email = OutboxItem(pk, sk, tenant_id=digest.tenant_id, invitation_id=digest.campaign_id,
+                           kind=f"digest-{digest.day}", channel="email", template="digest",
+                           recipient=digest.owner_email, created_at=now)
+        self._invitations.watch_outbox(email, now + REDRIVE_AFTER)
+        if self._invitations.claim_digest(digest, email):
+            report.digests += 1
 
     def _redrive(self, item: OutboxItem, now: datetime, report: SweepReport) -> None:
         if self._invitations.redrive_outbox(item, now, now + REDRIVE_AFTER):

@@ -29,7 +29,7 @@ def campaign_view(c: CampaignItem) -> dict[str, Any]:
             "channels": list(c.channels), "locale": c.locale,
             "deadline_at": _at(c.deadline_at),
             "window_hours": int(c.window_hours) if c.window_hours is not None else None,
-            "audience_windows": c.audience_windows,
+            "audience_windows": c.audience_windows, "owner_email": c.owner_email,
             "grace_hours": float(c.grace_hours), "reminder_policy": c.reminder_policy,
             "created_at": _at(c.created_at),
             "counts": c.counts()}

@@ -128,3 +128,26 @@ def test_bad_policies_get_clear_errors(api: TenantApi) -> None:
                                            "reminder_policy": policy})
         assert response.status_code == 400, (policy, response.body)
         assert response.json_body["error"]["code"] == code, (policy, response.json_body)
+
+
+def test_campaign_owner_gets_one_daily_digest_of_new_no_shows(api: TenantApi, glue: Glue,
+                                                              local_cloud: Any) -> None:
+    tid = api.tenant["tenant_id"]
+    owner = f"hr.{tid}@example.com"
+    campaign = api.campaign(channels=["email"], owner_email=owner.upper())
+    assert campaign["owner_email"] == owner
+    api.invite(campaign["id"], [{"name": "A", "email": f"a.{tid}@example.com"},
+                                {"name": "B", "email": f"b.{tid}@example.com"}])
+    glue.drain()
+    glue.tick(T0 + timedelta(hours=72, minutes=1))  # both turn no_show on 2026-11-28
+
+    def digests() -> list[dict[str, Any]]:
+        return [m for m in local_cloud.cloud.sent_messages() if owner in m["to"]]
+
+    assert digests() == []  # not before the next morning
+    report = glue.tick(T0 + timedelta(hours=96, minutes=1))  # 2026-11-29 09:01 UTC
+    glue.tick(T0 + timedelta(hours=96, minutes=2))  # a retried tick sends nothing more
+    assert report["digests"] == 1
+    (mail,) = digests()
+    assert mail["subject"] == "Campus: 2 no-shows so far (2026-11-28)"
+    assert "no-show        2" in mail["text"]
