@@ -77,13 +77,8 @@ class SenderService:
             self._invitations.release_outbox(item, "suppressed: bounced or complained",
                                              final=True)
             return "suppressed"
-        try:
-            provider_id = self._send(item, recipient, rendered)
-        except TransientSendError as err:
-            self._invitations.release_outbox(item, f"transient: {err}", final=False)
-            raise
-        except PermanentSendError as err:
-            self._invitations.release_outbox(item, f"permanent: {err}", final=True)
+        provider_id = self._provider(item, lambda: self._send(item, recipient, rendered))
+        if provider_id is None:
             return "failed"
         sms = sms_length(rendered.text) if item.channel == "sms" else None
         mark = SentMark(item, provider_id, rendered.subject, now, sms)
@@ -114,19 +109,28 @@ class SenderService:
                    "invited": sum(counts.values()), "campaign_id": campaign.campaign_id}
         locale = (tenant.default_locale if tenant else None) or "en"
         rendered = self._ports.renderer.render("digest", "email", locale, context)
+        recipient = item.recipient
+        provider_id = self._provider(item, lambda: self._ports.email.send_email(
+            to=recipient, subject=rendered.subject or "", text=rendered.text,
+            html=rendered.html or "", tags={"tenant": item.tenant_id,
+                                            "outbox": f"{item.kind}_email"}))
+        if provider_id is None:
+            return "failed"
+        self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject, now))
+        return "sent"
+
+    def _provider(self, item: OutboxItem, send: Callable[[], str]) -> str | None:
+        """Hand a claimed item to the provider: its message id, or None after a permanent
+        refusal (item failed). A transient error releases the claim and propagates, so the
+        queue retries the message."""
         try:
-            provider_id = self._ports.email.send_email(
-                to=item.recipient, subject=rendered.subject or "", text=rendered.text,
-                html=rendered.html or "", tags={"tenant": item.tenant_id,
-                                                "outbox": f"{item.kind}_email"})
+            return send()
         except TransientSendError as err:
             self._invitations.release_outbox(item, f"transient: {err}", final=False)
             raise
         except PermanentSendError as err:
             self._invitations.release_outbox(item, f"permanent: {err}", final=True)
-            return "failed"
-        self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject, now))
-        return "sent"
+            return None
 
     def _send(self, item: OutboxItem, to: str, message: Rendered) -> str:
         if item.channel == "email":
