@@ -4,8 +4,9 @@ Reads the sparse due index bucket by bucket from the stored watermark up to `now
 shard (never the whole table: cost grows with due items, not with the table). Each due
 invitation moves with a conditional write on its version, in the same transaction as its
 reminder outbox items, whose ids are deterministic (`invitation / round<n> / channel`).
-Overlapping or retried sweeps therefore claim each round once; a sweep killed midway leaves the rest in the index for
-the next one. The watermark only advances past buckets that were fully processed.
+Overlapping or retried sweeps therefore claim each round once; a sweep killed midway leaves
+the rest in the index for the next one. The watermark only advances past buckets that were
+fully processed.
 """
 
 from __future__ import annotations
