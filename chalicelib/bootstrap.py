@@ -101,7 +101,11 @@ class Container:
     def catalog(self) -> Any:
         from chalicelib.services.catalog import CatalogService
 
-        return CatalogService(self.catalog_store, self.settings.grace_hours)
+        def quiet_hours(tenant_id: str) -> Any:
+            tenant = self.tenant_store.get(tenant_id)
+            return tenant.quiet_hours if tenant else None
+
+        return CatalogService(self.catalog_store, self.settings.grace_hours, quiet_hours)
 
     @cached_property
     def invitations(self) -> Any:

@@ -93,6 +93,8 @@ class TenantItem(Item, discriminator="tenant"):
     name = UnicodeAttribute()
     default_locale = UnicodeAttribute(default="en")
     timezone = UnicodeAttribute(default="UTC")
+    #: the tenant's default quiet hours for new campaigns ({"start","end"}; None = 21-08)
+    quiet_hours = JSONAttribute(null=True)
     webhook_secret = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,9 +23,12 @@ MAX_WINDOW_HOURS = 24 * 60
 
 
 class CatalogService:
-    def __init__(self, store: CatalogStore, grace_hours: int) -> None:
+    def __init__(self, store: CatalogStore, grace_hours: int,
+                 tenant_quiet_hours: Callable[[str], dict[str, str] | None] | None = None
+                 ) -> None:
         self._store = store
         self._grace_hours = grace_hours
+        self._tenant_quiet_hours = tenant_quiet_hours or (lambda _tenant: None)
 
     def create_position(self, tenant_id: str, title: str, department: str | None,
                         now: datetime) -> dict[str, Any]:
@@ -60,6 +64,12 @@ class CatalogService:
                       if reminder_policy is not None
                       else replace(default_for(tuple(channels)),
                                    grace=timedelta(hours=self._grace_hours)))
+            if reminder_policy is None or "quiet_hours" not in reminder_policy:
+                tenant_quiet = self._tenant_quiet_hours(tenant_id)  # the tenant's default
+                if tenant_quiet is not None:
+                    quiet = None if "off" in tenant_quiet else tenant_quiet
+                    policy = replace(policy, quiet=parse_policy(
+                        {"quiet_hours": quiet}, tuple(channels)).quiet)
         except PolicyProblem as problem:
             raise ValidationFailed(str(problem), code=problem.code) from problem
         windows = check_audience_windows(audience_windows)

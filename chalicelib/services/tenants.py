@@ -10,6 +10,7 @@ from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.clock import Clock
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.reminders import PolicyProblem, parse_policy
 from chalicelib.domain.secrets import (
     CAMPAIGN_SCOPED,
     ROLES,
@@ -27,13 +28,25 @@ class Principal:
     campaign_ids: tuple[str, ...] = ()  # the only campaigns an interviewer key may read
 
 
+def parse_quiet_hours(text: str) -> dict[str, str] | None:
+    """"22:00-07:00" -> {"start": "22:00", "end": "07:00"}; "off" -> none at all."""
+    if text.strip().lower() == "off":
+        return {"off": "true"}
+    start, _, end = text.partition("-")
+    try:
+        parse_policy({"quiet_hours": {"start": start.strip(), "end": end.strip()}}, ())
+    except PolicyProblem as problem:
+        raise ValidationFailed(str(problem), code=problem.code) from problem
+    return {"start": start.strip(), "end": end.strip()}
+
+
 class TenantService:
     def __init__(self, store: TenantStore, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 
-    def create_tenant(self, name: str, *, default_locale: str = "en",
-                      timezone: str = "UTC") -> dict[str, str]:
+    def create_tenant(self, name: str, *, default_locale: str = "en", timezone: str = "UTC",
+                      quiet_hours: str | None = None) -> dict[str, str]:
         """A tenant with an admin key. The key and webhook secret are shown only here."""
         if not name.strip():
             raise ValidationFailed("tenant name is required", code="missing_name")
@@ -41,9 +54,10 @@ class TenantService:
         tenant_id = new_id("tn")
         secret = new_webhook_secret()
         pk, sk = TenantItem.key(tenant_id)
+        quiet = parse_quiet_hours(quiet_hours) if quiet_hours else None
         tenant = TenantItem(pk, sk, tenant_id=tenant_id, name=name.strip(),
                             default_locale=default_locale, timezone=timezone,
-                            webhook_secret=secret, created_at=now)
+                            quiet_hours=quiet, webhook_secret=secret, created_at=now)
         api_key, key_item = self._key_item(tenant_id, "admin", "initial admin key")
         self._store.create(tenant, key_item)
         return {"tenant_id": tenant_id, "name": tenant.name, "api_key": api_key,

@@ -132,7 +132,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 def cmd_create_tenant(args: argparse.Namespace) -> int:
     tenant = tenant_service().create_tenant(
-        args.name, default_locale=args.locale, timezone=args.timezone
+        args.name, default_locale=args.locale, timezone=args.timezone,
+        quiet_hours=args.quiet_hours,
     )
     print(json.dumps(tenant, indent=2))
     return 0
@@ -170,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     tenant.add_argument("name")
     tenant.add_argument("--locale", default="en", choices=["en", "zh-CN"])
     tenant.add_argument("--timezone", default="UTC")
+    tenant.add_argument("--quiet-hours", help='default for its campaigns, e.g. "22:00-07:00" '
+                        "or \"off\" (default 21:00-08:00, in each candidate's time zone)")
     tenant.set_defaults(func=cmd_create_tenant)
     key = sub.add_parser("create-key")
     key.add_argument("tenant_id")

@@ -188,3 +188,25 @@ def test_sweeps_in_separate_processes_claim_each_round_once(api: TenantApi, glue
     assert len({m["to"][0] for m in reminders}) == 120
     # (each worker prints what it claimed: with the shared start line they interleave,
     # e.g. 33 + 48 + 39, each having seen ~85 of the 120 as due)
+
+
+def test_tenant_default_quiet_hours_apply_to_its_campaigns(container: Any, client: Any,
+                                                           glue: Glue) -> None:
+    from tests.functional.conftest import TenantApi as Api
+
+    tenant = container.tenants.create_tenant("Night Owls", quiet_hours="23:00-06:00")
+    api = Api(client, tenant, container.clock)
+    default = api.campaign(channels=["email"])
+    assert default["reminder_policy"]["quiet_hours"] == {"start": "23:00", "end": "06:00"}
+    explicit = api.campaign(channels=["email"], reminder_policy={
+        "rounds": [{"offset_hours": 0, "channels": ["email"]}], "quiet_hours": None})
+    assert explicit["reminder_policy"]["quiet_hours"] is None
+    off = container.tenants.create_tenant("Always On", quiet_hours="off")
+    assert Api(client, off, container.clock).campaign()["reminder_policy"]["quiet_hours"] is None
+    import pytest
+
+    from chalicelib.domain.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as bad:
+        container.tenants.create_tenant("Bad", quiet_hours="25:00-06:00")
+    assert bad.value.code == "invalid_quiet_hours"
