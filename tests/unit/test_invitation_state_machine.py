@@ -20,6 +20,7 @@ from chalicelib.domain.invitation import (
     next_action_at,
     timed_event,
 )
+from tests.unit.forward_order import is_forward
 
 DEADLINE = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 POLICY = Policy()  # 48 h grace
@@ -38,36 +39,6 @@ def step(status: Status, event: Event, at: datetime, policy: Policy = POLICY) ->
 
 
 # --- the forward order the machine must respect -------------------------------------------
-
-# Direct "comes before" edges: invited < sent < opened < started < {completed, no_show};
-# no_show < {completed_late, closed}; anything non-final < cancelled.
-_EDGES: set[tuple[Status, Status]] = {
-    (Status.INVITED, Status.SENT),
-    (Status.SENT, Status.OPENED),
-    (Status.OPENED, Status.STARTED),
-    (Status.STARTED, Status.COMPLETED),
-    (Status.STARTED, Status.NO_SHOW),
-    (Status.NO_SHOW, Status.COMPLETED_LATE),
-    (Status.NO_SHOW, Status.CLOSED),
-} | {(s, Status.CANCELLED) for s in NON_FINAL}
-
-
-def _transitive_closure(edges: set[tuple[Status, Status]]) -> frozenset[tuple[Status, Status]]:
-    closure = set(edges)
-    while True:
-        extra = {(a, d) for (a, b) in closure for (c, d) in closure if b == c} - closure
-        if not extra:
-            return frozenset(closure)
-        closure |= extra
-
-
-#: (a, b) in ABOVE means b is strictly further along than a.
-ABOVE = _transitive_closure(_EDGES)
-
-
-def is_forward(old: Status, new: Status) -> bool:
-    return (old, new) in ABOVE
-
 
 def test_forward_order_sanity() -> None:
     # The order itself: a strict partial order in which the final states are maximal.

@@ -35,6 +35,7 @@ from chalicelib.domain.reminders import (
     policy_from_json,
     round_time,
 )
+from tests.unit.forward_order import ABOVE
 
 H = timedelta(hours=1)
 BOTH: tuple[str, ...] = ("email", "sms")
@@ -863,28 +864,6 @@ def test_no_round_is_sent_after_the_end_of_grace() -> None:
 # =========================================================================================
 # Property: each round is claimed at most once, only when the rules allow it
 # =========================================================================================
-
-# Direct "comes before" edges; the transitive closure is the forward order.
-_EDGES: set[tuple[Status, Status]] = {
-    (Status.INVITED, Status.SENT),
-    (Status.SENT, Status.OPENED),
-    (Status.OPENED, Status.STARTED),
-    (Status.STARTED, Status.COMPLETED),
-    (Status.STARTED, Status.NO_SHOW),
-    (Status.NO_SHOW, Status.COMPLETED_LATE),
-    (Status.NO_SHOW, Status.CLOSED),
-} | {(s, Status.CANCELLED) for s in frozenset(Status) - FINAL}
-
-
-def _closure(edges: set[tuple[Status, Status]]) -> frozenset[tuple[Status, Status]]:
-    closure = set(edges)
-    while extra := {(a, d) for (a, b) in closure for (c, d) in closure if b == c} - closure:
-        closure |= extra
-    return frozenset(closure)
-
-
-ABOVE = _closure(_EDGES)
-
 
 def moved_forward_or_stayed(old: Status, new: Status) -> bool:
     return old is new or (old, new) in ABOVE
