@@ -8,6 +8,7 @@ from chalicelib.api.invitations import bp as invitations
 from chalicelib.api.openapi import bp as openapi
 from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.talent_pool import bp as talent_pool
+from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.webhooks import bp as webhooks
 from chalicelib.triggers.schedule import bp as schedules
 from chalicelib.triggers.sender import bp as sender
@@ -15,6 +16,6 @@ from chalicelib.triggers.ses_events import bp as ses_events
 from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
-for blueprint in (auth, catalog, invitations, talent_pool, webhooks, self_service, openapi,
+for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
                   schedules, stream, sender, ses_events):
     app.register_blueprint(blueprint)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import connection, get_or_none
@@ -23,3 +26,16 @@ class TenantStore:
 
     def get(self, tenant_id: str) -> TenantItem | None:
         return get_or_none(TenantItem, TenantItem.key(tenant_id))
+
+    def update(self, tenant_id: str, values: dict[str, Any]) -> TenantItem | None:
+        """Set the given attributes on an existing tenant; None if there is no tenant."""
+        pk, sk = TenantItem.key(tenant_id)
+        item = TenantItem(pk, sk)
+        actions = [getattr(TenantItem, name).set(value) for name, value in values.items()]
+        try:
+            item.update(actions=actions, condition=TenantItem.pk.exists())
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return item

@@ -235,3 +235,20 @@ class SelfServiceResult(BaseModel):
     reason: str | None = None
     status: StatusName | None = None
     deadline_at: str | None = None
+
+
+class TenantSettings(BaseModel):
+    tenant_id: str
+    name: str
+    default_locale: Locale
+    timezone: str = Field(description="IANA zone: candidates without their own zone get this "
+                                      "one (quiet hours are kept in it)")
+    quiet_hours: str = Field(description='default quiet hours of new campaigns, "HH:MM-HH:MM" '
+                                         'or "off"')
+
+
+class TenantSettingsIn(Strict):
+    name: str | None = Field(default=None, max_length=200)
+    default_locale: str | None = Field(default=None, description="en or zh-CN")
+    timezone: str | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai")
+    quiet_hours: str | None = Field(default=None, description='"21:00-08:00" or "off"')

@@ -66,6 +66,7 @@ class InvitationService:
         existing = self._store.existing_ids(tenant_id, list(accepted)) if accepted else set()
         tenant = self._tenants.get(tenant_id)
         default_locale = tenant.default_locale if tenant else "en"
+        default_zone = tenant.timezone if tenant else None
         policy = policy_from_json(campaign.reminder_policy)
         items: list[Item] = []
         for inv, (row, cand) in accepted.items():
@@ -74,7 +75,7 @@ class InvitationService:
                 continue
             deadline = deadline_for(campaign, now, row.audience)
             items += self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy,
-                                     default_locale, now)
+                                     default_locale, default_zone, now)
             results.append({"index": row.index, "invitation_id": inv, "result": "created"})
         if items:
             self._store.write_new(items)
@@ -87,10 +88,12 @@ class InvitationService:
 
     def _new_items(self, tenant_id: str, campaign: Any, inv: str, row: CandidateRow,
                    cand: str, deadline: datetime, policy: ReminderPolicy,
-                   default_locale: str, now: datetime) -> list[Item]:
+                   default_locale: str, default_zone: str | None,
+                   now: datetime) -> list[Item]:
         usable = [c for c in campaign.channels
                   if (c == "email" and row.email) or (c == "sms" and row.phone)]
         locale = row.locale or campaign.locale or default_locale  # candidate, campaign, tenant
+        zone = row.timezone or default_zone  # quiet hours: the candidate's zone, else tenant's
         cpk, csk = CandidateItem.key(tenant_id, cand)
         profile = CandidateItem(cpk, csk, tenant_id=tenant_id, candidate_id=cand, name=row.name,
                                 email=row.email, phone=row.phone, locale=row.locale,
@@ -102,10 +105,10 @@ class InvitationService:
             position_id=campaign.position_id, candidate_id=cand, status=Status.INVITED.value,
             channels=usable, locale=locale, deadline_at=deadline,
             grace_hours=campaign.grace_hours, reminder_policy=campaign.reminder_policy,
-            rounds_done=0, timezone=row.timezone,
+            rounds_done=0, timezone=zone,
             interview_url=self._vendor.interview_url(inv), created_at=now,
             status_changed_at=now, version=1)
-        first = next_action(Status.INVITED, 0, policy, deadline, zone_of(row.timezone))
+        first = next_action(Status.INVITED, 0, policy, deadline, zone_of(zone))
         opened = Outcome(Status.INVITED, True, max(first, now) if first else None)
         self._store.index_fields(invitation, opened)
         return [profile, invitation]

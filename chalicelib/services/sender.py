@@ -168,8 +168,9 @@ class SenderService:
             "company": tenant.name if tenant else "",
             "position_title": position.title if position else (campaign.name if campaign else ""),
             "interview_url": inv.interview_url,
-            "deadline": _local(inv.deadline_at, profile.timezone if profile else None),
-            "grace_end": _local(grace_end, profile.timezone if profile else None),
+            # the candidate's zone, else the tenant's (copied onto the invitation)
+            "deadline": _local(inv.deadline_at, inv.timezone),
+            "grace_end": _local(grace_end, inv.timezone),
             "self_service_url": self._ports.links(inv),
         }
         template = item.template or item.kind

@@ -8,6 +8,7 @@ from typing import Any
 from chalicelib.adapters.models import ApiKeyItem, TenantItem
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.clock import Clock
+from chalicelib.domain.contacts import ContactProblem, check_locale, check_timezone
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.reminders import PolicyProblem, parse_policy
@@ -40,6 +41,19 @@ def parse_quiet_hours(text: str) -> dict[str, str] | None:
     return {"start": start.strip(), "end": end.strip()}
 
 
+def settings_view(tenant: TenantItem) -> dict[str, Any]:
+    quiet = tenant.quiet_hours
+    if quiet is None:
+        shown = "21:00-08:00"
+    elif quiet.get("off"):
+        shown = "off"
+    else:
+        shown = f"{quiet['start']}-{quiet['end']}"
+    return {"tenant_id": tenant.tenant_id, "name": tenant.name,
+            "default_locale": tenant.default_locale, "timezone": tenant.timezone,
+            "quiet_hours": shown}
+
+
 class TenantService:
     def __init__(self, store: TenantStore, clock: Clock) -> None:
         self._store = store
@@ -62,6 +76,41 @@ class TenantService:
         self._store.create(tenant, key_item)
         return {"tenant_id": tenant_id, "name": tenant.name, "api_key": api_key,
                 "key_id": key_item.key_id, "role": "admin", "webhook_secret": secret}
+
+    def settings(self, tenant_id: str) -> dict[str, Any]:
+        tenant = self._store.get(tenant_id)
+        if tenant is None:
+            raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
+        return settings_view(tenant)
+
+    def update_settings(self, tenant_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change the tenant's name, default locale, time zone (the default for candidates
+        without one: quiet hours are kept in it) or default quiet hours ("21:00-08:00" or
+        "off"). Applies to invitations and campaigns created afterwards; a campaign keeps the
+        policy it was created with."""
+        values: dict[str, Any] = {}
+        if "name" in changes:
+            if not str(changes["name"] or "").strip():
+                raise ValidationFailed("tenant name must not be empty", code="missing_name")
+            values["name"] = str(changes["name"]).strip()
+        for field, check in (("default_locale", check_locale), ("timezone", check_timezone)):
+            if field in changes:
+                checked = check(str(changes[field] or ""))
+                if isinstance(checked, ContactProblem):
+                    raise ValidationFailed(checked.message, code=checked.code)
+                values[field] = checked
+        if "quiet_hours" in changes:
+            raw = changes["quiet_hours"]
+            if not isinstance(raw, str) or not raw.strip():
+                raise ValidationFailed('quiet_hours must be "HH:MM-HH:MM" or "off"',
+                                       code="invalid_quiet_hours")
+            values["quiet_hours"] = parse_quiet_hours(raw)
+        if not values:
+            raise ValidationFailed("nothing to change", code="empty_update")
+        tenant = self._store.update(tenant_id, values)
+        if tenant is None:
+            raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
+        return settings_view(tenant)
 
     def create_key(self, tenant_id: str, role: str, label: str | None = None,
                    campaign_ids: list[str] | None = None) -> dict[str, Any]:
