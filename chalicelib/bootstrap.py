@@ -150,12 +150,17 @@ class Container:
 
     @cached_property
     def sender(self) -> Any:
+        import time
+
         from chalicelib.adapters.message_templates import MessageRenderer
+        from chalicelib.domain.pacing import Pacer
         from chalicelib.services.sender import SenderPorts, SenderService
 
         ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link)
+        rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
+        pacer = Pacer(rates, time.monotonic, time.sleep, self.settings.sender_instances)
         return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
-                             self.pool_store, ports, self.suppression_store)
+                             self.pool_store, ports, self.suppression_store, pacer)
 
     @cached_property
     def suppression_store(self) -> Any:

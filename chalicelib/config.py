@@ -22,6 +22,9 @@ ENV_GRACE_HOURS = "TALENTLOOP_GRACE_HOURS"
 ENV_SES_CONFIGURATION_SET = "TALENTLOOP_SES_CONFIGURATION_SET"
 ENV_TOKEN_SIGNING_SECRET = "TALENTLOOP_TOKEN_SIGNING_SECRET"
 ENV_PUBLIC_API_URL = "TALENTLOOP_PUBLIC_API_URL"
+ENV_SEND_RATE_EMAIL = "TALENTLOOP_SEND_RATE_EMAIL"
+ENV_SEND_RATE_SMS = "TALENTLOOP_SEND_RATE_SMS"
+ENV_SENDER_INSTANCES = "TALENTLOOP_SENDER_INSTANCES"
 ENV_REGION = "AWS_REGION"
 
 
@@ -42,6 +45,11 @@ class Settings:
     token_signing_secret: str = "local-development-signing-key-not-a-secret"
     #: where candidates reach the API (self-service links)
     public_api_url: str = "http://127.0.0.1:8030"
+    #: messages a second per channel for the whole sender fleet (SES / SNS quotas)
+    send_rate_email: float = 14.0
+    send_rate_sms: float = 20.0
+    #: how many sender instances share those rates (the event source's max concurrency)
+    sender_instances: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +69,9 @@ class Settings:
             token_signing_secret=env.get(ENV_TOKEN_SIGNING_SECRET,
                                          "local-development-signing-key-not-a-secret"),
             public_api_url=env.get(ENV_PUBLIC_API_URL, "http://127.0.0.1:8030"),
+            send_rate_email=float(env.get(ENV_SEND_RATE_EMAIL, "14")),
+            send_rate_sms=float(env.get(ENV_SEND_RATE_SMS, "20")),
+            sender_instances=int(env.get(ENV_SENDER_INSTANCES, "1")),
         )
 
 

@@ -112,6 +112,8 @@ class QueueMappingDef:
 
     function: str
     send_rate_per_s: float
+    #: each channel's share of the rate (the sender paces every channel on its own)
+    channel_rates: tuple[tuple[str, float], ...] = ()
     batch_size: int = 10
     max_batching_window_s: int = 0
     send_latency_s: float = 0.1
@@ -150,8 +152,10 @@ class Resources:
     #: SES bounce/complaint/delivery notifications (SES configuration set -> SNS).
     ses_events_topic: TopicDef = TopicDef("ses-events")
     stream_mapping: StreamMappingDef = StreamMappingDef(function="stream")
-    #: SES's starting production quota is 14 messages/s; raise it here when AWS raises it.
-    outbox_mapping: QueueMappingDef = QueueMappingDef(function="sender", send_rate_per_s=14)
+    #: SES's starting production quota is 14 messages/s and SNS's transactional SMS rate
+    #: 20 a second; raise them here when AWS raises the account's quotas.
+    outbox_mapping: QueueMappingDef = QueueMappingDef(
+        function="sender", send_rate_per_s=14 + 20, channel_rates=(("email", 14), ("sms", 20)))
     secrets: tuple[SecretDef, ...] = ()
 
     def configuration_set(self, stage: str) -> str:
@@ -221,6 +225,10 @@ def environment(
         or RESOURCES.reports_bucket.physical_name(stage),
         "TALENTLOOP_SENDER_EMAIL": sender_email or RESOURCES.sender_email,
         "TALENTLOOP_DUE_SHARDS": str(DUE_SHARDS),
+        # each sender instance paces itself at rate / instances, per channel
+        "TALENTLOOP_SENDER_INSTANCES": str(RESOURCES.outbox_mapping.max_concurrency),
+        **{f"TALENTLOOP_SEND_RATE_{channel.upper()}": f"{rate:g}"
+           for channel, rate in RESOURCES.outbox_mapping.channel_rates},
     }
     if ses_configuration_set:
         env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -34,3 +35,10 @@ class SqsQueue:
                 continue
             failed += [int(f["Id"]) for f in response.get("Failed", [])]
         return failed
+
+    def retry_later(self, receipt_handle: str, delay_s: int) -> None:
+        """Best effort: if this fails, the queue's visibility timeout applies instead."""
+        with contextlib.suppress(ClientError):
+            self._client.change_message_visibility(QueueUrl=self.url,
+                                                   ReceiptHandle=receipt_handle,
+                                                   VisibilityTimeout=delay_s)

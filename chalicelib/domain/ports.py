@@ -36,6 +36,10 @@ class MessageQueue(Protocol):
         """Send each body as one message; return the indexes that failed."""
         ...
 
+    def retry_later(self, receipt_handle: str, delay_s: int) -> None:
+        """Make a received message visible again only after `delay_s` (retry backoff)."""
+        ...
+
 
 class InterviewVendor(Protocol):
     def interview_url(self, invitation_id: str) -> str:

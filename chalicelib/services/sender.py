@@ -25,6 +25,7 @@ from chalicelib.adapters.pool_store import PoolStore
 from chalicelib.adapters.suppression_store import SuppressionStore
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain.invitation import Event
+from chalicelib.domain.pacing import Pacer
 from chalicelib.domain.ports import EmailSender, PermanentSendError, SmsSender, TransientSendError
 from chalicelib.domain.sms import sms_length
 from chalicelib.services.transitions import apply_event
@@ -47,7 +48,8 @@ class SenderPorts:
 class SenderService:
     def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
                  tenants: TenantStore, pool: PoolStore, ports: SenderPorts,
-                 suppressions: SuppressionStore) -> None:
+                 suppressions: SuppressionStore, pacer: Pacer | None = None) -> None:
+        self._pacer = pacer
         self._suppressions = suppressions
         self._invitations = invitations
         self._catalog = catalog
@@ -122,7 +124,9 @@ class SenderService:
     def _provider(self, item: OutboxItem, send: Callable[[], str]) -> str | None:
         """Hand a claimed item to the provider: its message id, or None after a permanent
         refusal (item failed). A transient error releases the claim and propagates, so the
-        queue retries the message."""
+        queue retries the message. Sends are paced per channel (the provider's quota)."""
+        if self._pacer is not None:
+            self._pacer.wait(item.channel)
         try:
             return send()
         except TransientSendError as err:

@@ -15,13 +15,24 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
+from chalicelib.domain.pacing import retry_delay
+from chalicelib.domain.ports import TransientSendError
 
 bp = Blueprint(__name__)
 
 
 def send_record(record: SQSRecord) -> str:
+    """One queued outbox item. Throttling and other transient provider errors fail the record
+    after pushing its next delivery out exponentially (with jitter) by its receive count, so
+    a throttled burst backs off instead of hammering the provider until the DLQ."""
     body = json.loads(record.body)
-    result: str = container().sender.deliver(body["pk"], body["sk"], container().clock.now())
+    try:
+        result: str = container().sender.deliver(body["pk"], body["sk"],
+                                                 container().clock.now())
+    except TransientSendError:
+        attempt = int(record.attributes.approximate_receive_count or 1)
+        container().queue.retry_later(record.receipt_handle, retry_delay(attempt))
+        raise
     return result
 
 

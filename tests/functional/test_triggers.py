@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from chalicelib import bootstrap
 from chalicelib.adapters.models import OutboxItem
@@ -247,3 +248,39 @@ def test_locale_is_the_candidates_then_the_campaigns_then_the_tenants(
                 for m in local_cloud.cloud.sent_messages() if tid in str(m["to"])}
     assert "面试邀请" in subjects["zh"]
     assert subjects["en"].startswith("Your AI interview")
+
+
+class ThrottledSender:
+    def deliver(self, pk: str, sk: str, now: Any) -> str:
+        raise TransientSendError("Throttling")
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.delays: list[tuple[str, int]] = []
+
+    def enqueue_many(self, bodies: list[dict[str, Any]]) -> list[int]:
+        return []
+
+    def retry_later(self, receipt_handle: str, delay_s: int) -> None:
+        self.delays.append((receipt_handle, delay_s))
+
+
+def test_throttled_messages_back_off_exponentially_by_receive_count(
+        container: bootstrap.Container) -> None:
+    # GIVEN a throttled provider and two queued messages, received once and five times
+    queue = RecordingQueue()
+    container.overrides["queue"] = queue
+    container.__dict__["sender"] = ThrottledSender()
+    event = json.loads((EVENTS / "sqsEvent.json").read_text())
+    for record, received in zip(event["Records"], ("1", "5"), strict=True):
+        record["body"] = json.dumps({"pk": "T#t#INV#i", "sk": "OUTBOX#invite#email"})
+        record["attributes"]["ApproximateReceiveCount"] = received
+    # WHEN the sender function handles them, THEN the batch fails (SQS keeps both messages)
+    with pytest.raises(BatchProcessingError):
+        sender_handler(event, LambdaContext("sender"))
+    # AND both are pushed out: the fifth try waits longer than the first
+    (first, d1), (second, d5) = queue.delays
+    assert (first, second) == (event["Records"][0]["receiptHandle"],
+                               event["Records"][1]["receiptHandle"])
+    assert 5 <= d1 <= 10 and 80 <= d5 <= 160

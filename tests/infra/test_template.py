@@ -126,6 +126,16 @@ def test_max_concurrency_follows_the_send_rate() -> None:
     assert mapping.max_concurrency * (1 / mapping.send_latency_s) >= mapping.send_rate_per_s
 
 
+def test_sender_paces_each_channel_at_its_share_of_the_rate(raw: dict[str, Any]) -> None:
+    env = props(raw["Resources"]["Sender"])["Environment"]["Variables"]
+    mapping = RESOURCES.outbox_mapping
+    assert env["TALENTLOOP_SENDER_INSTANCES"] == str(mapping.max_concurrency)
+    rates = {channel: float(env[f"TALENTLOOP_SEND_RATE_{channel.upper()}"])
+             for channel in ("email", "sms")}
+    assert rates == dict(mapping.channel_rates)
+    assert sum(rates.values()) == mapping.send_rate_per_s
+
+
 def test_sender_finishes_well_within_the_outbox_visibility_timeout(raw: dict[str, Any]) -> None:
     timeout = props(raw["Resources"]["Sender"])["Timeout"]
     assert 6 * timeout <= RESOURCES.outbox_queue.visibility_timeout_s
