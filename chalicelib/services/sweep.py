@@ -7,11 +7,19 @@ reminder outbox items, whose ids are deterministic (`invitation / round<n> / cha
 Overlapping or retried sweeps therefore claim each round once; a sweep killed midway leaves
 the rest in the index for the next one. The watermark only advances past buckets that were
 fully processed.
+
+The shards of a bucket are swept in parallel threads (the work is waiting on DynamoDB), and a
+run stops taking items when its cap or its time budget (the Lambda's remaining time, less a
+reserve) runs out: the next tick continues from the watermark.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from chalicelib.adapters.invitation_store import InvitationStore, TxResult
@@ -24,6 +32,7 @@ from chalicelib.services.transitions import advance_timers, outbox_kind, policy_
 
 FIRST_LOOKBACK = timedelta(days=7)  # where a brand-new deployment starts looking (once)
 MAX_ITEMS_PER_RUN = 5000  # bounded work per invocation; the next tick continues
+RESERVE_S = 10.0  # stop taking items when less than this is left of the invocation
 
 
 @dataclass
@@ -42,6 +51,33 @@ class SweepReport:
     redriven: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
 
+    def add(self, other: SweepReport) -> None:
+        """Fold a shard's counts into this report."""
+        for f in fields(self):
+            value = getattr(other, f.name)
+            if isinstance(value, int) and f.name != "buckets":
+                setattr(self, f.name, getattr(self, f.name) + value)
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+
+
+class _Budget:
+    """How many more items this run may take, shared by the shard threads."""
+
+    def __init__(self, items: int, time_left: Callable[[], float] | None) -> None:
+        self._items = items
+        self._time_left = time_left
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        if self._time_left is not None and self._time_left() < RESERVE_S:
+            return False
+        with self._lock:
+            if self._items <= 0:
+                return False
+            self._items -= 1
+            return True
+
 
 class SweepService:
     def __init__(self, sweeps: SweepStore, invitations: InvitationStore, queue: MessageQueue,
@@ -51,32 +87,50 @@ class SweepService:
         self._queue = queue
         self._shards = shards
 
-    def run(self, now: datetime) -> SweepReport:
+    def run(self, now: datetime, time_left: Callable[[], float] | None = None) -> SweepReport:
+        """Sweep every bucket from the watermark to `now`; `time_left` (seconds) is the
+        invocation's remaining time, if it has a limit."""
         report = SweepReport(now=instant(now))
+        budget = _Budget(MAX_ITEMS_PER_RUN, time_left)
         mark = self._sweeps.watermark()
         start = parse_bucket(mark) if mark else now - FIRST_LOOKBACK
         if start > now:  # only after a jump into the future (`tick --at`, tests)
             start = now - timedelta(hours=1)
         until = instant(now)
         first_unfinished: str | None = None
-        for name in buckets_between(start, now):
-            report.buckets += 1
-            for shard in range(self._shards):
-                for item in self._sweeps.due(name, shard, until):
-                    if report.due >= MAX_ITEMS_PER_RUN:
-                        first_unfinished = first_unfinished or name
-                        break
-                    report.due += 1
-                    if isinstance(item, OutboxItem):
-                        self._redrive(item, now, report)
-                    elif isinstance(item, DigestItem):
-                        self._digest(item, now, report)
-                    elif not self._advance(item, now, report):
+        with ThreadPoolExecutor(max_workers=self._shards,
+                                thread_name_prefix="sweep-shard") as pool:
+            for name in buckets_between(start, now):
+                report.buckets += 1
+                sweep_shard = functools.partial(self._shard, name, until=until, now=now,
+                                                budget=budget)
+                results = list(pool.map(sweep_shard, range(self._shards)))
+                for finished, part in results:
+                    report.add(part)
+                    if not finished:
                         first_unfinished = first_unfinished or name
         report.watermark = first_unfinished or bucket(now)
         self._sweeps.set_watermark(report.watermark)
         report.lag_seconds = max(0.0, (now - parse_bucket(report.watermark)).total_seconds())
         return report
+
+    def _shard(self, name: str, shard: int, until: str, now: datetime,
+               budget: _Budget) -> tuple[bool, SweepReport]:
+        """One shard of one bucket; (finished, its counts). Not finished: out of budget or
+        an item lost a race (it stays in the index for the next run)."""
+        report = SweepReport(now=instant(now))
+        finished = True
+        for item in self._sweeps.due(name, shard, until):
+            if not budget.take():
+                return False, report
+            report.due += 1
+            if isinstance(item, OutboxItem):
+                self._redrive(item, now, report)
+            elif isinstance(item, DigestItem):
+                self._digest(item, now, report)
+            elif not self._advance(item, now, report):
+                finished = False
+        return finished, report
 
     def _digest(self, digest: DigestItem, now: datetime, report: SweepReport) -> None:
         """Claim the digest (its due keys go) and create its email, in one transaction."""

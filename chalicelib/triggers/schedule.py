@@ -18,6 +18,8 @@ bp = Blueprint(__name__)
 def sweep(event: Any) -> dict[str, Any]:
     """Deadline sweep: due invitations -> no_show + reminder; end of grace -> closed."""
     now = parse_instant(event.to_dict()["time"])
-    report = asdict(container().sweep.run(now))
+    context = getattr(event, "context", None)
+    time_left = (lambda: context.get_remaining_time_in_millis() / 1000) if context else None
+    report = asdict(container().sweep.run(now, time_left))
     logger.info("sweep finished", extra=report)
     return report

@@ -210,3 +210,25 @@ def test_tenant_default_quiet_hours_apply_to_its_campaigns(container: Any, clien
     with pytest.raises(ValidationFailed) as bad:
         container.tenants.create_tenant("Bad", quiet_hours="25:00-06:00")
     assert bad.value.code == "invalid_quiet_hours"
+
+
+def test_a_sweep_out_of_time_stops_and_the_next_one_finishes(api: TenantApi, glue: Glue,
+                                                             container: bootstrap.Container,
+                                                             local_cloud: Any) -> None:
+    # GIVEN 5 invitations past their deadline
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign()
+    rows = [{"name": f"B{i}", "email": f"b{i}.{tenant_id}@example.com"} for i in range(5)]
+    api.invite(campaign["id"], rows)
+    glue.drain()
+    after = T0 + timedelta(hours=72, minutes=5)
+    # WHEN a sweep runs with its invocation's time almost gone
+    first = container.sweep.run(after, time_left=lambda: 3.0)
+    # THEN it takes nothing and leaves the watermark where the work is
+    assert first.due == 0 and first.lag_seconds > 0
+    # AND the next sweep, with time, claims every round once
+    second = container.sweep.run(after, time_left=lambda: 60.0)
+    assert second.rounds_sent >= 5
+    glue.drain()
+    assert reminders_to(local_cloud, tenant_id) == 5
+    assert api.get(f"/campaigns/{campaign['id']}").json_body["counts"]["no_show"] == 5
