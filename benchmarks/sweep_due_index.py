@@ -111,6 +111,7 @@ def main() -> int:
         position = container.catalog.create_position(tenant["tenant_id"], "Engineer", None, T0)
         small = measure(container, capacity, tenant["tenant_id"], position["id"],
                         T0 + timedelta(days=3), "first")
+        print(json.dumps({"without_other_items": small}), flush=True)
         filler = container.catalog.create_campaign(
             tenant["tenant_id"], position_id=position["id"], name="not due",
             channels=["email"], window_hours=None, deadline_at=T0 + timedelta(days=60),
