@@ -56,6 +56,7 @@ bench: deps
 	$(PY) benchmarks/bulk_invite.py
 	$(PY) benchmarks/cold_import.py
 	$(PY) benchmarks/sweep_due_index.py
+	$(PY) benchmarks/sender_rate.py
 
 clean-data:
 	rm -rf .local
