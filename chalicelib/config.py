@@ -22,6 +22,7 @@ ENV_GRACE_HOURS = "TALENTLOOP_GRACE_HOURS"
 ENV_SES_CONFIGURATION_SET = "TALENTLOOP_SES_CONFIGURATION_SET"
 ENV_TOKEN_SIGNING_SECRET = "TALENTLOOP_TOKEN_SIGNING_SECRET"
 ENV_PUBLIC_API_URL = "TALENTLOOP_PUBLIC_API_URL"
+ENV_ALERTS_TOPIC = "TALENTLOOP_ALERTS_TOPIC"
 ENV_REGION = "AWS_REGION"
 
 
@@ -42,6 +43,8 @@ class Settings:
     token_signing_secret: str = "local-development-signing-key-not-a-secret"
     #: where candidates reach the API (self-service links)
     public_api_url: str = "http://127.0.0.1:8030"
+    #: budget alerts: the alerts topic's ARN (production) or its name (local)
+    alerts_topic: str = "talentloop-local-alerts"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +64,7 @@ class Settings:
             token_signing_secret=env.get(ENV_TOKEN_SIGNING_SECRET,
                                          "local-development-signing-key-not-a-secret"),
             public_api_url=env.get(ENV_PUBLIC_API_URL, "http://127.0.0.1:8030"),
+            alerts_topic=env.get(ENV_ALERTS_TOPIC, f"talentloop-{stage}-alerts"),
         )
 
 
