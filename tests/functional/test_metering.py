@@ -97,6 +97,8 @@ def test_usage_equals_provider_ids_under_retries_crashes_replays_and_duplicates(
     email = ChaosPort("em", throttles=3, crashes=1)
     sms = ChaosPort("sms", throttles=2, crashes=1)
     container.overrides.update(email=email, sms=sms)
+    for built in ("email", "sms", "sender"):  # the glue may have built them already
+        container.__dict__.pop(built, None)
     tenant_id = api.tenant["tenant_id"]
     campaign = api.campaign(channels=["email", "sms"], locale="zh-CN")
     rows = [{"name": f"候选人{i}", "email": f"m{i}.{tenant_id}@example.com",
@@ -280,3 +282,116 @@ def test_margin_is_revenue_against_estimated_aws_cost(
     assert Decimal(body["aws_cost"]["components"]["sms"]) > Decimal(
         body["aws_cost"]["components"]["dynamodb"])  # messages are where the money is
     assert Decimal(body["margin"]) == (Decimal(body["revenue"]) - cost).quantize(Decimal("0.01"))
+
+
+# -- budgets ---------------------------------------------------------------------------------
+class FakeAlerts:
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, subject: str, message: dict[str, Any]) -> str:
+        self.published.append(message)
+        return f"alert-{len(self.published)}"
+
+
+class CountingSms:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send_sms(self, *, to: str, text: str) -> str:
+        self.sent.append(to)
+        return f"sms-{len(self.sent)}"
+
+
+@pytest.fixture
+def budget_ports(container: bootstrap.Container) -> tuple[FakeAlerts, CountingSms]:
+    alerts, sms = FakeAlerts(), CountingSms()
+    container.overrides.update(alerts=alerts, sms=sms)
+    for built in ("alerts", "sms", "billing", "metering", "sender"):  # the glue built them
+        container.__dict__.pop(built, None)
+    return alerts, sms
+
+
+def sms_items(tenant_id: str, ids: list[str]) -> list[OutboxItem]:
+    return [i for i in outbox_items(tenant_id, ids) if i.channel == "sms"]
+
+
+def capped_tenant(api: TenantApi, glue: Glue, alerts: FakeAlerts) -> list[str]:
+    """A tenant over its 0.05 budget (hard cap on), then two SMS invitations: paused."""
+    tid = api.tenant["tenant_id"]
+    body = {"monthly_amount": "0.05", "thresholds": [50, 80, 100], "hard_cap_sms": True}
+    response = put(api, "/billing/budget", body)
+    assert response.status_code == 200, response.body
+    assert response.json_body["sms_capped"] is False
+    emails = api.campaign()
+    api.invite(emails["id"], [{"name": f"E{i}", "email": f"b{i}.{tid}@example.com"}
+                              for i in range(3)])
+    glue.drain()  # 3 x 0.02 + 3 x 0.002 = 0.066 >= 0.05
+    assert sorted(a["threshold_percent"] for a in alerts.published) == [50, 80, 100]
+    texts = api.campaign(channels=["sms"])
+    created = api.invite(texts["id"], [{"name": f"S{i}", "phone": f"1380013{i:04d}"}
+                                       for i in range(2)]).json_body
+    glue.drain()
+    return [i["invitation_id"] for i in created["items"]]
+
+
+def test_budget_alerts_once_per_threshold_and_the_cap_pauses_sms_until_lifted(
+        api: TenantApi, glue: Glue, container: bootstrap.Container,
+        budget_ports: tuple[FakeAlerts, CountingSms]) -> None:
+    alerts, sms = budget_ports
+    tid = api.tenant["tenant_id"]
+    # GIVEN a tenant over its budget with the SMS hard cap on
+    ids = capped_tenant(api, glue, alerts)
+    # THEN nothing was texted; the SMS are pending (paused), not failed, not dropped
+    assert sms.sent == []
+    paused = sms_items(tid, ids)
+    assert [(i.status, i.gsi1pk) for i in paused] == [("pending", f"T#{tid}#PAUSED")] * 2
+    assert api.get("/billing/budget").json_body["sms_capped"] is True
+    # WHEN more usage comes (and the queue delivers the paused items again)
+    api.invite(api.campaign()["id"], [{"name": "X", "email": f"x.{tid}@example.com"}])
+    container.queue.enqueue_many([{"pk": i.pk, "sk": i.sk} for i in paused])
+    glue.drain()
+    # THEN no alert is repeated and still nothing is texted
+    assert len(alerts.published) == 3 and sms.sent == []
+    # WHEN the admin raises the budget
+    lifted = put(api, "/billing/budget", {"monthly_amount": "100", "hard_cap_sms": True})
+    assert lifted.json_body["sms_capped"] is False and lifted.json_body["resumed"] == 2
+    glue.drain()
+    # THEN each paused SMS goes out once, and stays once under duplicate deliveries
+    container.queue.enqueue_many([{"pk": i.pk, "sk": i.sk} for i in paused])
+    glue.drain()
+    assert len(sms.sent) == 2
+    after = sms_items(tid, ids)
+    assert all(i.status == "sent" and i.gsi1pk is None for i in after)
+    assert container.usage_store.count_records(tid, "2026-11")["sms_part"] == sum(
+        int(i.sms_parts) for i in after)
+
+
+def test_paused_sms_goes_out_when_the_next_month_starts(
+        api: TenantApi, glue: Glue, container: bootstrap.Container,
+        budget_ports: tuple[FakeAlerts, CountingSms]) -> None:
+    alerts, sms = budget_ports
+    tid = api.tenant["tenant_id"]
+    ids = capped_tenant(api, glue, alerts)
+    assert sms.sent == []
+    # WHEN December starts (no cap for the new month) and the sweep runs
+    december = datetime(2026, 12, 1, 0, 1, tzinfo=UTC)
+    api.clock.set(december)
+    report = glue.tick(december)
+    # THEN the paused SMS were queued again by the due index and sent, once each
+    assert report["redriven"] >= 2
+    assert len(sms.sent) == 2
+    assert all(i.status == "sent" and i.gsi1pk is None for i in sms_items(tid, ids))
+
+
+def test_budget_validation(api: TenantApi) -> None:
+    bad = put(api, "/billing/budget", {"monthly_amount": "-5"})
+    assert bad.status_code == 400 and bad.json_body["error"]["code"] == "invalid_amount"
+    bad = put(api, "/billing/budget", {"monthly_amount": "5", "thresholds": [0, 50]})
+    assert bad.json_body["error"]["code"] == "invalid_thresholds"
+
+
+def test_alerts_reach_the_local_alerts_topic(container: bootstrap.Container) -> None:
+    # the real adapter against the local cloud's provisioned topic (resolved by name)
+    message_id = container.alerts.publish("budget", {"tenant_id": "tn-x", "threshold": 50})
+    assert message_id
