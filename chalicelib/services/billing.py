@@ -167,9 +167,10 @@ class BillingService:
             if plan is not None:
                 self._check(tenant_id, month, plan, now)
 
-    def _check(self, tenant_id: str, month: str, plan: Budget, now: datetime) -> bool:
+    def _check(self, tenant_id: str, month: str, plan: Budget, now: datetime,
+               alert: bool = True) -> bool:
         st = self.statement(tenant_id, month)
-        for threshold in pricing.crossed(plan, st.total):
+        for threshold in pricing.crossed(plan, st.total) if alert else ():
             marker = f"ALERT#{month}#{threshold}"
             if not self._store.mark(tenant_id, marker, now):
                 continue
@@ -189,10 +190,11 @@ class BillingService:
 
     def _reevaluate(self, tenant_id: str, now: datetime) -> dict[str, Any]:
         """After a budget or price change: set or lift this month's SMS cap; a lift queues
-        the paused messages again."""
+        the paused messages again. Alerts are left to the stream (the tenant's next billed
+        batch): only the stream function may publish to the alerts topic."""
         month = _month_of(now)
         plan = self._plan(tenant_id)
-        capped = self._check(tenant_id, month, plan, now) if plan is not None else False
+        capped = self._check(tenant_id, month, plan, now, alert=False) if plan else False
         resumed = 0
         if not capped:
             if self._store.marked(tenant_id, f"CAP#{month}"):
