@@ -3,6 +3,7 @@
 from chalice import Chalice
 
 from chalicelib.api.auth import auth
+from chalicelib.api.billing import bp as billing
 from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.invitations import bp as invitations
 from chalicelib.api.openapi import bp as openapi
@@ -17,5 +18,5 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events):
+                  schedules, stream, sender, ses_events, billing):
     app.register_blueprint(blueprint)

@@ -160,7 +160,8 @@ class Container:
         rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
         pacer = Pacer(rates, time.monotonic, time.sleep, self.settings.sender_instances)
         return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
-                             self.pool_store, ports, self.suppression_store, pacer)
+                             self.pool_store, ports, self.suppression_store, pacer,
+                             hold=self.billing.hold_sms)
 
     @cached_property
     def suppression_store(self) -> Any:
@@ -190,6 +191,49 @@ class Container:
         from chalicelib.services.talent_pool import TalentPoolService
 
         return TalentPoolService(self.pool_store)
+
+    # -- metering and billing (docs/metering.md) --------------------------------------------
+    @cached_property
+    def usage_store(self) -> Any:
+        from chalicelib.adapters.usage_store import UsageStore
+
+        return UsageStore()
+
+    @cached_property
+    def alerts(self) -> Any:
+        if "alerts" in self.overrides:
+            return self.overrides["alerts"]
+        from chalicelib.adapters.billing_aws import SnsAlerts
+
+        return SnsAlerts(self._client("sns"), self.settings.alerts_topic)
+
+    @cached_property
+    def reports(self) -> Any:
+        if "reports" in self.overrides:
+            return self.overrides["reports"]
+        import boto3
+        from botocore.config import Config
+
+        from chalicelib.adapters.billing_aws import S3Reports
+
+        # SigV4 links: the bucket is KMS-encrypted, and they carry X-Amz-Expires
+        client = self.overrides.get("s3") or boto3.session.Session().client(
+            "s3", region_name=self.settings.region, config=Config(signature_version="s3v4"))
+        return S3Reports(client, self.settings.reports_bucket)
+
+    @cached_property
+    def billing(self) -> Any:
+        from chalicelib.adapters.billing_store import BillingStore
+        from chalicelib.services.billing import BillingService
+
+        return BillingService(self.usage_store, BillingStore(self.settings.due_shards),
+                              self.alerts, self.reports, self.queue)
+
+    @cached_property
+    def metering(self) -> Any:
+        from chalicelib.services.metering import MeteringService
+
+        return MeteringService(self.usage_store, self.billing.after_usage)
 
 
 _container: Container | None = None

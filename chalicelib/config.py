@@ -25,6 +25,7 @@ ENV_PUBLIC_API_URL = "TALENTLOOP_PUBLIC_API_URL"
 ENV_SEND_RATE_EMAIL = "TALENTLOOP_SEND_RATE_EMAIL"
 ENV_SEND_RATE_SMS = "TALENTLOOP_SEND_RATE_SMS"
 ENV_SENDER_INSTANCES = "TALENTLOOP_SENDER_INSTANCES"
+ENV_ALERTS_TOPIC = "TALENTLOOP_ALERTS_TOPIC"
 ENV_REGION = "AWS_REGION"
 
 
@@ -50,6 +51,8 @@ class Settings:
     send_rate_sms: float = 20.0
     #: how many sender instances share those rates (the event source's max concurrency)
     sender_instances: int = 1
+    #: budget alerts: the alerts topic's ARN (production) or its name (local)
+    alerts_topic: str = "talentloop-local-alerts"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +75,7 @@ class Settings:
             send_rate_email=float(env.get(ENV_SEND_RATE_EMAIL, "14")),
             send_rate_sms=float(env.get(ENV_SEND_RATE_SMS, "20")),
             sender_instances=int(env.get(ENV_SENDER_INSTANCES, "1")),
+            alerts_topic=env.get(ENV_ALERTS_TOPIC, f"talentloop-{stage}-alerts"),
         )
 
 

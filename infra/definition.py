@@ -209,6 +209,7 @@ def environment(
     ses_configuration_set: str | None = None,
     secrets: dict[str, str] | None = None,
     public_api_url: str | None = None,
+    alerts_topic: str | None = None,
 ) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
@@ -234,6 +235,8 @@ def environment(
         env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set
     if public_api_url:
         env["TALENTLOOP_PUBLIC_API_URL"] = public_api_url
+    if alerts_topic:  # budget alerts (metering); locally found by name
+        env["TALENTLOOP_ALERTS_TOPIC"] = alerts_topic
     for secret in RESOURCES.secrets:
         if secrets and secret.logical_name in secrets:
             env[secret.env_var] = secrets[secret.logical_name]

@@ -48,8 +48,10 @@ class SenderPorts:
 class SenderService:
     def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
                  tenants: TenantStore, pool: PoolStore, ports: SenderPorts,
-                 suppressions: SuppressionStore, pacer: Pacer | None = None) -> None:
+                 suppressions: SuppressionStore, pacer: Pacer | None = None,
+                 hold: Callable[[OutboxItem, datetime], bool] | None = None) -> None:
         self._pacer = pacer
+        self._hold = hold  # budget hard cap: an SMS that must wait (paused, stays pending)
         self._suppressions = suppressions
         self._invitations = invitations
         self._catalog = catalog
@@ -68,6 +70,8 @@ class SenderService:
         if item.status == "sent":
             self._after_send(item, inv, now)
             return "already_sent"
+        if self._hold is not None and self._hold(item, now):
+            return "paused"
         if not self._invitations.claim_outbox(item, now, now + LEASE):
             raise Busy(f"{pk} {sk} is claimed by another sender")
         recipient, rendered = self._render(item, inv) if inv else (None, None)

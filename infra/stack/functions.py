@@ -39,7 +39,8 @@ class Functions(Construct):
         self._data = data
         self._messaging = messaging
         self.permissions = FunctionRoles(self, settings=settings, data=data,
-                                         messaging=messaging, secrets=secrets)
+                                         messaging=messaging, secrets=secrets,
+                                         reports_bucket_arn=storage.reports.bucket_arn)
         self.roles = self.permissions.roles
         self.log_groups = self.permissions.log_groups
 
@@ -52,6 +53,7 @@ class Functions(Construct):
             ses_configuration_set=messaging.configuration_set.configuration_set_name,
             secrets=secrets.arns(),
             public_api_url=settings.public_api_url,
+            alerts_topic=messaging.alerts.topic_arn,
         )
         # Chalice names the stage after its scope's path: the stack's id is the stage name.
         stack = Stack.of(self)

@@ -56,6 +56,12 @@ def acknowledge_findings(stack: TalentLoopStack) -> None:
         "table's streams; the stream label after /stream/ changes whenever the stream is "
         "re-enabled. Reading records is granted on the exact stream ARN.")
     acknowledge(
+        _resource(roles["api_handler"].node.find_child("DefaultPolicy")),
+        "AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/tenant=*/report=statement/*]",
+        "Monthly statements (docs/metering.md) are written per tenant and month under "
+        "tenant=<id>/report=statement/month=<YYYY-MM>/: the API may write and presign only "
+        "objects of that report; the tenant in the key is the caller's, checked in code.")
+    acknowledge(
         _resource(stack.api.cloudwatch_role),
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
         "AmazonAPIGatewayPushToCloudWatchLogs]",

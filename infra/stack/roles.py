@@ -68,7 +68,9 @@ class FunctionRoles:
     """Builds `roles` and `log_groups` (keyed by Chalice function name) in `scope`."""
 
     def __init__(self, scope: Construct, *, settings: StageSettings, data: Data,
-                 messaging: Messaging, secrets: Secrets) -> None:
+                 messaging: Messaging, secrets: Secrets,
+                 reports_bucket_arn: str | None = None) -> None:
+        self.reports_bucket_arn = reports_bucket_arn
         self._settings = settings
         self._data = data
         self._messaging = messaging
@@ -93,6 +95,7 @@ class FunctionRoles:
         self.roles["ses_events"].add_to_policy(aws_iam.PolicyStatement(
             sid="ReportFailedEvents", actions=list(QUEUE_SEND),
             resources=[messaging.ses_events_failures.queue_arn]))
+        self._grant_billing(data)
 
     def policy(self, name: str) -> IConstruct:
         """The function's inline policy: whatever must wait for its permissions waits on it."""
@@ -165,6 +168,28 @@ class FunctionRoles:
         role.add_to_policy(aws_iam.PolicyStatement(
             sid="NoTopicPublishing", effect=aws_iam.Effect.DENY, actions=["sns:Publish"],
             resources=[f"arn:{Aws.PARTITION}:sns:*:*:*"]))
+
+
+    def _grant_billing(self, data: Data) -> None:
+        """Metering (docs/metering.md): the stream publishes budget alerts to the alerts
+        topic; the API writes statements to the reports bucket (and presigns their links)
+        and queues SMS again when a budget cap is lifted."""
+        self.roles["stream"].add_to_policy(aws_iam.PolicyStatement(
+            sid="PublishBudgetAlerts", actions=["sns:Publish"],
+            resources=[self._messaging.alerts.topic_arn]))
+        api = self.roles["api_handler"]
+        bucket = self.reports_bucket_arn
+        if bucket:
+            api.add_to_policy(aws_iam.PolicyStatement(
+                sid="WriteStatements", actions=["s3:PutObject", "s3:GetObject"],
+                resources=[f"{bucket}/tenant=*/report=statement/*"]))
+        api.add_to_policy(aws_iam.PolicyStatement(
+            sid="RequeuePausedSms", actions=list(QUEUE_SEND),
+            resources=[self._messaging.outbox.queue_arn]))
+        api.add_to_policy(aws_iam.PolicyStatement(
+            sid="UseDataKeyForStatements", actions=list(KEY_USE), resources=[data.key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": [
+                f"{service}.{Aws.REGION}.amazonaws.com" for service in ("s3", "sqs")]}}))
 
 
 def _secret_readers() -> set[str]:

@@ -355,7 +355,16 @@ def test_each_role_holds_only_what_its_function_uses(raw: dict[str, Any]) -> Non
     assert "sqs:ReceiveMessage" in _actions(raw, "Sender")
     for other in ("APIHandler", "ApiKey", "Sweep", "Stream"):
         assert "sqs:ReceiveMessage" not in _actions(raw, other), other
-        assert not {"ses:SendEmail", "sns:Publish"} & _actions(raw, other), other
+        assert "ses:SendEmail" not in _actions(raw, other), other
+    for other in ("APIHandler", "ApiKey", "Sweep"):
+        assert "sns:Publish" not in _actions(raw, other), other
+    # the stream publishes budget alerts to the alerts topic, and nowhere else (metering)
+    stream_role = ref_target(props(raw["Resources"]["Stream"])["Role"])
+    publish = [s for s in statements(raw, stream_role) if "sns:Publish" in as_list(s["Action"])]
+    assert [s["Sid"] for s in publish] == ["PublishBudgetAlerts"]
+    alerts = [logical for logical, body in of_type(raw, "AWS::SNS::Topic").items()
+              if "alerts" in json.dumps(props(body).get("TopicName", "")).lower()]
+    assert as_list(publish[0]["Resource"]) == [{"Ref": alerts[0]}]
     assert "sqs:SendMessage" in _actions(raw, "Sweep") & _actions(raw, "Stream")
     assert "secretsmanager:GetSecretValue" in _actions(raw, "APIHandler")
 
