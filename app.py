@@ -6,6 +6,7 @@ from chalicelib.api.auth import auth
 from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.invitations import bp as invitations
 from chalicelib.api.openapi import bp as openapi
+from chalicelib.api.privacy import bp as privacy
 from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.webhooks import bp as webhooks
@@ -16,5 +17,5 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events):
+                  schedules, stream, sender, ses_events, privacy):
     app.register_blueprint(blueprint)

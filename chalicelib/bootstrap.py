@@ -186,6 +186,26 @@ class Container:
 
         return TalentPoolService(self.pool_store)
 
+    @cached_property
+    def objects(self) -> Any:
+        from chalicelib.adapters.object_store import ObjectStore
+
+        return ObjectStore(self._client("s3"), self.settings.reports_bucket)
+
+    @cached_property
+    def candidate_import(self) -> Any:
+        from chalicelib.adapters.import_store import ImportStore
+        from chalicelib.services.candidate_import import CandidateImportService
+
+        return CandidateImportService(ImportStore(), self.objects, self.tenant_store)
+
+    @cached_property
+    def erasure(self) -> Any:
+        from chalicelib.adapters.erasure_store import ErasureStore
+        from chalicelib.services.erasure import ErasureService
+
+        return ErasureService(ErasureStore())
+
 
 _container: Container | None = None
 
