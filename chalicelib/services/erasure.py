@@ -71,7 +71,8 @@ class ErasureService:
                 if self._strip(inv):
                     counts["invitations"] += 1
                 for item in self._store.outbox(inv):
-                    if item.recipient or item.subject or item.last_error:
+                    if any(v is not None for v in (item.recipient, item.subject,
+                                                   item.last_error)):
                         self._store.strip_outbox(item)
                         counts["outbox"] += 1
         for entry in self._store.suppressions(tenant_id, addresses):
