@@ -10,6 +10,7 @@ from chalicelib.api.privacy import bp as privacy
 from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.webhooks import bp as webhooks
+from chalicelib.triggers.retention import bp as retention
 from chalicelib.triggers.schedule import bp as schedules
 from chalicelib.triggers.sender import bp as sender
 from chalicelib.triggers.ses_events import bp as ses_events
@@ -17,5 +18,6 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events, privacy):
+                  schedules, stream, sender, ses_events, privacy,
+                  retention):
     app.register_blueprint(blueprint)

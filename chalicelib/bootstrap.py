@@ -206,6 +206,13 @@ class Container:
 
         return ErasureService(ErasureStore())
 
+    @cached_property
+    def retention(self) -> Any:
+        from chalicelib.adapters.retention_store import RetentionStore
+        from chalicelib.services.retention import RetentionService
+
+        return RetentionService(RetentionStore(), self.tenant_store, self.erasure.erase)
+
 
 _container: Container | None = None
 

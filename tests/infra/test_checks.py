@@ -29,6 +29,8 @@ ACKNOWLEDGED = {
      "AmazonAPIGatewayPushToCloudWatchLogs]", "Api/CloudWatchRole/Resource"),
     ("AwsSolutions-SMG4", "Secrets/TokenSigningKey/Resource"),
     ("AwsSolutions-SQS3", "Messaging/SesEventsFailures/Resource"),
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/uploads/*]",
+     "Functions/APIHandlerRole/DefaultPolicy/Resource"),
 }
 
 

@@ -62,16 +62,16 @@ def test_headers_in_english_and_chinese_and_explicit_mapping() -> None:
 
 
 def test_row_validation_codes() -> None:
-    data = ("name,email,phone,locale,timezone,tags\n"
-            ",a@example.com,,,,\n"                       # 2 missing_name
-            "Bo,,,,,\n"                                  # 3 no_contact
-            "Cy,not-an-email,,,,\n"                      # 4 invalid_email
-            "Di,,12345,,,\n"                             # 5 invalid_phone
-            "Ed,ed@example.com,,fr,,\n"                  # 6 invalid_locale
-            "Fa,fa@example.com,,,Mars/Base,\n"           # 7 invalid_timezone
-            "Gu,gu@example.com,,,,bad#tag\n"             # 8 invalid_tag
-            ",,,,,\n"                                    # 9 empty_row
-            "Hu,HU@Example.com,+1 650 253 0000,en,Asia/Shanghai,A b\n").encode()
+    data = (b"name,email,phone,locale,timezone,tags\n"
+            b",a@example.com,,,,\n"                       # 2 missing_name
+            b"Bo,,,,,\n"                                  # 3 no_contact
+            b"Cy,not-an-email,,,,\n"                      # 4 invalid_email
+            b"Di,,12345,,,\n"                             # 5 invalid_phone
+            b"Ed,ed@example.com,,fr,,\n"                  # 6 invalid_locale
+            b"Fa,fa@example.com,,,Mars/Base,\n"           # 7 invalid_timezone
+            b"Gu,gu@example.com,,,,bad#tag\n"             # 8 invalid_tag
+            b",,,,,\n"                                    # 9 empty_row
+            b"Hu,HU@Example.com,+1 650 253 0000,en,Asia/Shanghai,A b\n")
     parsed = rows(data)
     codes = [r.code for r in parsed if isinstance(r, RowRejection)]
     assert codes == ["missing_name", "no_contact", "invalid_email", "invalid_phone",
@@ -82,7 +82,7 @@ def test_row_validation_codes() -> None:
 
 
 def test_mainland_numbers_without_country_code_are_normalised() -> None:
-    parsed = rows("name,phone\nA,138 0013 8000\nB,+86 139-0013-9000\nC,1380013800\n".encode())
+    parsed = rows(b"name,phone\nA,138 0013 8000\nB,+86 139-0013-9000\nC,1380013800\n")
     assert [r.phone for r in parsed if isinstance(r, ImportRow)] == ["+8613800138000",
                                                                      "+8613900139000"]
     assert isinstance(parsed[2], RowRejection) and parsed[2].code == "invalid_phone"
@@ -97,7 +97,7 @@ def test_quoted_fields_and_empty_file() -> None:
 
 
 def test_tags_and_consent() -> None:
-    assert parse_tags("后端， 校招；java|Go") == ("后端", "校招", "java", "go")
+    assert parse_tags("后端\uff0c 校招\uff1bjava|Go") == ("后端", "校招", "java", "go")
     assert parse_tags("a,a,,b") == ("a", "b")
     parsed = rows("name,email,consent\nA,a@example.com,是\nB,b@example.com,no\n".encode())
     assert [r.consent for r in parsed if isinstance(r, ImportRow)] == [True, False]
