@@ -13,9 +13,16 @@ from chalicelib.adapters.models import CandidateItem, Item, TagItem
 
 class ImportStore:
     def profiles(self, tenant_id: str, candidate_ids: Sequence[str]) -> dict[str, CandidateItem]:
-        """BatchGetItem (100 keys a call, PynamoDB splits)."""
+        """BatchGetItem, 100 keys a call, a few calls in flight at once."""
         keys = [CandidateItem.key(tenant_id, c) for c in dict.fromkeys(candidate_ids)]
-        return {c.candidate_id: c for c in CandidateItem.batch_get(keys)} if keys else {}
+        groups = [keys[i:i + 100] for i in range(0, len(keys), 100)]
+
+        def get(group: list[tuple[str, str]]) -> list[CandidateItem]:
+            return list(CandidateItem.batch_get(group))
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            found = [p for part in pool.map(get, groups) for p in part]
+        return {c.candidate_id: c for c in found}
 
     def existing_tags(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         if not keys:
@@ -23,7 +30,7 @@ class ImportStore:
         found = TagItem.batch_get(list(dict.fromkeys(keys)), attributes_to_get=["pk", "sk"])
         return {(t.pk, t.sk) for t in found}
 
-    def write(self, items: Sequence[Item], parallel: int = 4) -> int:
+    def write(self, items: Sequence[Item], parallel: int = 8) -> int:
         """BatchWriteItem, 25 items a request, a few in flight at once."""
         chunks = [items[i:i + 25] for i in range(0, len(items), 25)]
 

@@ -38,7 +38,7 @@ from chalicelib.domain.candidate_import import (
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.retention import retention_days, retention_keys
 
-CHUNK_ROWS = 100
+CHUNK_ROWS = 500
 INLINE_ROWS = 1000  # up to this many rows the answer lists every row
 FIRST_REJECTIONS = 100  # a summarised answer lists this many rejections
 IMPORT_TAG_SCOPE = "import"  # the TagItem "campaign" of imported tags: one per (cand, tag)
