@@ -110,7 +110,7 @@ class CandidateImportService:
         report_key = None
         if report.counts["rows"] > INLINE_ROWS:  # too long to answer row by row
             report_key = f"{upload_prefix(tenant_id)}imports/{import_id}.report.csv"
-            self._objects.put_file(report_key, report.detach(), "text/csv; charset=utf-8")
+            self._upload(report, report_key)
         return report.answer(report_key)
 
     def import_object(self, tenant_id: str, key: str, mapping: Mapping[str, str] | None,
@@ -124,8 +124,15 @@ class CandidateImportService:
         import_id = ids.import_id(tenant_id, f"s3:{key}:{etag}")
         report = self.run(tenant_id, import_id, self._objects.lines(key), mapping, actor, now)
         report_key = f"{key}.report.csv"
-        self._objects.put_file(report_key, report.detach(), "text/csv; charset=utf-8")
+        self._upload(report, report_key)
         return report.answer(report_key)
+
+    def _upload(self, report: ImportReport, key: str) -> None:
+        spool = report.detach()
+        try:
+            self._objects.put_file(key, spool, "text/csv; charset=utf-8")
+        finally:
+            spool.close()
 
     def run(self, tenant_id: str, import_id: str, lines: Iterable[bytes],
             mapping: Mapping[str, str] | None, actor: str, now: datetime) -> ImportReport:

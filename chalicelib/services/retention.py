@@ -31,6 +31,7 @@ from chalicelib.domain.retention import (
 
 #: what the candidate did: these restart the clock (sending them messages does not)
 ACTIVE = frozenset({Status.OPENED, Status.STARTED, Status.COMPLETED, Status.COMPLETED_LATE})
+_ACTIVE_NAMES = frozenset(s.value for s in ACTIVE)
 FIRST_LOOKBACK = timedelta(days=7)
 MAX_PER_RUN = 2000
 
@@ -65,6 +66,10 @@ class RetentionService:
                   old_image: dict[str, Any] | None) -> bool:
         """An invitation the candidate acted on restarts their clock (idempotent: only a
         later instant moves it). Returns whether the profile moved."""
+        raw_status = (new_image or {}).get("status", {}).get("S")
+        if raw_status not in _ACTIVE_NAMES or (old_image or {}).get("status", {}).get("S") \
+                == raw_status:
+            return False  # cheap: most records are not a candidate's action
         new = from_image(new_image) if new_image else None
         old = from_image(old_image) if old_image else None
         if not isinstance(new, InvitationItem) or Status(new.status) not in ACTIVE:
