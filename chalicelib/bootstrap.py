@@ -234,6 +234,32 @@ class Container:
         from chalicelib.services.metering import MeteringService
 
         return MeteringService(self.usage_store, self.billing.after_usage)
+    @cached_property
+    def objects(self) -> Any:
+        from chalicelib.adapters.object_store import ObjectStore
+
+        return ObjectStore(self._client("s3"), self.settings.reports_bucket)
+
+    @cached_property
+    def candidate_import(self) -> Any:
+        from chalicelib.adapters.import_store import ImportStore
+        from chalicelib.services.candidate_import import CandidateImportService
+
+        return CandidateImportService(ImportStore(), self.objects, self.tenant_store)
+
+    @cached_property
+    def erasure(self) -> Any:
+        from chalicelib.adapters.erasure_store import ErasureStore
+        from chalicelib.services.erasure import ErasureService
+
+        return ErasureService(ErasureStore())
+
+    @cached_property
+    def retention(self) -> Any:
+        from chalicelib.adapters.retention_store import RetentionStore
+        from chalicelib.services.retention import RetentionService
+
+        return RetentionService(RetentionStore(), self.tenant_store, self.erasure.erase)
 
 
 _container: Container | None = None

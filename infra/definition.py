@@ -189,7 +189,9 @@ RESOURCES = Resources(
     alerts_topic=TopicDef("alerts"),
     sender_email="no-reply@talentloop.example.com",
     # name of the scheduled handler -> EventBridge schedule expression
-    schedules={"sweep": "rate(1 minute)"},
+    schedules={"sweep": "rate(1 minute)",
+               # anonymise candidates whose retention period ran out (docs/import-and-privacy.md)
+               "retention": "cron(30 3 * * ? *)"},
     secrets=(
         # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
         # live in the tenant's item (the table is encrypted with a customer-managed key).

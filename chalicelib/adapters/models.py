@@ -16,6 +16,8 @@ by accident. Keys are built only by the classmethods below; their docstrings sho
     outbox       T#<t>#INV#<i>               OUTBOX#<kind>#<channel>
     marker       <scope>#MARK                <id>                  (TTL: expiration)
     sweep        SWEEP                       WATERMARK
+    erasure_audit T#<t>#AUDIT                ERASURE#<instant>#<hash>
+    retention_state RETAIN                   WATERMARK
 
 Invitations carry due_pk/due_sk (see domain/due.py) only while a timed action is pending.
 """
@@ -95,6 +97,8 @@ class TenantItem(Item, discriminator="tenant"):
     timezone = UnicodeAttribute(default="UTC")
     #: the tenant's default quiet hours for new campaigns ({"start","end"}; None = 21-08)
     quiet_hours = JSONAttribute(null=True)
+    #: days without activity (and without consent) after which a candidate is anonymised
+    retention_days = NumberAttribute(null=True)  # None: domain/retention.py's default
     webhook_secret = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
 
@@ -181,6 +185,12 @@ class CandidateItem(Item, discriminator="candidate"):
     external_id = UnicodeAttribute(null=True)
     opted_out_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    # privacy (docs/import-and-privacy.md): the retention clock, consent, erasure. A profile
+    # without consent carries due_pk/due_sk = RETAIN#<day>#<shard> (domain/retention.py).
+    last_activity_at = UTCDateTimeAttribute(null=True)
+    consent_at = UTCDateTimeAttribute(null=True)
+    erased_at = UTCDateTimeAttribute(null=True)  # anonymised: PII fields are gone
+    erased_by = UnicodeAttribute(null=True)  # "user:<key id>" or "retention"
 
     @classmethod
     def key(cls, tenant_id: str, candidate_id: str) -> tuple[str, str]:
@@ -353,6 +363,30 @@ class SweepStateItem(Item, discriminator="sweep_state"):
     def key(cls) -> tuple[str, str]:
         """SWEEP / WATERMARK: the last hour bucket the sweep finished."""
         return "SWEEP", "WATERMARK"
+
+
+class ErasureAuditItem(Item, discriminator="erasure_audit"):
+    """What was erased, by whom and when - without the personal data itself."""
+
+    tenant_id = UnicodeAttribute()
+    candidate_hash = UnicodeAttribute()  # sha256 of the candidate id, not the id
+    actor = UnicodeAttribute()  # "user:<key id>" or "retention"
+    erased_at = UTCDateTimeAttribute()
+    counts = JSONAttribute()  # {"profile": 1, "tags": 2, "timeline": 5, ...}
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_hash: str, at: str) -> tuple[str, str]:
+        """T#<tenant>#AUDIT / ERASURE#<instant>#<candidate hash>"""
+        return f"{tenant_pk(tenant_id)}#AUDIT", f"ERASURE#{at}#{candidate_hash}"
+
+
+class RetentionStateItem(Item, discriminator="retention_state"):
+    watermark = UnicodeAttribute()
+
+    @classmethod
+    def key(cls) -> tuple[str, str]:
+        """RETAIN / WATERMARK: the last day the retention job finished."""
+        return "RETAIN", "WATERMARK"
 
 
 def from_image(image: dict[str, Any]) -> Item | None:

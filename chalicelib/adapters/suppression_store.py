@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.adapters.dynamo import get_or_none
 from chalicelib.adapters.models import InvitationItem, OutboxItem, SuppressionItem
+from chalicelib.domain.ids import suppressed_address_hash
 
 
 class SuppressionStore:
@@ -16,8 +16,12 @@ class SuppressionStore:
         item.save()
 
     def is_suppressed(self, tenant_id: str, channel: str, address: str) -> bool:
-        key = SuppressionItem.key(tenant_id, channel, address.lower())
-        return get_or_none(SuppressionItem, key, consistent=True) is not None
+        # an erased candidate's entry keeps only a hash of the address (services/erasure.py):
+        # both keys in one BatchGetItem
+        keys = [SuppressionItem.key(tenant_id, channel, address.lower()),
+                SuppressionItem.key(tenant_id, channel,
+                                    suppressed_address_hash(tenant_id, channel, address))]
+        return any(True for _ in SuppressionItem.batch_get(keys, consistent_read=True))
 
     def flag_invitation(self, tenant_id: str, invitation_id: str, problem: str) -> bool:
         pk, sk = InvitationItem.key(tenant_id, invitation_id)

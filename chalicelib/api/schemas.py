@@ -327,3 +327,44 @@ class Margin(BaseModel):
     aws_cost: dict[str, Any]
     margin: str | None
     margin_percent: str | None = None
+class ImportFromObject(Strict):
+    s3_key: str = Field(min_length=1, max_length=1024,
+                        description="an object in the uploads bucket under uploads/<tenant>/")
+    mapping: dict[str, str] | None = Field(
+        default=None, description='field -> column header, e.g. {"name": "Full Name"}')
+
+
+class ImportRowResult(BaseModel):
+    line: int
+    result: Literal["created", "merged", "unchanged", "rejected"]
+    candidate_id: str | None
+    code: str | None
+    message: str | None
+
+
+class ImportRejection(BaseModel):
+    line: int
+    code: str | None
+    message: str | None
+
+
+class ImportResult(BaseModel):
+    import_id: str
+    rows: int
+    created: int
+    merged: int
+    unchanged: int
+    rejected: int
+    tags_added: int
+    report_key: str | None = Field(description="the full per-row report (CSV) in the bucket")
+    items: list[ImportRowResult] | None = Field(
+        default=None, description="every row, for files of up to 1,000 rows")
+    first_rejections: list[ImportRejection] | None = Field(
+        default=None, description="the first 100 rejections, for larger files")
+
+
+class ErasureResult(BaseModel):
+    candidate_id: str
+    result: Literal["erased", "already_erased"]
+    erased_at: str
+    counts: dict[str, int]

@@ -38,3 +38,21 @@ def tenant_of_invitation(inv_id: str) -> str | None:
     if len(parts) != 3 or parts[0] != "inv" or not parts[1]:
         return None
     return parts[1]
+
+
+def import_id(tenant_id: str, fingerprint: str) -> str:
+    """An import's id derives from the file (its content hash, or S3 key and ETag): the same
+    file uploaded again is the same import."""
+    return f"imp{_digest(tenant_id, fingerprint, length=16)}"
+
+
+def pseudonym(value: str) -> str:
+    """A one-way stand-in for an identifier in audit records and logs."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def suppressed_address_hash(tenant_id: str, channel: str, address: str) -> str:
+    """What an erased candidate's suppression entry keeps of their address: enough to keep
+    refusing to message it, not enough to read it back."""
+    raw = hashlib.sha256("\x1f".join((tenant_id, channel, address.lower())).encode())
+    return f"sha256:{raw.hexdigest()}"

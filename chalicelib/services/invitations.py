@@ -21,6 +21,7 @@ from chalicelib.domain.errors import NotFound, TooLarge, ValidationFailed
 from chalicelib.domain.invitation import Outcome, Status
 from chalicelib.domain.ports import InterviewVendor
 from chalicelib.domain.reminders import ReminderPolicy, next_action, policy_from_json, zone_of
+from chalicelib.domain.retention import retention_days, retention_keys
 from chalicelib.services.catalog import deadline_for
 from chalicelib.services.views import invitation_view
 
@@ -77,6 +78,12 @@ class InvitationService:
             items += self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy,
                                      default_locale, default_zone, now)
             results.append({"index": row.index, "invitation_id": inv, "result": "created"})
+        days = retention_days(tenant.retention_days if tenant else None)
+        for item in items:  # an invitation restarts the candidate's retention clock
+            if isinstance(item, CandidateItem):
+                item.last_activity_at = now
+                item.due_pk, item.due_sk = retention_keys(tenant_id, item.candidate_id, now,
+                                                          days)
         if items:
             self._store.write_new(items)
         results.sort(key=lambda r: r["index"])

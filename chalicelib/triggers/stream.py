@@ -44,6 +44,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
         raw = record.raw_event["dynamodb"]
         handled = container().stream.handle(record.raw_event["eventName"], raw.get("NewImage"),
                                             raw.get("OldImage"), _time(raw))
+        container().retention.on_change(raw.get("NewImage"), raw.get("OldImage"))  # privacy
         if handled.delta is not None:
             to_count.append((raw["SequenceNumber"], handled.delta))
         if handled.message is not None:

@@ -13,7 +13,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnResource, Stack, aws_lambda
+from aws_cdk import CfnResource, Stack, aws_iam, aws_lambda
 from chalice.cdk import Chalice
 from constructs import Construct
 
@@ -42,6 +42,11 @@ class Functions(Construct):
                                          messaging=messaging, secrets=secrets,
                                          reports_bucket_arn=storage.reports.bucket_arn)
         self.roles = self.permissions.roles
+        # candidate imports (docs/import-and-privacy.md): the API reads a tenant's upload and
+        # writes its report next to it; the code keeps each tenant to uploads/<tenant>/
+        self.roles["api_handler"].add_to_policy(aws_iam.PolicyStatement(
+            sid="ImportUploads", actions=["s3:GetObject", "s3:PutObject"],
+            resources=[storage.reports.arn_for_objects("uploads/*")]))
         self.log_groups = self.permissions.log_groups
 
         env = environment(

@@ -61,6 +61,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  timeout_s=RESOURCES.outbox_queue.visibility_timeout_s // 6),
     FunctionSpec("ses_events", "SesEvents", "SES bounces/complaints/deliveries (SNS)",
                  timeout_s=30, sends_to_outbox=False),
+    FunctionSpec("retention", "Retention", "daily: anonymise candidates past retention",
+                 timeout_s=300),
 )
 
 
@@ -125,6 +127,8 @@ class FunctionRoles:
             services.append("sqs")
         if spec.name in _secret_readers():
             services.append("secretsmanager")
+        if spec.name == "api_handler":  # candidate imports read/write the reports bucket
+            services.append("s3")
         role.add_to_policy(_key_statement(self._data.key.key_arn, services))
 
     def _grant_secrets(self, secrets: Secrets) -> None:

@@ -31,6 +31,8 @@ ACKNOWLEDGED = {
     ("AwsSolutions-SQS3", "Messaging/SesEventsFailures/Resource"),
     ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/tenant=*/report=statement/*]",
      "Functions/APIHandlerRole/DefaultPolicy/Resource"),  # metering: monthly statements
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/uploads/*]",
+     "Functions/APIHandlerRole/DefaultPolicy/Resource"),
 }
 
 

@@ -1,0 +1,49 @@
+"""The reports/uploads bucket: stream an object's lines, write a file, head an object."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+CHUNK = 256 * 1024
+
+
+class ObjectStore:
+    def __init__(self, client: Any, bucket: str) -> None:
+        self._s3 = client
+        self._bucket = bucket
+
+    def etag(self, key: str) -> str | None:
+        """The object's ETag, or None when there is no such object."""
+        try:
+            head = self._s3.head_object(Bucket=self._bucket, Key=key)
+        except self._s3.exceptions.ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return str(head["ETag"]).strip('"')
+
+    def lines(self, key: str) -> Iterator[bytes]:
+        """The object's lines with their line ends, read in 256 KiB chunks: memory stays
+        bounded by the longest line, whatever the object's size."""
+        body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"]
+        pending = b""
+        try:
+            for chunk in body.iter_chunks(CHUNK):
+                pending += chunk
+                lines = pending.splitlines(keepends=True)
+                pending = lines.pop() if lines and not lines[-1].endswith((b"\n", b"\r")) \
+                    else b""
+                yield from lines
+            if pending:
+                yield pending
+        finally:
+            body.close()
+
+    def put_file(self, key: str, file: IO[bytes], content_type: str) -> None:
+        file.seek(0)
+        self._s3.upload_fileobj(file, self._bucket, key,
+                                ExtraArgs={"ContentType": content_type})
+
+    def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type)

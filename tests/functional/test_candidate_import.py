@@ -1,0 +1,131 @@
+"""Importing candidates into the talent pool: CSV body and S3 object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from chalicelib.adapters.models import CandidateItem, TagItem
+from chalicelib.bootstrap import Container
+from chalicelib.domain import ids
+from tests.functional.conftest import TenantApi
+
+
+def post_csv(api: TenantApi, data: bytes, query: str = "",
+             content_type: str = "text/csv") -> Any:
+    return api.client.http.post(f"/talent-pool/imports{query}", body=data,
+                                headers=api.headers({"Content-Type": content_type}))
+
+
+def emails(api: TenantApi, *names: str) -> list[str]:
+    return [f"{n}.{api.tenant['tenant_id']}@example.com" for n in names]
+
+
+def test_csv_body_creates_rejects_and_reimports_idempotently(api: TenantApi,
+                                                            container: Container) -> None:
+    tid = api.tenant["tenant_id"]
+    a, b = emails(api, "a", "b")
+    text = (f"姓名,邮箱,手机,标签\n李雷,{a},13800138000,后端;campus\n"
+            f"韩梅梅,{b},,\n坏行,not-an-email,,\n"
+            f"李雷,{a},,java\n")  # a second row of the same person: merged (a new tag)
+    first = post_csv(api, text.encode("gb18030"), content_type="application/octet-stream")
+    assert first.status_code == 200, first.body
+    body = first.json_body
+    assert [(i["line"], i["result"]) for i in body["items"]] == [
+        (2, "created"), (3, "created"), (4, "rejected"), (5, "merged")]
+    assert body["items"][2]["code"] == "invalid_email"
+    assert (body["created"], body["merged"], body["rejected"], body["tags_added"]) == (2, 1, 1, 3)
+    cand = ids.candidate_id(tid, f"email:{a}")
+    assert body["items"][0]["candidate_id"] == cand
+    profile = CandidateItem.get(*CandidateItem.key(tid, cand))
+    assert (profile.name, profile.phone, profile.last_activity_at) == (
+        "李雷", "+8613800138000", api.clock.now())
+    assert profile.due_pk is not None and profile.due_pk.startswith("RETAIN#2027-11-25#")
+    tags = {t.tag: t for t in TagItem.query(profile.pk, TagItem.sk.startswith("TAG#"))}
+    assert set(tags) == {"后端", "campus", "java"}
+    assert tags["java"].source == f"import:{body['import_id']}"
+    pool = api.get("/talent-pool/candidates?tag=campus").json_body["items"]
+    assert [p["candidate_id"] for p in pool] == [cand]
+
+    again = post_csv(api, text.encode("gb18030"), content_type="application/octet-stream")
+    assert again.json_body["import_id"] == body["import_id"]
+    assert [i["result"] for i in again.json_body["items"]] == [
+        "unchanged", "unchanged", "rejected", "unchanged"]
+    assert again.json_body["tags_added"] == 0
+
+
+def test_merge_fills_missing_fields_and_never_blanks(api: TenantApi, glue: Any) -> None:
+    tid = api.tenant["tenant_id"]
+    (a,) = emails(api, "m")
+    campaign = api.campaign()
+    api.invite(campaign["id"], [{"name": "Ann", "email": a}])
+    cand = ids.candidate_id(tid, f"email:{a}")
+    text = f"name,email,phone,external id\nAnnie,{a},13800138000,HR-7\nAnnie,{a},,\n"
+    body = post_csv(api, text.encode("utf-8-sig")).json_body
+    assert [i["result"] for i in body["items"]] == ["merged", "unchanged"]
+    profile = CandidateItem.get(*CandidateItem.key(tid, cand))
+    assert (profile.name, profile.email, profile.phone, profile.external_id) == (
+        "Ann", a, "+8613800138000", "HR-7")  # the stored name wins; blanks change nothing
+
+
+def test_a_phone_only_row_merges_into_a_candidate_keyed_by_that_phone(api: TenantApi) -> None:
+    tid = api.tenant["tenant_id"]
+    (a,) = emails(api, "p")
+    post_csv(api, b"name,phone\nPat,13900139000\n")
+    body = post_csv(api, f"name,email,phone\nPat,{a},+86 139 0013 9000\n".encode()).json_body
+    assert body["items"][0]["result"] == "merged"
+    assert body["items"][0]["candidate_id"] == ids.candidate_id(tid, "phone:+8613900139000")
+
+
+def test_mapping_and_bad_headers(api: TenantApi) -> None:
+    (a,) = emails(api, "x")
+    bad = post_csv(api, f"Who,Addr\nXi,{a}\n".encode())
+    assert bad.status_code == 400 and bad.json_body["error"]["code"] == "missing_columns"
+    mapped = post_csv(api, f"Who,Addr\nXi,{a}\n".encode(), "?mapping=name=Who,email=Addr")
+    assert mapped.status_code == 200 and mapped.json_body["created"] == 1
+    empty = post_csv(api, b"")
+    assert empty.status_code == 400 and empty.json_body["error"]["code"] == "empty_file"
+
+
+def test_interviewers_may_not_import(api: TenantApi, container: Container) -> None:
+    key = container.tenants.create_key(api.tenant["tenant_id"], "finance")
+    response = api.client.http.post(
+        "/talent-pool/imports", body=b"name,email\nA,a@example.com\n",
+        headers={"Authorization": f"Bearer {key['api_key']}", "Content-Type": "text/csv"})
+    assert response.status_code == 403
+
+
+def test_s3_object_import_writes_the_report_next_to_it(api: TenantApi,
+                                                      container: Container) -> None:
+    tid = api.tenant["tenant_id"]
+    s3 = boto3.client("s3")
+    bucket = container.settings.reports_bucket
+    rows = "".join(f"C{n},c{n}.{tid}@example.com\n" for n in range(1200))
+    key = f"uploads/{tid}/migration.csv"
+    s3.put_object(Bucket=bucket, Key=key, Body=f"name,email\n{rows}bad,nope\n".encode())
+    response = api.post("/talent-pool/imports", {"s3_key": key})
+    assert response.status_code == 200, response.body
+    body = response.json_body
+    assert (body["rows"], body["created"], body["rejected"]) == (1201, 1200, 1)
+    assert "items" not in body or body["items"] is None  # summarised: more than 1,000 rows
+    assert body["first_rejections"] == [{"line": 1202, "code": "invalid_email",
+                                         "message": body["first_rejections"][0]["message"]}]
+    report = s3.get_object(Bucket=bucket, Key=body["report_key"])["Body"].read().decode()
+    assert body["report_key"] == f"{key}.report.csv"
+    assert report.count("\n") == 1202 and "created" in report
+    again = api.post("/talent-pool/imports", {"s3_key": key}).json_body
+    assert (again["created"], again["unchanged"]) == (0, 1200)
+
+
+def test_s3_keys_outside_the_tenants_prefix_are_not_found(api: TenantApi,
+                                                         container: Container) -> None:
+    s3 = boto3.client("s3")
+    bucket = container.settings.reports_bucket
+    s3.put_object(Bucket=bucket, Key="uploads/other-tenant/x.csv", Body=b"name,email\n")
+    tid = api.tenant["tenant_id"]
+    for key in ("uploads/other-tenant/x.csv", f"uploads/{tid}/../other-tenant/x.csv",
+                f"uploads/{tid}/missing.csv"):
+        response = api.post("/talent-pool/imports", {"s3_key": key})
+        assert response.status_code == 404, key
+        assert response.json_body["error"]["code"] == "object_not_found"

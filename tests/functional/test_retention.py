@@ -1,0 +1,55 @@
+"""Retention: candidates without activity or consent are anonymised by the daily job,
+which reads only the profiles that fell due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib.adapters.models import CandidateItem, RetentionStateItem, TenantItem
+from chalicelib.domain import ids
+from chalicelib.domain.retention import day_of
+from chalicelib.triggers.retention import retention
+from infra.local.glue import LambdaContext
+from infra.local.runner import scheduled_event
+from tests.functional.conftest import T0, Glue, TenantApi
+
+
+def run_job(at: datetime) -> dict[str, int]:
+    report: dict[str, int] = retention(scheduled_event("retention", at, "test"),
+                                       LambdaContext("retention"))
+    return report
+
+
+def profile(tid: str, email: str) -> CandidateItem:
+    return CandidateItem.get(*CandidateItem.key(tid, ids.candidate_id(tid, f"email:{email}")),
+                             consistent_read=True)
+
+
+def test_inactive_candidates_without_consent_are_anonymised(api: TenantApi,
+                                                            glue: Glue) -> None:
+    tid = api.tenant["tenant_id"]
+    TenantItem(*TenantItem.key(tid)).update(actions=[TenantItem.retention_days.set(30)])
+    a, b, c = (f"{n}.{tid}@example.com" for n in ("idle", "consented", "active"))
+    api.client.http.post("/talent-pool/imports",
+                         body=f"name,email,consent\nIdle,{a},\nKept,{b},yes\n".encode(),
+                         headers=api.headers({"Content-Type": "text/csv"}))
+    campaign = api.campaign()
+    inv = api.invite(campaign["id"], [{"name": "Active", "email": c}]).json_body
+    glue.drain()
+    api.clock.set(T0 + timedelta(days=2))
+    api.webhook("interview.completed", inv["items"][0]["invitation_id"])
+    glue.drain()  # the stream restarts the active candidate's clock
+    assert profile(tid, c).last_activity_at == T0 + timedelta(days=2)
+    assert profile(tid, b).due_pk is None  # consent: no clock at all
+
+    RetentionStateItem(*RetentionStateItem.key(),
+                       watermark=day_of(T0 + timedelta(days=29))).save()
+    first = run_job(T0 + timedelta(days=31))
+    assert first["anonymised"] == 1 and first["days"] == 3
+    assert profile(tid, a).erased_at is not None and profile(tid, a).email is None
+    assert profile(tid, c).email == c and profile(tid, b).email == b
+    second = run_job(T0 + timedelta(days=33))
+    assert second["anonymised"] == 1
+    assert profile(tid, c).erased_by == "retention" and profile(tid, c).name == "[erased]"
+    assert profile(tid, b).email == b
+    assert run_job(T0 + timedelta(days=33))["anonymised"] == 0  # idempotent
