@@ -2,6 +2,7 @@
 
 from chalice import Chalice
 
+from chalicelib.api.analytics import bp as analytics
 from chalicelib.api.auth import auth
 from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.invitations import bp as invitations
@@ -16,5 +17,5 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events):
+                  schedules, stream, sender, ses_events, analytics):
     app.register_blueprint(blueprint)

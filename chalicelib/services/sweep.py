@@ -11,11 +11,18 @@ fully processed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.adapters.invitation_store import InvitationStore, TxResult
-from chalicelib.adapters.models import DigestItem, InvitationItem, Item, OutboxItem
+from chalicelib.adapters.models import (
+    DigestItem,
+    InvitationItem,
+    Item,
+    OutboxItem,
+    SummaryStateItem,
+)
 from chalicelib.adapters.sweep_store import SweepStore
 from chalicelib.domain.due import REDRIVE_AFTER, bucket, buckets_between, instant, parse_bucket
 from chalicelib.domain.ports import MessageQueue
@@ -45,7 +52,9 @@ class SweepReport:
 
 class SweepService:
     def __init__(self, sweeps: SweepStore, invitations: InvitationStore, queue: MessageQueue,
-                 shards: int) -> None:
+                 shards: int,
+                 summaries: Callable[[SummaryStateItem, datetime], bool] | None = None) -> None:
+        self._summaries = summaries  # campaign summaries whose refresh was throttled
         self._sweeps = sweeps
         self._invitations = invitations
         self._queue = queue
@@ -71,6 +80,9 @@ class SweepService:
                         self._redrive(item, now, report)
                     elif isinstance(item, DigestItem):
                         self._digest(item, now, report)
+                    elif isinstance(item, SummaryStateItem):
+                        if self._summaries is not None and not self._summaries(item, now):
+                            first_unfinished = first_unfinished or name
                     elif not self._advance(item, now, report):
                         first_unfinished = first_unfinished or name
         report.watermark = first_unfinished or bucket(now)

@@ -38,6 +38,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     whose count failed is reported as failed too, so Lambda retries it (idempotently)."""
     to_count: list[tuple[str, CountDelta]] = []
     to_send: list[tuple[str, dict[str, str]]] = []
+    analytics = container().analytics.batch()  # aggregates, S3 feed, summaries (per batch)
 
     def handle_record(record: DynamoDBRecord) -> str:
         raw = record.raw_event["dynamodb"]
@@ -47,6 +48,8 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
             to_count.append((raw["SequenceNumber"], handled.delta))
         if handled.message is not None:
             to_send.append((raw["SequenceNumber"], handled.message))
+        analytics.add(raw["SequenceNumber"], record.raw_event["eventName"], raw.get("NewImage"),
+                      raw.get("OldImage"))
         return str(handled.done)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -60,6 +63,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     if to_send:
         indexes = container().stream.enqueue([m for _, m in to_send])
         failed += [to_send[i][0] for i in indexes]
+    failed += analytics.flush(_time(event["Records"][-1]["dynamodb"]))
     reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     response["batchItemFailures"] += [{"itemIdentifier": s}
                                       for s in dict.fromkeys(failed) if s not in reported]

@@ -1,0 +1,222 @@
+"""Analytics from the stream: the funnel of a real lifecycle (invite, engage, remind, no-show,
+recover), replays that change nothing, the S3 change feed and the report endpoints."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib import bootstrap
+from chalicelib.clock import FixedClock
+from chalicelib.services.analytics import feed_key
+from chalicelib.triggers.stream import stream_handler
+from infra.local.glue import LambdaContext, StreamPoller, drain
+from tests.functional.conftest import T0, Glue, TenantApi
+
+DEADLINE = T0 + timedelta(hours=72)
+
+
+def funnel(api: TenantApi, campaign_id: str) -> dict[str, Any]:
+    response = api.get(f"/reports/campaigns/{campaign_id}/funnel")
+    assert response.status_code == 200, response.body
+    body: dict[str, Any] = response.json_body
+    return body
+
+
+def lifecycle(api: TenantApi, glue: Glue, clock: FixedClock) -> tuple[dict[str, Any], list[str]]:
+    """Four invitations: one completes at once, one opens and completes after the first
+    reminder, one starts and never finishes, one never opens but completes in the grace
+    window after the no-show reminder."""
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign()
+    rows = [{"name": f"F{i}", "email": f"f{i}.{tenant_id}@example.com"} for i in range(4)]
+    ids = [i["invitation_id"] for i in api.invite(campaign["id"], rows).json_body["items"]]
+    glue.drain()
+
+    def at(moment: Any) -> None:
+        clock.set(moment)
+
+    at(T0 + timedelta(hours=1))
+    api.webhook("interview.completed", ids[0])
+    api.webhook("interview.opened", ids[1])
+    api.webhook("interview.started", ids[2])
+    glue.drain()
+    at(DEADLINE - timedelta(hours=24, minutes=-1))
+    glue.tick(clock.now())  # round 1 (due tomorrow) to the three still open
+    at(DEADLINE - timedelta(hours=12))
+    api.webhook("interview.completed", ids[1])
+    glue.drain()
+    at(DEADLINE + timedelta(minutes=1))
+    glue.tick(clock.now())  # two no-shows, round 2 to both
+    at(DEADLINE + timedelta(hours=2))
+    api.webhook("interview.completed", ids[3])
+    glue.drain()
+    return campaign, ids
+
+
+def test_the_funnel_follows_a_real_lifecycle(api: TenantApi, glue: Glue,
+                                            clock: FixedClock) -> None:
+    # GIVEN the lifecycle above
+    campaign, _ = lifecycle(api, glue, clock)
+    # WHEN the campaign's funnel is read
+    body = funnel(api, campaign["id"])
+    # THEN every stage is counted once per invitation that reached it
+    counts = body["counts"]
+    assert counts == {"invited": 4, "sent": 4, "delivered": 0, "opened": 3, "started": 3,
+                      "completed": 2, "completed_late": 1, "no_show": 2, "reminded": 3,
+                      "recovered": 2, "closed": 0, "cancelled": 0}
+    rates = body["rates"]
+    assert rates["completion"] == 0.75 and rates["response"] == 0.75
+    assert rates["no_show"] == 0.5 and rates["reminder_recovery"] == round(2 / 3, 4)
+    # minutes to complete: 60 (first), 60 h - 12 h = 47 h... (second), 74 h (late)
+    assert sum(body["minutes_to_complete"]["counts"]) == 3
+    assert rates["median_minutes_to_complete"] is not None
+    assert [g["key"] for g in body["by_channel"]] == ["email"]
+    assert {d["day"] for d in body["by_day"]} >= {"2026-11-25", "2026-11-28"}
+
+    # AND the no-show reasons inferred from behaviour are per campaign and position
+    reasons = api.get(f"/reports/no-show-reasons?campaign_id={campaign['id']}"
+                      "&from=2026-11-01&to=2026-11-30").json_body
+    assert reasons["no_show"] == 2
+    assert reasons["inferred"] == {"not_delivered": 0, "never_opened": 1,
+                                   "opened_not_started": 0, "started_not_completed": 1}
+    assert [p["key"] for p in reasons["by_position"]] == [campaign["position_id"]]
+    by_position = api.get(f"/reports/no-show-reasons?position_id={campaign['position_id']}"
+                          "&from=2026-11-01&to=2026-11-30").json_body
+    assert by_position["inferred"] == reasons["inferred"]
+    assert [c["key"] for c in by_position["by_campaign"]] == [campaign["id"]]
+
+
+def records_of(local_cloud: Any, tenant_id: str) -> list[dict[str, Any]]:
+    """Every stream record of one tenant, from the start of the stream."""
+    seen: list[dict[str, Any]] = []
+
+    def collect(event: dict[str, Any], context: Any) -> Any:
+        seen.extend(r for r in event["Records"] if tenant_id in json.dumps(r["dynamodb"]["Keys"]))
+        return None
+
+    drain([StreamPoller(boto3.client("dynamodbstreams"), local_cloud.resources.stream_arn,
+                        collect, checkpoint_path=None)])
+    return seen
+
+
+def test_replayed_and_shuffled_records_change_no_aggregate(api: TenantApi, glue: Glue,
+                                                          clock: FixedClock,
+                                                          local_cloud: Any) -> None:
+    # GIVEN the lifecycle's aggregates
+    campaign, _ = lifecycle(api, glue, clock)
+    before = funnel(api, campaign["id"])
+    records = records_of(local_cloud, api.tenant["tenant_id"])
+    assert len(records) > 20
+    # WHEN every record is delivered again, in the same batches and then shuffled with
+    # duplicates inside one batch
+    for start in range(0, len(records), 100):
+        assert stream_handler({"Records": records[start:start + 100]},
+                              LambdaContext("stream"))["batchItemFailures"] == []
+    shuffled = records + random.Random(7).sample(records, len(records) // 2)
+    random.Random(11).shuffle(shuffled)
+    for start in range(0, len(shuffled), 100):
+        stream_handler({"Records": shuffled[start:start + 100]}, LambdaContext("stream"))
+    glue.drain()
+    # THEN the aggregates are exactly as before
+    assert funnel(api, campaign["id"]) == before
+
+
+def test_the_change_feed_is_one_object_per_batch_rewritten_on_replay(
+        api: TenantApi, glue: Glue, clock: FixedClock, local_cloud: Any,
+        container: bootstrap.Container) -> None:
+    # GIVEN the lifecycle's stream records
+    tenant_id = api.tenant["tenant_id"]
+    _, ids = lifecycle(api, glue, clock)
+    records = records_of(local_cloud, tenant_id)
+    s3 = boto3.client("s3")
+    bucket = container.settings.reports_bucket
+    prefix = f"tenant={tenant_id}/feed=invitation-status/"
+
+    def objects() -> dict[str, bytes]:
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+        return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
+                for o in listed}
+
+    # every status change is in the feed, without PII
+    lines = [json.loads(line) for body in objects().values() for line in body.splitlines()]
+    moves = {(line["invitation_id"], line["version"]) for line in lines}
+    assert len(moves) == len(lines)  # each status change once
+    assert {line["invitation_id"] for line in lines} == set(ids)
+    assert sum(1 for line in lines if line["to"] == "no_show") == 2
+    text = b"".join(objects().values()).decode()
+    assert "@example.com" not in text and '"F0"' not in text
+    # WHEN one batch is handled twice
+    batch = records[:50]
+    stream_handler({"Records": batch}, LambdaContext("stream"))
+    first = objects()
+    stream_handler({"Records": batch}, LambdaContext("stream"))
+    # THEN it wrote the same keys with the same bytes (the key is made of sequence numbers)
+    assert objects() == first
+    inserts = [r for r in batch if r["eventName"] == "INSERT"
+               and r["dynamodb"]["NewImage"]["entity"]["S"] == "invitation"]
+    seqs = [r["dynamodb"]["SequenceNumber"] for r in inserts]
+    assert feed_key(tenant_id, "2026-11-25", seqs[0], seqs[-1]) in first
+
+
+@pytest.mark.parametrize("query, code", [
+    ("from=2026-13-01", "invalid_date"), ("from=2026-1-1", "invalid_date"),
+    ("from=2026-11-30&to=2026-11-01", "invalid_range"),
+    ("from=2025-01-01&to=2026-11-30", "range_too_large"),
+    ("group_by=candidate", "invalid_group_by"),
+])
+def test_report_ranges_are_validated(api: TenantApi, query: str, code: str) -> None:
+    response = api.get(f"/reports/rates?{query}")
+    assert response.status_code == 400
+    assert response.json_body["error"]["code"] == code
+
+
+def test_rates_group_by_position_channel_and_campaign(api: TenantApi, glue: Glue,
+                                                     clock: FixedClock) -> None:
+    campaign, _ = lifecycle(api, glue, clock)
+    other = api.campaign(channels=["email", "sms"])
+    api.invite(other["id"], [{"name": "G", "email": "g@example.com", "phone": "13800138000"}])
+    glue.drain()
+    by = {g: api.get(f"/reports/rates?from=2026-11-01&to=2026-11-30&group_by={g}").json_body
+          for g in ("position", "channel", "campaign")}
+    assert {g["key"] for g in by["campaign"]["groups"]} == {campaign["id"], other["id"]}
+    assert {g["key"] for g in by["channel"]["groups"]} == {"email", "email+sms"}
+    assert {g["key"] for g in by["position"]["groups"]} == {campaign["position_id"],
+                                                            other["position_id"]}
+    for report in by.values():
+        assert report["overall"]["counts"]["invited"] == 5
+    mine = next(g for g in by["campaign"]["groups"] if g["key"] == campaign["id"])
+    assert mine["rates"]["reminder_recovery"] == round(2 / 3, 4)
+    # a range that ends before anything happened is empty
+    empty = api.get("/reports/rates?from=2026-10-01&to=2026-10-31").json_body
+    assert empty["groups"] == [] and empty["overall"]["rates"]["completion"] is None
+
+
+def test_reports_are_scoped_to_the_tenant_and_the_interviewers_campaigns(
+        api: TenantApi, glue: Glue, container: bootstrap.Container, client: Any) -> None:
+    from tests.functional.conftest import TenantApi as Api
+
+    tenant_id = api.tenant["tenant_id"]
+    mine, theirs = api.campaign(), api.campaign()
+    for c in (mine, theirs):
+        api.invite(c["id"], [{"name": "S", "email": f"s.{c['id']}@example.com"}])
+    glue.drain()
+    key = container.tenants.create_key(tenant_id, "interviewer", campaign_ids=[mine["id"]])
+    interviewer = Api(client, {**api.tenant, "api_key": key["api_key"]}, api.clock)
+    assert interviewer.get(f"/reports/campaigns/{mine['id']}/funnel").status_code == 200
+    assert interviewer.get(f"/reports/campaigns/{theirs['id']}/funnel").status_code == 404
+    groups = interviewer.get("/reports/rates?group_by=campaign&from=2026-11-01"
+                             "&to=2026-11-30").json_body["groups"]
+    assert [g["key"] for g in groups] == [mine["id"]]
+    finance_key = container.tenants.create_key(tenant_id, "finance")
+    finance = Api(client, {**api.tenant, "api_key": finance_key["api_key"]}, api.clock)
+    assert finance.get(f"/reports/campaigns/{theirs['id']}/funnel").status_code == 200
+    stranger = container.tenants.create_tenant("Other")
+    other = Api(client, stranger, api.clock)
+    assert other.get(f"/reports/campaigns/{mine['id']}/funnel").status_code == 404
+    assert other.get("/reports/no-show-reasons").status_code == 400
