@@ -220,3 +220,133 @@ def test_reports_are_scoped_to_the_tenant_and_the_interviewers_campaigns(
     other = Api(client, stranger, api.clock)
     assert other.get(f"/reports/campaigns/{mine['id']}/funnel").status_code == 404
     assert other.get("/reports/no-show-reasons").status_code == 400
+
+
+def summary_of(container: bootstrap.Container, tenant_id: str,
+               campaign_id: str) -> dict[str, Any]:
+    from chalicelib.services.analytics import summary_key
+
+    s3 = boto3.client("s3")
+    body = s3.get_object(Bucket=container.settings.reports_bucket,
+                         Key=summary_key(tenant_id, campaign_id))["Body"].read()
+    summary: dict[str, Any] = json.loads(body)
+    return summary
+
+
+def due_sk(tenant_id: str, campaign_id: str) -> str | None:
+    from chalicelib.adapters.models import SummaryStateItem
+
+    state = SummaryStateItem.get(*SummaryStateItem.key(tenant_id, campaign_id),
+                                 consistent_read=True)
+    return state.due_sk
+
+
+def test_summary_is_refreshed_at_most_once_a_minute_and_the_last_change_is_not_lost(
+        api: TenantApi, glue: Glue, container: bootstrap.Container) -> None:
+    from tests.functional.conftest import reset_watermark
+
+    # GIVEN a campaign whose summary was refreshed at 10:00:05 (a later clock than the
+    # stream's records here, so every refresh the stream itself tries now is throttled)
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign()
+    inv = api.invite(campaign["id"], [{"name": "S", "email": "s@example.com"}]).json_body
+    glue.drain()
+    m = T0.replace(year=2027, hour=10, minute=0, second=5)
+    assert container.analytics.refresh_summary(tenant_id, campaign["id"], m) is True
+    assert summary_of(container, tenant_id, campaign["id"])["counts"]["opened"] == 0
+    # WHEN the candidate opens the interview and a refresh in the same minute is throttled
+    api.webhook("interview.opened", inv["items"][0]["invitation_id"])
+    glue.drain()
+    assert container.analytics.refresh_summary(tenant_id, campaign["id"],
+                                               m + timedelta(seconds=20)) is False
+    # THEN the object still shows the old figures, and the campaign waits in the due index
+    summary = summary_of(container, tenant_id, campaign["id"])
+    assert summary["counts"]["opened"] == 0 and summary["refreshed_at"] == "2027-11-25T10:00:05Z"
+    assert (due_sk(tenant_id, campaign["id"]) or "").startswith("2027-11-25T10:01:00Z#")
+    # AND the sweep of the next minute writes it, with the change, and clears the entry
+    reset_watermark(m)
+    glue.tick(m + timedelta(seconds=70))
+    summary = summary_of(container, tenant_id, campaign["id"])
+    assert summary["counts"]["opened"] == 1 and summary["refreshed_at"] == "2027-11-25T10:01:15Z"
+    assert due_sk(tenant_id, campaign["id"]) is None
+
+
+def test_a_sweep_finding_the_minute_taken_moves_the_refresh_on(
+        api: TenantApi, glue: Glue, container: bootstrap.Container) -> None:
+    from tests.functional.conftest import reset_watermark
+
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign()
+    api.invite(campaign["id"], [{"name": "S", "email": "s@example.com"}])
+    glue.drain()
+    m = T0.replace(year=2027, hour=11, minute=0, second=0)
+    assert container.analytics.refresh_summary(tenant_id, campaign["id"], m) is True
+    assert container.analytics.refresh_summary(tenant_id, campaign["id"],
+                                               m + timedelta(seconds=1)) is False
+    # the stream refreshes again at 11:01:10, before the sweep gets to the entry
+    assert container.analytics.refresh_summary(tenant_id, campaign["id"],
+                                               m + timedelta(seconds=70)) is True
+    reset_watermark(m)
+    glue.tick(m + timedelta(seconds=80))  # 11:01 is taken: moved to 11:02, not dropped
+    assert (due_sk(tenant_id, campaign["id"]) or "").startswith("2027-11-25T11:02:00Z#")
+    glue.tick(m + timedelta(seconds=130))
+    assert due_sk(tenant_id, campaign["id"]) is None
+    assert summary_of(container, tenant_id, campaign["id"])["refreshed_at"] == \
+        "2027-11-25T11:02:10Z"
+
+
+def test_reasons_candidates_give_are_counted_once_and_moved_when_changed(
+        api: TenantApi, glue: Glue, local_cloud: Any) -> None:
+    from tests.functional.test_self_service import invited_with_link
+
+    campaign, _inv, token = invited_with_link(api, glue, local_cloud)
+    glue.tick(T0 + timedelta(hours=72, minutes=1))
+    api.clock.set(T0 + timedelta(hours=75))
+    post = api.client.http.post
+    assert post(f"/self-service/{token}/reason",
+                body=b'{"reason": "schedule_conflict"}').status_code == 200
+    glue.drain()
+    assert post(f"/self-service/{token}/reason",
+                body=b'{"reason": "technical_problem"}').status_code == 200
+    glue.drain()
+    body = api.get(f"/reports/no-show-reasons?campaign_id={campaign['id']}"
+                   "&from=2026-11-01&to=2026-11-30").json_body
+    assert body["no_show"] == 1
+    assert body["inferred"]["never_opened"] == 1
+    given = {k: v for k, v in body["given"].items() if v}
+    assert given == {"technical_problem": 1}
+
+
+class BrokenS3:
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def put_object(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        raise RuntimeError("S3 is down")
+
+
+def test_a_feed_that_cannot_be_written_fails_its_records_for_a_retry(
+        api: TenantApi, glue: Glue, local_cloud: Any,
+        container: bootstrap.Container) -> None:
+    # GIVEN the stream records of one new invitation, and S3 refusing every write
+    campaign = api.campaign()
+    api.invite(campaign["id"], [{"name": "B", "email": "b@example.com"}])
+    glue.drain()
+    records = [r for r in records_of(local_cloud, api.tenant["tenant_id"])
+               if r["dynamodb"]["Keys"]["sk"]["S"] == "INV"]
+    broken = BrokenS3(boto3.client("s3"))
+    container.overrides["s3"] = broken
+    container.__dict__.pop("analytics", None)
+    # WHEN the batch is handled again
+    result = stream_handler({"Records": records}, LambdaContext("stream"))
+    # THEN its invitation records are reported failed (Lambda retries them), and the
+    # aggregates did not move twice
+    assert broken.calls >= 1
+    failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+    assert failed == {r["dynamodb"]["SequenceNumber"] for r in records}
+    assert funnel(api, campaign["id"])["counts"]["invited"] == 1
