@@ -39,7 +39,7 @@ class Functions(Construct):
         self._data = data
         self._messaging = messaging
         self.permissions = FunctionRoles(self, settings=settings, data=data,
-                                         messaging=messaging, secrets=secrets)
+                                         messaging=messaging, secrets=secrets, storage=storage)
         self.roles = self.permissions.roles
         self.log_groups = self.permissions.log_groups
 

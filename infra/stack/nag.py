@@ -56,6 +56,12 @@ def acknowledge_findings(stack: TalentLoopStack) -> None:
         "table's streams; the stream label after /stream/ changes whenever the stream is "
         "re-enabled. Reading records is granted on the exact stream ARN.")
     acknowledge(
+        _resource(roles["stream"].node.find_child("DefaultPolicy")),
+        "AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/tenant=*]",
+        "The stream writes the change feed and campaign summaries under tenant-partitioned "
+        "keys (tenant=<id>/feed=.../date=.../<seq>-<seq>.jsonl) that are only known per "
+        "batch; s3:PutObject alone, on this one bucket, below the tenant= prefix.")
+    acknowledge(
         _resource(stack.api.cloudwatch_role),
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
         "AmazonAPIGatewayPushToCloudWatchLogs]",

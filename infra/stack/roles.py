@@ -19,6 +19,7 @@ from infra.stack.data import Data
 from infra.stack.messaging import Messaging
 from infra.stack.secrets import Secrets
 from infra.stack.settings import StageSettings
+from infra.stack.storage import Storage
 
 #: API Gateway gives up on an integration after 29 s; the handler should not outlive it.
 API_TIMEOUT_S = 29
@@ -33,6 +34,8 @@ QUEUE_SEND = ("sqs:SendMessage", "sqs:GetQueueAttributes")
 QUEUE_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                  "sqs:GetQueueAttributes")
 KEY_USE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
+#: Functions that write report objects (the stream: change feed, campaign summaries).
+REPORT_WRITERS = ("stream",)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class FunctionRoles:
     """Builds `roles` and `log_groups` (keyed by Chalice function name) in `scope`."""
 
     def __init__(self, scope: Construct, *, settings: StageSettings, data: Data,
-                 messaging: Messaging, secrets: Secrets) -> None:
+                 messaging: Messaging, secrets: Secrets, storage: Storage | None = None) -> None:
         self._settings = settings
         self._data = data
         self._messaging = messaging
@@ -90,6 +93,8 @@ class FunctionRoles:
         self._grant_secrets(secrets)
         self._grant_stream(self.roles["stream"])
         self._grant_sending(self.roles["sender"])
+        if storage is not None:
+            self._grant_report_writes(storage)
         self.roles["ses_events"].add_to_policy(aws_iam.PolicyStatement(
             sid="ReportFailedEvents", actions=list(QUEUE_SEND),
             resources=[messaging.ses_events_failures.queue_arn]))
@@ -120,6 +125,8 @@ class FunctionRoles:
             services.append("sqs")
         if spec.name in ("sender", "ses_events"):
             services.append("sqs")
+        if spec.name in REPORT_WRITERS:
+            services.append("s3")
         if spec.name in _secret_readers():
             services.append("secretsmanager")
         role.add_to_policy(_key_statement(self._data.key.key_arn, services))
@@ -143,6 +150,14 @@ class FunctionRoles:
         role.add_to_policy(aws_iam.PolicyStatement(
             sid="ReportGivenUpRecords", actions=list(QUEUE_SEND),
             resources=[self._messaging.stream_failures.queue_arn]))
+
+    def _grant_report_writes(self, storage: Storage) -> None:
+        """PutObject under the tenant-partitioned prefixes only; no reads, lists or deletes
+        (the stream rewrites a whole object on replay)."""
+        for name in REPORT_WRITERS:
+            self.roles[name].add_to_policy(aws_iam.PolicyStatement(
+                sid="WriteReportObjects", actions=["s3:PutObject"],
+                resources=[storage.reports.arn_for_objects("tenant=*")]))
 
     def _grant_sending(self, role: aws_iam.Role) -> None:
         messaging = self._messaging
