@@ -1,10 +1,12 @@
 """Funnel aggregates, kept from the stream, exactly once per change.
 
-Follows counts_store.apply_many: a stream batch's deltas are written together, one
-transaction per aggregate row (chunks of 99 markers + the row's ADDs). Each delta carries a
-marker - (invitation, version), (outbox item, event) or (invitation, "reminded") - written
-in the same transaction as the ADDs, so a replayed record finds its marker and changes
-nothing. A refused chunk is retried delta by delta, so the already-counted ones are skipped.
+Follows counts_store.apply_many: a stream batch's deltas are written together, in
+transactions of up to 100 items (the deltas' markers + one ADD update per touched row).
+Each delta carries a marker - (invitation, version), (outbox item, event) or (invitation,
+"reminded") - written in the same transaction as the ADDs, so a replayed record finds its
+marker and changes nothing. A chunk refused because some markers exist is written again
+without them (the transaction's cancellation reasons name them); anything else refused is
+retried delta by delta, as in counts_store.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from chalicelib.adapters.models import (
 )
 
 MARKER_TTL = timedelta(days=7)  # the stream keeps records 24 h: replays cannot be older
-MAX_PER_TRANSACTION = 99  # + the row update = DynamoDB's 100-item limit
+MAX_ITEMS = 100  # DynamoDB's limit of items in one transaction
 
 
 @dataclass(frozen=True)
@@ -59,49 +61,48 @@ class AggregatesStore:
     def apply_many(self, deltas: Sequence[AggDelta], now: datetime) -> list[int]:
         """Write a batch's deltas; returns the indexes that could not be written (their
         records are retried). Deltas sharing a marker (a record delivered twice in one
-        batch) are written once."""
+        batch) are written once. One transaction holds up to 100 items: markers and the
+        updates of the rows they touch (a batch spread over many campaigns and days still
+        takes a few transactions, not one per row)."""
         by_marker: dict[tuple[str, str], list[int]] = {}
         for index, delta in enumerate(deltas):
             by_marker.setdefault(delta.marker, []).append(index)
-        groups: dict[tuple[str, str, str, str, str], list[int]] = {}
-        for indexes in by_marker.values():
-            groups.setdefault(deltas[indexes[0]].row, []).append(indexes[0])
+        firsts = sorted((indexes[0] for indexes in by_marker.values()),
+                        key=lambda i: deltas[i].row)
         failed: list[int] = []
-        for row, indexes in groups.items():
-            for start in range(0, len(indexes), MAX_PER_TRANSACTION):
-                chunk = indexes[start:start + MAX_PER_TRANSACTION]
-                if self._chunk(row, [deltas[i] for i in chunk], now):
-                    continue
-                for i in chunk:
-                    try:
-                        self._chunk(row, [deltas[i]], now, raise_errors=True)
-                    except TransactWriteError:
-                        failed += by_marker[deltas[i].marker]
+        for chunk in _packed(deltas, firsts):
+            for i in self._write_new(deltas, chunk, now):
+                try:
+                    self._chunk([deltas[i]], now, raise_errors=True)
+                except TransactWriteError:
+                    failed += by_marker[deltas[i].marker]
         return sorted(failed)
 
-    def _chunk(self, row: tuple[str, str, str, str, str], deltas: Sequence[AggDelta],
-               now: datetime, raise_errors: bool = False) -> bool:
-        adds: Counter[str] = Counter()
-        for d in deltas:
-            for name, n in d.adds:
-                adds[name] += n
-        tenant_id, campaign_id, day, position_id, channel = row
-        pk, sk = AggregateItem.key(*row)
-        gpk, gsk = AggregateItem.index_keys(*row)
-        actions: list[Action] = [
-            AggregateItem.entity.set(AggregateItem),  # type: ignore[arg-type]
-            AggregateItem.tenant_id.set(tenant_id), AggregateItem.campaign_id.set(campaign_id),
-            AggregateItem.position_id.set(position_id), AggregateItem.channel.set(channel),
-            AggregateItem.day.set(day), AggregateItem.gsi1pk.set(gpk),
-            AggregateItem.gsi1sk.set(gsk),
-            *(AggregateItem.number(name).add(n) for name, n in adds.items() if n)]
+    def _write_new(self, deltas: Sequence[AggDelta], chunk: list[int],
+                   now: datetime) -> list[int]:
+        """Write a chunk; when it is refused because some markers exist (a replay), drop
+        those (the cancellation reasons name them) and write the rest, a few times over.
+        Returns what is left for the one-by-one path (a conflict, an unexplained refusal)."""
+        pending = chunk
+        for _ in range(3):
+            if not pending:
+                return []
+            try:
+                self._commit([deltas[i] for i in pending], now)
+                return []
+            except TransactWriteError as err:
+                codes = cancellation_codes(err)
+                seen = {k for k, code in enumerate(codes[:len(pending)])
+                        if code == "ConditionalCheckFailed"}
+                if not seen:
+                    return pending
+                pending = [i for k, i in enumerate(pending) if k not in seen]
+        return pending
+
+    def _chunk(self, deltas: Sequence[AggDelta], now: datetime,
+               raise_errors: bool = False) -> bool:
         try:
-            with TransactWrite(connection=connection()) as tx:
-                for d in deltas:
-                    mpk, msk = d.marker
-                    tx.save(MarkerItem(mpk, msk, expiration=now + d.keep),
-                            condition=MarkerItem.pk.does_not_exist())
-                tx.update(AggregateItem(pk, sk), actions=actions, add_version_condition=False)
+            self._commit(deltas, now)
         except TransactWriteError as err:
             if not raise_errors:
                 return False
@@ -110,6 +111,32 @@ class AggregatesStore:
                 return True  # counted before: a replay
             raise
         return True
+
+    def _commit(self, deltas: Sequence[AggDelta], now: datetime) -> None:
+        """Markers (must not exist) first, then each touched row's ADDs, in one transaction."""
+        rows: dict[tuple[str, str, str, str, str], Counter[str]] = {}
+        for d in deltas:
+            adds = rows.setdefault(d.row, Counter())
+            for name, n in d.adds:
+                adds[name] += n
+        with TransactWrite(connection=connection()) as tx:
+            for d in deltas:
+                mpk, msk = d.marker
+                tx.save(MarkerItem(mpk, msk, expiration=now + d.keep),
+                        condition=MarkerItem.pk.does_not_exist())
+            for row, adds in rows.items():
+                tenant_id, campaign_id, day, position_id, channel = row
+                pk, sk = AggregateItem.key(*row)
+                gpk, gsk = AggregateItem.index_keys(*row)
+                actions: list[Action] = [
+                    AggregateItem.entity.set(AggregateItem),  # type: ignore[arg-type]
+                    AggregateItem.tenant_id.set(tenant_id),
+                    AggregateItem.campaign_id.set(campaign_id),
+                    AggregateItem.position_id.set(position_id),
+                    AggregateItem.channel.set(channel), AggregateItem.day.set(day),
+                    AggregateItem.gsi1pk.set(gpk), AggregateItem.gsi1sk.set(gsk),
+                    *(AggregateItem.number(name).add(n) for name, n in adds.items() if n)]
+                tx.update(AggregateItem(pk, sk), actions=actions, add_version_condition=False)
 
     # -- reads --------------------------------------------------------------------------
     def campaign_rows(self, tenant_id: str, campaign_id: str, from_day: str | None = None,
@@ -186,3 +213,21 @@ class AggregatesStore:
                 return False
             raise
         return True
+
+
+def _packed(deltas: Sequence[AggDelta], indexes: Sequence[int]) -> list[list[int]]:
+    """Split `indexes` (sorted by row) into transactions of at most MAX_ITEMS items:
+    one marker per delta plus one update per distinct row."""
+    chunks: list[list[int]] = []
+    chunk: list[int] = []
+    rows: set[tuple[str, str, str, str, str]] = set()
+    for i in indexes:
+        row = deltas[i].row
+        if len(chunk) + 1 + len(rows | {row}) > MAX_ITEMS:
+            chunks.append(chunk)
+            chunk, rows = [], set()
+        chunk.append(i)
+        rows.add(row)
+    if chunk:
+        chunks.append(chunk)
+    return chunks

@@ -350,3 +350,28 @@ def test_a_feed_that_cannot_be_written_fails_its_records_for_a_retry(
     failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
     assert failed == {r["dynamodb"]["SequenceNumber"] for r in records}
     assert funnel(api, campaign["id"])["counts"]["invited"] == 1
+
+
+def test_a_batch_of_new_and_replayed_deltas_over_many_rows_counts_each_once(
+        container: bootstrap.Container) -> None:
+    from chalicelib.adapters.aggregates_store import AggDelta, AggregatesStore, _packed
+    from chalicelib.adapters.models import AggregateItem
+
+    # GIVEN 150 deltas over 30 rows (more than one transaction), the first 70 written before
+    store = AggregatesStore()
+    tenant = f"tn-agg-{random.Random().randrange(10**9)}"
+    deltas = [AggDelta(tenant, f"c{i % 3}", "p1", "email", f"2026-11-{10 + i % 10}",
+                       f"T#{tenant}#INV#i{i}", "AGG#v1", (("n_invited", 1),))
+              for i in range(150)]
+    assert all(len(c) + len({deltas[i].row for i in c}) <= 100
+               for c in _packed(deltas, range(150)))
+    assert store.apply_many(deltas[:70], T0) == []
+    # WHEN the whole lot arrives, shuffled, with some twice
+    again = deltas + deltas[:20] + deltas[100:110]
+    random.Random(3).shuffle(again)
+    assert store.apply_many(again, T0) == []
+    # THEN every delta counted exactly once
+    rows = [r for c in range(3) for r in AggregateItem.query(AggregateItem.key(
+        tenant, f"c{c}", "", "", "")[0])]
+    assert len(rows) == 30
+    assert sum(int(r.n_invited) for r in rows) == 150
