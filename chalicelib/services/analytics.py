@@ -191,7 +191,11 @@ class AnalyticsService:
         for (tenant_id, campaign_id), seqs in batch.campaigns.items():
             if any(seq in failed for seq in seqs):
                 continue  # its records come again; the summary is refreshed then
-            self.refresh_summary(tenant_id, campaign_id, now)
+            try:
+                self.refresh_summary(tenant_id, campaign_id, now)
+            except Exception:  # neither written nor left due: retry the records
+                logger.exception("summary refresh failed", extra={"campaign_id": campaign_id})
+                failed.update(seqs)
         return sorted(failed)
 
     # -- the campaign summary object ----------------------------------------------------
