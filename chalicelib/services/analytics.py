@@ -179,7 +179,10 @@ class AnalyticsService:
         if batch.deltas:
             indexes = self._store.apply_many([d for _, d in batch.deltas], now)
             failed.update(batch.deltas[i][0] for i in indexes)
-        for (tenant_id, day), lines in batch.feed.items():
+        for (tenant_id, day), all_lines in batch.feed.items():
+            unique = {(line["invitation_id"], line["version"]): (seq, line)
+                      for seq, line in reversed(all_lines)}  # a record twice: its first
+            lines = sorted(unique.values(), key=all_lines.index)
             body = "".join(json.dumps(line, sort_keys=True, separators=(",", ":")) + "\n"
                            for _, line in lines).encode()
             try:
