@@ -2,6 +2,7 @@
 
 from chalice import Chalice
 
+from chalicelib.api.analytics import bp as analytics
 from chalicelib.api.auth import auth
 from chalicelib.api.billing import bp as billing
 from chalicelib.api.catalog import bp as catalog
@@ -20,5 +21,5 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events, billing, privacy, retention):
+                  schedules, stream, sender, ses_events, billing, privacy, retention, analytics):
     app.register_blueprint(blueprint)

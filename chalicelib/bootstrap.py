@@ -138,7 +138,8 @@ class Container:
         from chalicelib.services.sweep import SweepService
 
         return SweepService(SweepStore(), self.invitation_store, self.queue,
-                            self.settings.due_shards)
+                            self.settings.due_shards,
+                            summaries=lambda item, now: self.analytics.sweep_summary(item, now))
 
     @cached_property
     def stream(self) -> Any:
@@ -260,6 +261,15 @@ class Container:
         from chalicelib.services.retention import RetentionService
 
         return RetentionService(RetentionStore(), self.tenant_store, self.erasure.erase)
+    @cached_property
+    def analytics(self) -> Any:
+        from chalicelib.adapters.aggregates_store import AggregatesStore
+        from chalicelib.adapters.s3_objects import S3Objects
+        from chalicelib.services.analytics import AnalyticsService
+
+        return AnalyticsService(AggregatesStore(),
+                                S3Objects(self._client("s3"), self.settings.reports_bucket),
+                                self.settings.due_shards)
 
 
 _container: Container | None = None

@@ -473,3 +473,95 @@ class BudgetItem(Item, discriminator="budget"):
     def key(cls, tenant_id: str) -> tuple[str, str]:
         """T#<tenant>#BILLING / BUDGET"""
         return f"{tenant_pk(tenant_id)}#BILLING", "BUDGET"
+class AggregateItem(Item, discriminator="aggregate"):
+    """Funnel counters of one tenant x campaign x position x channel mix x day, kept from the
+    stream exactly once per change (adapters/aggregates_store.py; domain/funnel.py).
+
+        pk T#<t>#AGG#<campaign> / sk <day>#<position>#<channel>
+        gsi1 T#<t>#AGG / <day>#<campaign>#<position>#<channel>   (a tenant's days in order)
+    """
+
+    tenant_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    position_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    day = UnicodeAttribute()
+    n_invited = NumberAttribute(default=0)
+    n_sent = NumberAttribute(default=0)
+    n_delivered = NumberAttribute(default=0)
+    n_opened = NumberAttribute(default=0)
+    n_started = NumberAttribute(default=0)
+    n_completed = NumberAttribute(default=0)
+    n_completed_late = NumberAttribute(default=0)
+    n_no_show = NumberAttribute(default=0)
+    n_reminded = NumberAttribute(default=0)
+    n_recovered = NumberAttribute(default=0)
+    n_closed = NumberAttribute(default=0)
+    n_cancelled = NumberAttribute(default=0)
+    # minutes from invitation to completion, histogram (domain/funnel.MINUTE_BUCKETS)
+    h_0 = NumberAttribute(default=0)
+    h_1 = NumberAttribute(default=0)
+    h_2 = NumberAttribute(default=0)
+    h_3 = NumberAttribute(default=0)
+    h_4 = NumberAttribute(default=0)
+    h_5 = NumberAttribute(default=0)
+    h_6 = NumberAttribute(default=0)
+    h_7 = NumberAttribute(default=0)
+    h_8 = NumberAttribute(default=0)
+    h_9 = NumberAttribute(default=0)
+    h_10 = NumberAttribute(default=0)
+    h_11 = NumberAttribute(default=0)
+    h_12 = NumberAttribute(default=0)
+    # no-show reasons the candidates gave (self-service)
+    rg_schedule_conflict = NumberAttribute(default=0)
+    rg_technical_problem = NumberAttribute(default=0)
+    rg_did_not_see_message = NumberAttribute(default=0)
+    rg_not_interested = NumberAttribute(default=0)
+    rg_accepted_other_offer = NumberAttribute(default=0)
+    rg_other = NumberAttribute(default=0)
+    # no-show reasons inferred from behaviour when the invitation turned no_show
+    ri_not_delivered = NumberAttribute(default=0)
+    ri_never_opened = NumberAttribute(default=0)
+    ri_opened_not_started = NumberAttribute(default=0)
+    ri_started_not_completed = NumberAttribute(default=0)
+
+    @classmethod
+    def key(cls, tenant_id: str, campaign_id: str, day: str, position_id: str,
+            channel: str) -> tuple[str, str]:
+        """T#<tenant>#AGG#<campaign> / <day>#<position>#<channel>"""
+        return f"{tenant_pk(tenant_id)}#AGG#{campaign_id}", f"{day}#{position_id}#{channel}"
+
+    @classmethod
+    def index_keys(cls, tenant_id: str, campaign_id: str, day: str, position_id: str,
+                   channel: str) -> tuple[str, str]:
+        """gsi1: T#<tenant>#AGG / <day>#<campaign>#<position>#<channel>"""
+        return f"{tenant_pk(tenant_id)}#AGG", f"{day}#{campaign_id}#{position_id}#{channel}"
+
+    @classmethod
+    def number(cls, name: str) -> NumberAttribute:
+        """A counter by its attribute name (n_opened, h_3, rg_other, ri_never_opened)."""
+        attribute = getattr(cls, name, None)
+        if not isinstance(attribute, NumberAttribute):
+            raise ValueError(f"no aggregate counter {name}")
+        return attribute
+
+
+class SummaryStateItem(Item, discriminator="summary_state"):
+    """When a campaign's S3 summary was last refreshed (the throttle), and - while a change
+    waits for the next minute - due keys that make the sweep refresh it.
+
+        pk T#<t>#SUMMARY#<campaign> / sk SUMMARY
+    """
+
+    tenant_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    minute = UnicodeAttribute(null=True)  # YYYY-MM-DDTHH:MM (UTC) of the last refresh
+
+    @classmethod
+    def key(cls, tenant_id: str, campaign_id: str) -> tuple[str, str]:
+        """T#<tenant>#SUMMARY#<campaign> / SUMMARY"""
+        return f"{tenant_pk(tenant_id)}#SUMMARY#{campaign_id}", "SUMMARY"
+
+    @property
+    def item_id(self) -> str:
+        return f"summary/{self.campaign_id}"

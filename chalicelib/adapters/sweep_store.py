@@ -10,6 +10,7 @@ from chalicelib.adapters.models import (
     InvitationItem,
     Item,
     OutboxItem,
+    SummaryStateItem,
     SweepStateItem,
 )
 from chalicelib.domain.due import partition
@@ -25,10 +26,10 @@ class SweepStore:
         SweepStateItem(pk, sk, watermark=bucket).save()
 
     def due(self, bucket: str, shard: int,
-            until: str) -> Iterator[InvitationItem | OutboxItem | DigestItem]:
+            until: str) -> Iterator[InvitationItem | OutboxItem | DigestItem | SummaryStateItem]:
         """Items of one bucket and shard whose action is due at or before `until`:
         invitations (deadline, end of grace) and outbox items not sent in time."""
         condition = Item.due_sk <= until + "#\uffff"
         for item in Item.due.query(partition(bucket, shard), condition):
-            if isinstance(item, InvitationItem | OutboxItem | DigestItem):
+            if isinstance(item, InvitationItem | OutboxItem | DigestItem | SummaryStateItem):
                 yield item

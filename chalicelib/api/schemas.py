@@ -368,3 +368,72 @@ class ErasureResult(BaseModel):
     result: Literal["erased", "already_erased"]
     erased_at: str
     counts: dict[str, int]
+# -- reports: analytics (chalicelib/api/analytics.py) ----------------------------------------
+class FunnelRates(BaseModel):
+    completion: float | None = Field(description="(completed + completed_late) / invited")
+    response: float | None = Field(description="opened or further before the deadline / invited")
+    no_show: float | None = Field(description="turned no_show / invited")
+    final_no_show: float | None = Field(description="closed (never recovered) / invited")
+    reminder_recovery: float | None = Field(description="recovered / reminded")
+    median_minutes_to_complete: float | None = Field(
+        description="from the invitation to its completion, from the histogram")
+
+
+class FunnelGroup(BaseModel):
+    key: str
+    counts: dict[str, int]
+    rates: FunnelRates
+
+
+class FunnelDay(BaseModel):
+    day: str
+    counts: dict[str, int]
+
+
+class MinutesHistogram(BaseModel):
+    bucket_upper_bounds: list[int] = Field(description="minutes; one more open bucket after")
+    counts: list[int]
+
+
+class CampaignFunnel(BaseModel):
+    campaign_id: str
+    counts: dict[str, int] = Field(description="invitations that reached each stage")
+    rates: FunnelRates
+    minutes_to_complete: MinutesHistogram
+    by_day: list[FunnelDay]
+    by_channel: list[FunnelGroup]
+
+
+class FunnelTotals(BaseModel):
+    counts: dict[str, int]
+    rates: FunnelRates
+
+
+class RatesReport(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    group_by: Literal["position", "channel", "campaign"]
+    overall: FunnelTotals
+    groups: list[FunnelGroup]
+
+
+class ReasonCounts(BaseModel):
+    key: str | None = None
+    no_show: int
+    given: dict[str, int] = Field(description="reasons candidates gave (self-service)")
+    inferred: dict[str, int] = Field(description="not_delivered, never_opened, "
+                                                 "opened_not_started, started_not_completed")
+
+
+class NoShowReasons(BaseModel):
+    from_: str = Field(alias="from")
+    to: str
+    campaign_id: str | None
+    position_id: str | None
+    no_show: int
+    given: dict[str, int]
+    inferred: dict[str, int]
+    by_position: list[ReasonCounts] | None = Field(default=None,
+                                                   description="with campaign_id")
+    by_campaign: list[ReasonCounts] | None = Field(default=None,
+                                                   description="with position_id")

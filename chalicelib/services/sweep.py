@@ -23,7 +23,13 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from chalicelib.adapters.invitation_store import InvitationStore, TxResult
-from chalicelib.adapters.models import DigestItem, InvitationItem, Item, OutboxItem
+from chalicelib.adapters.models import (
+    DigestItem,
+    InvitationItem,
+    Item,
+    OutboxItem,
+    SummaryStateItem,
+)
 from chalicelib.adapters.sweep_store import SweepStore
 from chalicelib.domain.due import REDRIVE_AFTER, bucket, buckets_between, instant, parse_bucket
 from chalicelib.domain.ports import MessageQueue
@@ -81,7 +87,9 @@ class _Budget:
 
 class SweepService:
     def __init__(self, sweeps: SweepStore, invitations: InvitationStore, queue: MessageQueue,
-                 shards: int) -> None:
+                 shards: int,
+                 summaries: Callable[[SummaryStateItem, datetime], bool] | None = None) -> None:
+        self._summaries = summaries  # campaign summaries whose refresh was throttled
         self._sweeps = sweeps
         self._invitations = invitations
         self._queue = queue
@@ -128,6 +136,9 @@ class SweepService:
                 self._redrive(item, now, report)
             elif isinstance(item, DigestItem):
                 self._digest(item, now, report)
+            elif isinstance(item, SummaryStateItem):
+                if self._summaries is not None and not self._summaries(item, now):
+                    finished = False
             elif not self._advance(item, now, report):
                 finished = False
         return finished, report

@@ -39,6 +39,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     to_count: list[tuple[str, CountDelta]] = []
     to_send: list[tuple[str, dict[str, str]]] = []
     to_meter: list[tuple[str, Any]] = []  # usage records (services/metering.py)
+    analytics = container().analytics.batch()  # aggregates, S3 feed, summaries (per batch)
 
     def handle_record(record: DynamoDBRecord) -> str:
         raw = record.raw_event["dynamodb"]
@@ -51,6 +52,8 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
             to_send.append((raw["SequenceNumber"], handled.message))
         to_meter.extend((raw["SequenceNumber"], usage) for usage in container().metering.usage_of(
             record.raw_event["eventName"], raw.get("NewImage"), raw.get("OldImage")))
+        analytics.add(raw["SequenceNumber"], record.raw_event["eventName"], raw.get("NewImage"),
+                      raw.get("OldImage"))
         return str(handled.done)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -68,6 +71,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
         indexes = container().metering.record([u for _, u in to_meter],
                                               _time(event["Records"][-1]["dynamodb"]))
         failed += [to_meter[i][0] for i in indexes]
+    failed += analytics.flush(_time(event["Records"][-1]["dynamodb"]))
     reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     response["batchItemFailures"] += [{"itemIdentifier": s}
                                       for s in dict.fromkeys(failed) if s not in reported]

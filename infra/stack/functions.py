@@ -40,7 +40,8 @@ class Functions(Construct):
         self._messaging = messaging
         self.permissions = FunctionRoles(self, settings=settings, data=data,
                                          messaging=messaging, secrets=secrets,
-                                         reports_bucket_arn=storage.reports.bucket_arn)
+                                         reports_bucket_arn=storage.reports.bucket_arn,
+                                         storage=storage)
         self.roles = self.permissions.roles
         # candidate imports (docs/import-and-privacy.md): the API reads a tenant's upload and
         # writes its report next to it; the code keeps each tenant to uploads/<tenant>/

@@ -62,6 +62,12 @@ def acknowledge_findings(stack: TalentLoopStack) -> None:
         "tenant=<id>/report=statement/month=<YYYY-MM>/: the API may write and presign only "
         "objects of that report; the tenant in the key is the caller's, checked in code.")
     acknowledge(
+        _resource(roles["stream"].node.find_child("DefaultPolicy")),
+        "AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/tenant=*]",
+        "The stream writes the change feed and campaign summaries under tenant-partitioned "
+        "keys (tenant=<id>/feed=.../date=.../<seq>-<seq>.jsonl) that are only known per "
+        "batch; s3:PutObject alone, on this one bucket, below the tenant= prefix.")
+    acknowledge(
         _resource(stack.api.cloudwatch_role),
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
         "AmazonAPIGatewayPushToCloudWatchLogs]",

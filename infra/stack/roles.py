@@ -19,6 +19,7 @@ from infra.stack.data import Data
 from infra.stack.messaging import Messaging
 from infra.stack.secrets import Secrets
 from infra.stack.settings import StageSettings
+from infra.stack.storage import Storage
 
 #: API Gateway gives up on an integration after 29 s; the handler should not outlive it.
 API_TIMEOUT_S = 29
@@ -33,6 +34,8 @@ QUEUE_SEND = ("sqs:SendMessage", "sqs:GetQueueAttributes")
 QUEUE_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                  "sqs:GetQueueAttributes")
 KEY_USE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
+#: Functions that write report objects (the stream: change feed, campaign summaries).
+REPORT_WRITERS = ("stream",)
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class FunctionRoles:
 
     def __init__(self, scope: Construct, *, settings: StageSettings, data: Data,
                  messaging: Messaging, secrets: Secrets,
-                 reports_bucket_arn: str | None = None) -> None:
+                 reports_bucket_arn: str | None = None, storage: Storage | None = None) -> None:
         self.reports_bucket_arn = reports_bucket_arn
         self._settings = settings
         self._data = data
@@ -94,6 +97,8 @@ class FunctionRoles:
         self._grant_secrets(secrets)
         self._grant_stream(self.roles["stream"])
         self._grant_sending(self.roles["sender"])
+        if storage is not None:
+            self._grant_report_writes(storage)
         self.roles["ses_events"].add_to_policy(aws_iam.PolicyStatement(
             sid="ReportFailedEvents", actions=list(QUEUE_SEND),
             resources=[messaging.ses_events_failures.queue_arn]))
@@ -125,6 +130,8 @@ class FunctionRoles:
             services.append("sqs")
         if spec.name in ("sender", "ses_events"):
             services.append("sqs")
+        if spec.name in REPORT_WRITERS:
+            services.append("s3")
         if spec.name in _secret_readers():
             services.append("secretsmanager")
         if spec.name == "api_handler":  # candidate imports read/write the reports bucket
@@ -150,6 +157,14 @@ class FunctionRoles:
         role.add_to_policy(aws_iam.PolicyStatement(
             sid="ReportGivenUpRecords", actions=list(QUEUE_SEND),
             resources=[self._messaging.stream_failures.queue_arn]))
+
+    def _grant_report_writes(self, storage: Storage) -> None:
+        """PutObject under the tenant-partitioned prefixes only; no reads, lists or deletes
+        (the stream rewrites a whole object on replay)."""
+        for name in REPORT_WRITERS:
+            self.roles[name].add_to_policy(aws_iam.PolicyStatement(
+                sid="WriteReportObjects", actions=["s3:PutObject"],
+                resources=[storage.reports.arn_for_objects("tenant=*")]))
 
     def _grant_sending(self, role: aws_iam.Role) -> None:
         messaging = self._messaging

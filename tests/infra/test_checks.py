@@ -25,6 +25,8 @@ ACKNOWLEDGED = {
     ("AwsSolutions-IAM5[Resource::*]", "Functions/SenderRole/DefaultPolicy/Resource"),
     ("AwsSolutions-IAM5[Resource::<DataTableFDBAD0F2.Arn>/stream/*]",
      "Functions/StreamRole/DefaultPolicy/Resource"),
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/tenant=*]",
+     "Functions/StreamRole/DefaultPolicy/Resource"),
     ("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
      "AmazonAPIGatewayPushToCloudWatchLogs]", "Api/CloudWatchRole/Resource"),
     ("AwsSolutions-SMG4", "Secrets/TokenSigningKey/Resource"),

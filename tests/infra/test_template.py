@@ -370,6 +370,17 @@ def test_each_role_holds_only_what_its_function_uses(raw: dict[str, Any]) -> Non
     assert "secretsmanager:GetSecretValue" in _actions(raw, "APIHandler")
 
 
+def test_only_the_stream_writes_report_objects_below_the_tenant_prefix(
+        raw: dict[str, Any]) -> None:
+    role = ref_target(props(raw["Resources"]["Stream"])["Role"])
+    assert role is not None
+    writes = [s for s in statements(raw, role) if s.get("Sid") == "WriteReportObjects"]
+    assert len(writes) == 1 and writes[0]["Action"] == "s3:PutObject"
+    assert "/tenant=*" in json.dumps(writes[0]["Resource"])
+    for other in ("APIHandler", "ApiKey", "Sweep", "Sender", "SesEvents"):
+        assert "s3:PutObject" not in _actions(raw, other), other
+
+
 def test_environment_carries_references_not_secret_values(raw: dict[str, Any]) -> None:
     secret = only(raw, "AWS::SecretsManager::Secret")[0]
     for spec in FUNCTIONS:

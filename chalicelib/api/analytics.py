@@ -1,0 +1,77 @@
+"""Analytics reports for HR dashboards: the funnel of a campaign, rates over a date range,
+no-show reasons. Interviewer keys see only their campaigns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api import schemas
+from chalicelib.api.auth import api_key
+from chalicelib.api.http import READERS, Caller, Query, endpoint
+from chalicelib.bootstrap import container
+from chalicelib.domain.errors import ValidationFailed
+from chalicelib.domain.funnel import MAX_RANGE_DAYS, day_range
+from chalicelib.domain.secrets import CAMPAIGN_SCOPED
+
+bp = Blueprint(__name__)
+
+REPORT_READERS = (*READERS, "finance")
+RANGE = (Query("from", "first day, YYYY-MM-DD (UTC); default 30 days before `to`"),
+         Query("to", f"last day, YYYY-MM-DD; default today; at most {MAX_RANGE_DAYS} days"))
+
+
+def _range(caller: Caller) -> tuple[str, str]:
+    return day_range(caller.param("from"), caller.param("to"), caller.now.date())
+
+
+def _scope(caller: Caller) -> tuple[str, ...] | None:
+    return caller.campaign_ids if caller.role in CAMPAIGN_SCOPED else None
+
+
+@endpoint(bp, "GET", "/reports/campaigns/{campaign_id}/funnel", roles=REPORT_READERS,
+          summary="A campaign's funnel: stage counts, rates, time to complete, by day/channel",
+          response=schemas.CampaignFunnel, errors=(404,), authorizer=api_key)
+def campaign_funnel(caller: Caller, campaign_id: str) -> dict[str, Any]:
+    caller.check_campaign(campaign_id)
+    container().catalog.campaign(caller.tenant_id, campaign_id)  # another tenant's: 404
+    result: dict[str, Any] = container().analytics.funnel(caller.tenant_id, campaign_id)
+    return result
+
+
+@endpoint(bp, "GET", "/reports/rates", roles=REPORT_READERS,
+          summary="Funnel rates over a date range, grouped by position, channel or campaign",
+          response=schemas.RatesReport, authorizer=api_key,
+          query=(*RANGE, Query("group_by", "position (default), channel or campaign",
+                               schema={"enum": ["position", "channel", "campaign"]})))
+def rates(caller: Caller) -> dict[str, Any]:
+    first, last = _range(caller)
+    group_by = caller.param("group_by") or "position"
+    if group_by not in ("position", "channel", "campaign"):
+        raise ValidationFailed("group_by must be position, channel or campaign",
+                               code="invalid_group_by")
+    result: dict[str, Any] = container().analytics.rates(caller.tenant_id, first, last,
+                                                         group_by, _scope(caller))
+    return result
+
+
+@endpoint(bp, "GET", "/reports/no-show-reasons", roles=REPORT_READERS,
+          summary="No-show reasons, given by candidates and inferred, of a campaign or position",
+          response=schemas.NoShowReasons, errors=(400, 404), authorizer=api_key,
+          query=(Query("campaign_id", "one campaign (or position_id)"),
+                 Query("position_id", "one position, over its campaigns (or campaign_id)"),
+                 *RANGE))
+def no_show_reasons(caller: Caller) -> dict[str, Any]:
+    campaign_id, position_id = caller.param("campaign_id"), caller.param("position_id")
+    if bool(campaign_id) == bool(position_id):
+        raise ValidationFailed("give exactly one of campaign_id and position_id",
+                               code="invalid_filter")
+    first, last = _range(caller)
+    if campaign_id:
+        caller.check_campaign(campaign_id)
+        container().catalog.campaign(caller.tenant_id, campaign_id)
+    result: dict[str, Any] = container().analytics.no_show_reasons(
+        caller.tenant_id, campaign_id=campaign_id, position_id=position_id, first=first,
+        last=last, campaigns=_scope(caller))
+    return result
