@@ -377,8 +377,15 @@ def test_only_the_stream_writes_report_objects_below_the_tenant_prefix(
     writes = [s for s in statements(raw, role) if s.get("Sid") == "WriteReportObjects"]
     assert len(writes) == 1 and writes[0]["Action"] == "s3:PutObject"
     assert "/tenant=*" in json.dumps(writes[0]["Resource"])
-    for other in ("APIHandler", "ApiKey", "Sweep", "Sender", "SesEvents"):
+    for other in ("ApiKey", "Sweep", "Sender", "SesEvents"):
         assert "s3:PutObject" not in _actions(raw, other), other
+    # the API writes only statements and import reports, never below tenant=* at large
+    api = ref_target(props(raw["Resources"]["APIHandler"])["Role"])
+    assert api is not None
+    for statement in statements(raw, api):
+        if "s3:PutObject" in as_list(statement["Action"]):
+            resources = json.dumps(statement["Resource"])
+            assert "report=statement" in resources or "uploads/" in resources, resources
 
 
 def test_environment_carries_references_not_secret_values(raw: dict[str, Any]) -> None:
