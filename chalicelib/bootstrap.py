@@ -186,6 +186,19 @@ class Container:
 
         return TalentPoolService(self.pool_store)
 
+    @cached_property
+    def pool_stats_store(self) -> Any:
+        from chalicelib.adapters.pool_stats_store import PoolStatsStore
+
+        return PoolStatsStore()
+
+    @cached_property
+    def pool_stream(self) -> Any:
+        from chalicelib.services.pool_stream import PoolStreamService
+
+        return PoolStreamService(self.pool_store, self.pool_stats_store,
+                                 self.invitation_store.get)
+
 
 _container: Container | None = None
 

@@ -31,12 +31,14 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.domain.cooperation import KINDS, OPEN_HOURS
 from chalicelib.domain.invitation import Status
 
 
@@ -95,6 +97,7 @@ class TenantItem(Item, discriminator="tenant"):
     timezone = UnicodeAttribute(default="UTC")
     #: the tenant's default quiet hours for new campaigns ({"start","end"}; None = 21-08)
     quiet_hours = JSONAttribute(null=True)
+    pool_rules = JSONAttribute(null=True)  # talent-pool tag rules (domain/tag_rules.py)
     webhook_secret = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
 
@@ -197,6 +200,9 @@ class TagItem(Item, discriminator="tag"):
     source = UnicodeAttribute()
     reason = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute(null=True)  # also `expiration` (TTL deletes it later)
+    removed_at = UTCDateTimeAttribute(null=True)  # removed by hand: kept so rules don't re-add
+    removed_by = UnicodeAttribute(null=True)
 
     @classmethod
     def key(cls, tenant_id: str, candidate_id: str, tag: str,
@@ -353,6 +359,66 @@ class SweepStateItem(Item, discriminator="sweep_state"):
     def key(cls) -> tuple[str, str]:
         """SWEEP / WATERMARK: the last hour bucket the sweep finished."""
         return "SWEEP", "WATERMARK"
+
+
+class PoolStatsItem(Item, discriminator="pool_stats"):
+    """A candidate's behaviour in the talent pool, kept from the stream: decayed sums per kind
+    of behaviour (domain/cooperation.py; each ADDed exactly once, with a marker per record),
+    the campaigns/positions invited to, and the cooperation score computed from the sums.
+    Its own item: re-inviting a candidate rewrites the PROFILE item whole."""
+
+    tenant_id = UnicodeAttribute(null=True)
+    candidate_id = UnicodeAttribute(null=True)
+    s_delivered = NumberAttribute(null=True)
+    s_opened = NumberAttribute(null=True)
+    s_clicked = NumberAttribute(null=True)
+    s_started = NumberAttribute(null=True)
+    s_completed = NumberAttribute(null=True)
+    s_completed_late = NumberAttribute(null=True)
+    s_no_show = NumberAttribute(null=True)
+    s_reason = NumberAttribute(null=True)
+    s_opt_out = NumberAttribute(null=True)
+    s_open_hours = NumberAttribute(null=True)
+    events = NumberAttribute(null=True)  # behaviour events counted (undecayed)
+    campaigns = UnicodeSetAttribute(null=True)
+    positions = UnicodeSetAttribute(null=True)
+    last_activity_at = UTCDateTimeAttribute(null=True)
+    opted_out_at = UTCDateTimeAttribute(null=True)
+    score = NumberAttribute(null=True)
+    score_components = JSONAttribute(null=True)
+    score_at = UTCDateTimeAttribute(null=True)
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / POOL (sorts before PROFILE and TAG#: one Query with
+        sk >= POOL reads stats, profile and tags together)."""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "POOL"
+
+    @classmethod
+    def sum_attribute(cls, kind: str) -> NumberAttribute:
+        attribute: NumberAttribute = getattr(cls, f"s_{kind}")
+        return attribute
+
+    def scaled_sums(self) -> dict[str, float]:
+        return {k: float(getattr(self, f"s_{k}") or 0) for k in (*KINDS, OPEN_HOURS)}
+
+
+class PoolAuditItem(Item, discriminator="pool_audit"):
+    """Who added or removed a tag by hand, when and why (kept; no TTL)."""
+
+    tenant_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    action = UnicodeAttribute()  # tag.added / tag.removed / rules.replaced
+    tag = UnicodeAttribute(null=True)
+    key_id = UnicodeAttribute()
+    why = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str, at: str, action: str,
+            tag: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / AUDIT#<instant>#<action>#<tag>"""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", f"AUDIT#{at}#{action}#{tag}"
 
 
 def from_image(image: dict[str, Any]) -> Item | None:

@@ -3,10 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from chalicelib.adapters.dynamo import decode_cursor, encode_cursor, get_or_none
+from pynamodb.exceptions import PutError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo import connection, decode_cursor, encode_cursor, get_or_none
 from chalicelib.adapters.invitation_store import Page
-from chalicelib.adapters.models import CandidateItem, TagItem
+from chalicelib.adapters.models import (
+    CandidateItem,
+    InvitationItem,
+    Item,
+    PoolAuditItem,
+    PoolStatsItem,
+    TagItem,
+    TenantItem,
+)
+from chalicelib.domain.due import instant
+from chalicelib.domain.tag_rules import TagDecision
+
+
+@dataclass
+class Snapshot:
+    """A candidate's pool stats, profile and tags: one Query (sk >= POOL)."""
+
+    stats: PoolStatsItem | None = None
+    profile: CandidateItem | None = None
+    tags: list[TagItem] = field(default_factory=list)
 
 
 class PoolStore:
@@ -30,3 +55,83 @@ class PoolStore:
 
     def profile(self, tenant_id: str, candidate_id: str) -> CandidateItem | None:
         return get_or_none(CandidateItem, CandidateItem.key(tenant_id, candidate_id))
+
+    # -- rules, tags, snapshots (the stream-driven talent pool) --------------------------------
+    def put_rule_tag(self, tenant_id: str, candidate_id: str, d: TagDecision) -> bool:
+        """Written once: a replay, or a tag HR removed (kept with removed_at), is left as is."""
+        pk, sk = TagItem.key(tenant_id, candidate_id, d.tag, d.scope)
+        gpk, gsk = TagItem.index_keys(tenant_id, d.tag, d.scope, candidate_id)
+        item = TagItem(pk, sk, tenant_id=tenant_id, candidate_id=candidate_id, tag=d.tag,
+                       campaign_id=d.scope, invitation_id=d.invitation_id, source=d.source,
+                       reason=d.reason, created_at=d.at, expires_at=d.expires_at,
+                       expiration=d.expires_at, gsi1pk=gpk, gsi1sk=gsk)
+        try:
+            item.save(condition=TagItem.pk.does_not_exist())
+        except PutError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def put_manual_tag(self, tag: TagItem, audit: PoolAuditItem) -> None:
+        """A tag added by hand (replaces an earlier manual one) and its audit record."""
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(tag)
+            tx.save(audit)
+
+    def remove_tags(self, tags: Sequence[TagItem], audit: PoolAuditItem, at: datetime,
+                    key_id: str) -> None:
+        """Removed, not deleted: out of the tag index, and a rule replay cannot bring it back."""
+        with TransactWrite(connection=connection()) as tx:
+            for tag in tags:
+                tx.update(tag, actions=[TagItem.removed_at.set(at),
+                                        TagItem.removed_by.set(key_id),
+                                        TagItem.gsi1pk.remove(), TagItem.gsi1sk.remove()])
+            tx.save(audit)
+
+    def snapshot(self, tenant_id: str, candidate_id: str, consistent: bool = False) -> Snapshot:
+        pk, _ = PoolStatsItem.key(tenant_id, candidate_id)
+        result = Item.query(pk, Item.sk >= "POOL", consistent_read=consistent)
+        snap = Snapshot()
+        for item in result:
+            if isinstance(item, PoolStatsItem):
+                snap.stats = item
+            elif isinstance(item, CandidateItem):
+                snap.profile = item
+            elif isinstance(item, TagItem):
+                snap.tags.append(item)
+        return snap
+
+    def tag_page(self, tenant_id: str, tag: str, campaign_id: str | None, limit: int,
+                 cursor: dict[str, Any] | None) -> tuple[list[TagItem], dict[str, Any] | None]:
+        """One page of the tag index (the driving tag of a segment query)."""
+        hash_key, _ = TagItem.index_keys(tenant_id, tag, "", "")
+        condition = TagItem.gsi1sk.startswith(f"{campaign_id}#") if campaign_id else None
+        result = TagItem.gsi1.query(hash_key, range_key_condition=condition, limit=limit,
+                                    last_evaluated_key=cursor)
+        items = [t for t in result if isinstance(t, TagItem)]
+        return items, result.last_evaluated_key
+
+    def invitations(self, tenant_id: str, invitation_ids: Sequence[str]) -> list[InvitationItem]:
+        keys = [InvitationItem.key(tenant_id, i) for i in dict.fromkeys(invitation_ids)]
+        return list(InvitationItem.batch_get(keys))
+
+    def audit_trail(self, tenant_id: str, candidate_id: str) -> list[PoolAuditItem]:
+        pk, _ = PoolStatsItem.key(tenant_id, candidate_id)
+        return list(PoolAuditItem.query(pk, PoolAuditItem.sk.startswith("AUDIT#")))
+
+    def rules(self, tenant_id: str) -> dict[str, Any] | None:
+        tenant = get_or_none(TenantItem, TenantItem.key(tenant_id))
+        return tenant.pool_rules if tenant else None
+
+    def replace_rules(self, tenant_id: str, rules: dict[str, Any]) -> None:
+        pk, sk = TenantItem.key(tenant_id)
+        TenantItem(pk, sk).update(actions=[TenantItem.pool_rules.set(rules)],
+                                  condition=TenantItem.pk.exists())
+
+
+def audit_item(tenant_id: str, candidate_id: str, action: str, tag: str, key_id: str,
+               why: str | None, at: datetime) -> PoolAuditItem:
+    pk, sk = PoolAuditItem.key(tenant_id, candidate_id, instant(at), action, tag)
+    return PoolAuditItem(pk, sk, tenant_id=tenant_id, candidate_id=candidate_id, action=action,
+                         tag=tag, key_id=key_id, why=why, at=at)

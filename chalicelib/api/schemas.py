@@ -175,6 +175,7 @@ class PoolTag(BaseModel):
     source: str
     reason: str
     created_at: str
+    expires_at: str | None = None
 
 
 class PoolCandidate(BaseModel):
@@ -184,11 +185,15 @@ class PoolCandidate(BaseModel):
     phone: str | None
     locale: str | None
     tag: PoolTag
+    tags: list[str] | None = Field(None, description="the candidate's active tags")
+    score: float | None = Field(None, description="stored cooperation score, 0-100")
+    last_activity_at: str | None = None
 
 
 class PoolPage(BaseModel):
     items: list[PoolCandidate]
     next_cursor: str | None
+    count: int | None = Field(None, description="the whole segment's size (count=true)")
 
 
 class VendorEventData(BaseModel):
@@ -235,3 +240,62 @@ class SelfServiceResult(BaseModel):
     reason: str | None = None
     status: StatusName | None = None
     deadline_at: str | None = None
+
+
+class TagIn(Strict):
+    tag: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    reason: str = Field(min_length=1, max_length=500, description="why (kept in the audit)")
+    expires_at: AwareDatetime | None = None
+
+
+class TagRemoved(BaseModel):
+    candidate_id: str
+    tag: str
+    removed: int
+
+
+class PoolScore(BaseModel):
+    value: float
+    components: dict[str, float]
+    half_life_days: int
+    stored: float | None
+    stored_at: str | None
+
+
+class PoolAudit(BaseModel):
+    action: str
+    tag: str | None
+    by: str
+    why: str | None
+    at: str
+
+
+class PoolProfile(BaseModel):
+    candidate_id: str
+    profile: dict[str, Any]
+    tags: list[PoolTag]
+    score: PoolScore
+    behaviour_events: int
+    last_activity_at: str | None
+    opted_out_at: str | None
+    invitations: list[Invitation]
+    audit: list[PoolAudit]
+
+
+class TagRulesIn(Strict):
+    enabled: list[str] | None = None
+    expires_days: dict[str, int | None] | None = None
+    breach_window_days: int | None = None
+    hold_contact_reasons: list[str] | None = None
+    re_invite_reasons: list[str] | None = None
+    re_invite_min_score: float | None = None
+
+
+class TagRules(BaseModel):
+    enabled: list[str]
+    expires_days: dict[str, int | None]
+    breach_window_days: int
+    hold_contact_reasons: list[str]
+    re_invite_reasons: list[str]
+    re_invite_min_score: float
+    tags: list[str]

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from chalice import Blueprint
 
 from chalicelib.adapters.counts_store import CountDelta
+from chalicelib.adapters.pool_stats_store import BehaviourDelta
 from chalicelib.bootstrap import container
 
 bp = Blueprint(__name__)
@@ -38,6 +39,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     whose count failed is reported as failed too, so Lambda retries it (idempotently)."""
     to_count: list[tuple[str, CountDelta]] = []
     to_send: list[tuple[str, dict[str, str]]] = []
+    to_pool: list[tuple[str, BehaviourDelta]] = []  # talent-pool behaviour, added per batch
 
     def handle_record(record: DynamoDBRecord) -> str:
         raw = record.raw_event["dynamodb"]
@@ -47,7 +49,12 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
             to_count.append((raw["SequenceNumber"], handled.delta))
         if handled.message is not None:
             to_send.append((raw["SequenceNumber"], handled.message))
-        return str(handled.done)
+        pooled = container().pool_stream.handle(record.raw_event["eventName"],
+                                                raw.get("NewImage"), raw.get("OldImage"),
+                                                _time(raw))
+        if pooled.delta is not None:
+            to_pool.append((raw["SequenceNumber"], pooled.delta))
+        return f"{handled.done};{pooled.done}"
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     response: dict[str, Any] = dict(process_partial_response(
@@ -60,6 +67,10 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     if to_send:
         indexes = container().stream.enqueue([m for _, m in to_send])
         failed += [to_send[i][0] for i in indexes]
+    if to_pool:
+        indexes = container().pool_stream.apply([d for _, d in to_pool],
+                                                _time(event["Records"][-1]["dynamodb"]))
+        failed += [to_pool[i][0] for i in indexes]
     reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     response["batchItemFailures"] += [{"itemIdentifier": s}
                                       for s in dict.fromkeys(failed) if s not in reported]
