@@ -199,6 +199,13 @@ class Container:
         return PoolStreamService(self.pool_store, self.pool_stats_store,
                                  self.invitation_store.get)
 
+    @cached_property
+    def pool_suggestions(self) -> Any:
+        from chalicelib.services.pool_suggestions import SuggestionService
+
+        return SuggestionService(self.pool_store, self.pool_stats_store, self.catalog_store,
+                                 self.suppression_store)
+
 
 _container: Container | None = None
 

@@ -14,6 +14,8 @@ by accident. Keys are built only by the classmethods below; their docstrings sho
     timeline     T#<t>#CAND#<k>              EVT#<instant>#<id>
     invitation   T#<t>#INV#<i>               INV                    T#<t>#C#<c>#S#<status> / <i>
     outbox       T#<t>#INV#<i>               OUTBOX#<kind>#<channel>
+    pool_stats   T#<t>#CAND#<k>              POOL                   T#<t>#POOLSCORE / <score>#<k>
+    pool_audit   T#<t>#CAND#<k>              AUDIT#<instant>#<action>#<tag>
     marker       <scope>#MARK                <id>                  (TTL: expiration)
     sweep        SWEEP                       WATERMARK
 
@@ -393,6 +395,12 @@ class PoolStatsItem(Item, discriminator="pool_stats"):
         """T#<tenant>#CAND#<candidate> / POOL (sorts before PROFILE and TAG#: one Query with
         sk >= POOL reads stats, profile and tags together)."""
         return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "POOL"
+
+    @classmethod
+    def score_index_keys(cls, tenant_id: str, score: float,
+                         candidate_id: str) -> tuple[str, str]:
+        """gsi1: T#<tenant>#POOLSCORE / <score 000.0-100.0>#<candidate>: the pool by score."""
+        return f"{tenant_pk(tenant_id)}#POOLSCORE", f"{score:05.1f}#{candidate_id}"
 
     @classmethod
     def sum_attribute(cls, kind: str) -> NumberAttribute:

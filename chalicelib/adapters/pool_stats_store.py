@@ -114,7 +114,16 @@ class PoolStatsStore:
 
     def save_score(self, tenant_id: str, candidate_id: str, value: float,
                    components: dict[str, float], at: datetime) -> None:
+        """The score, and its place in the pool-by-score index (suggestions read it)."""
         pk, sk = PoolStatsItem.key(tenant_id, candidate_id)
+        gpk, gsk = PoolStatsItem.score_index_keys(tenant_id, value, candidate_id)
         PoolStatsItem(pk, sk).update(actions=[
             PoolStatsItem.score.set(value), PoolStatsItem.score_components.set(components),
-            PoolStatsItem.score_at.set(at)])
+            PoolStatsItem.score_at.set(at), PoolStatsItem.gsi1pk.set(gpk),
+            PoolStatsItem.gsi1sk.set(gsk)])
+
+    def by_score(self, tenant_id: str, limit: int) -> list[PoolStatsItem]:
+        """The best-scored candidates first."""
+        gpk, _ = PoolStatsItem.score_index_keys(tenant_id, 0, "")
+        return [s for s in PoolStatsItem.gsi1.query(gpk, scan_index_forward=False, limit=limit)
+                if isinstance(s, PoolStatsItem)]

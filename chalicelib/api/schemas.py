@@ -299,3 +299,22 @@ class TagRules(BaseModel):
     re_invite_reasons: list[str]
     re_invite_min_score: float
     tags: list[str]
+
+
+class Suggestion(BaseModel):
+    candidate_id: str
+    name: str | None
+    rank: float = Field(description="0.5 score/100 + 0.2 recency + 0.3 fit")
+    score: float
+    recency: float
+    fit: float
+    matched_keywords: list[str]
+    tags: list[str]
+    last_activity_at: str | None
+
+
+class Suggestions(BaseModel):
+    position_id: str
+    keywords: list[str]
+    items: list[Suggestion]
+    skipped: dict[str, int] = Field(description="candidates left out, by reason")

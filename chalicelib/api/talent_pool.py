@@ -93,3 +93,15 @@ def replace_rules(caller: Caller, body: schemas.TagRulesIn) -> dict[str, Any]:
         caller.tenant_id, body.model_dump(exclude_unset=True))
     log_request(caller, "pool rules replaced")
     return result
+
+
+@endpoint(bp, "GET", "/talent-pool/suggestions", roles=WRITERS,
+          summary="Pool candidates for a position, ranked by score, recency and fit "
+          "(skips hold_contact, opted-out and suppressed)", response=schemas.Suggestions,
+          errors=(400, 404), authorizer=api_key,
+          query=(Query("position_id", "the new position", required=True),
+                 Query("limit", "1-100, default 20", schema={"type": "integer"})))
+def suggestions(caller: Caller) -> dict[str, Any]:
+    result: dict[str, Any] = container().pool_suggestions.suggest(
+        caller.tenant_id, caller.param("position_id"), caller.limit(default=20), caller.now)
+    return result
