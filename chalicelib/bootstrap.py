@@ -206,6 +206,14 @@ class Container:
         return SuggestionService(self.pool_store, self.pool_stats_store, self.catalog_store,
                                  self.suppression_store)
 
+    @cached_property
+    def reengagement(self) -> Any:
+        from chalicelib.services.reengagement import ReEngagementService
+
+        return ReEngagementService(self.talent_pool, self.pool_store, self.catalog_store,
+                                   self.invitation_store, self.invitations,
+                                   self.suppression_store)
+
 
 _container: Container | None = None
 

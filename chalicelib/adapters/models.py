@@ -16,6 +16,7 @@ by accident. Keys are built only by the classmethods below; their docstrings sho
     outbox       T#<t>#INV#<i>               OUTBOX#<kind>#<channel>
     pool_stats   T#<t>#CAND#<k>              POOL                   T#<t>#POOLSCORE / <score>#<k>
     pool_audit   T#<t>#CAND#<k>              AUDIT#<instant>#<action>#<tag>
+    reengage_cap T#<t>#CAND#<k>              REENGAGE
     marker       <scope>#MARK                <id>                  (TTL: expiration)
     sweep        SWEEP                       WATERMARK
 
@@ -427,6 +428,20 @@ class PoolAuditItem(Item, discriminator="pool_audit"):
             tag: str) -> tuple[str, str]:
         """T#<tenant>#CAND#<candidate> / AUDIT#<instant>#<action>#<tag>"""
         return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", f"AUDIT#{at}#{action}#{tag}"
+
+
+class ReEngageCapItem(Item, discriminator="reengage_cap"):
+    """The last re-invitation of a candidate: the frequency cap (TTL: when the cap ends)."""
+
+    tenant_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    last_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / REENGAGE (read with the pool snapshot)"""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "REENGAGE"
 
 
 def from_image(image: dict[str, Any]) -> Item | None:

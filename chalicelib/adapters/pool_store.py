@@ -18,6 +18,7 @@ from chalicelib.adapters.models import (
     Item,
     PoolAuditItem,
     PoolStatsItem,
+    ReEngageCapItem,
     TagItem,
     TenantItem,
 )
@@ -32,6 +33,7 @@ class Snapshot:
     stats: PoolStatsItem | None = None
     profile: CandidateItem | None = None
     tags: list[TagItem] = field(default_factory=list)
+    cap: ReEngageCapItem | None = None
 
 
 class PoolStore:
@@ -100,6 +102,8 @@ class PoolStore:
                 snap.profile = item
             elif isinstance(item, TagItem):
                 snap.tags.append(item)
+            elif isinstance(item, ReEngageCapItem):
+                snap.cap = item
         return snap
 
     def tag_page(self, tenant_id: str, tag: str, campaign_id: str | None, limit: int,
@@ -111,6 +115,23 @@ class PoolStore:
                                     last_evaluated_key=cursor)
         items = [t for t in result if isinstance(t, TagItem)]
         return items, result.last_evaluated_key
+
+    def claim_reengagement(self, tenant_id: str, candidate_id: str, campaign_id: str,
+                           now: datetime, cap_until: datetime, since: datetime) -> bool:
+        """Take the candidate's re-invitation slot for `campaign_id`: free when none was
+        taken since `since`, or when it was taken for this same campaign (a re-run)."""
+        pk, sk = ReEngageCapItem.key(tenant_id, candidate_id)
+        item = ReEngageCapItem(pk, sk, tenant_id=tenant_id, candidate_id=candidate_id,
+                               campaign_id=campaign_id, last_at=now, expiration=cap_until)
+        try:
+            item.save(condition=ReEngageCapItem.pk.does_not_exist()
+                      | (ReEngageCapItem.last_at < since)
+                      | (ReEngageCapItem.campaign_id == campaign_id))
+        except PutError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def invitations(self, tenant_id: str, invitation_ids: Sequence[str]) -> list[InvitationItem]:
         keys = [InvitationItem.key(tenant_id, i) for i in dict.fromkeys(invitation_ids)]

@@ -318,3 +318,44 @@ class Suggestions(BaseModel):
     keywords: list[str]
     items: list[Suggestion]
     skipped: dict[str, int] = Field(description="candidates left out, by reason")
+
+
+class SegmentIn(Strict):
+    tag: str | None = None
+    all: str | None = Field(None, description="comma-separated tags")
+    any: str | None = None
+    none: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    campaign_id: str | None = Field(None, description="tags from this campaign only")
+    position_id: str | None = None
+    active_since: str | None = None
+    locale: str | None = None
+
+
+class ReEngagementIn(Strict):
+    segment: SegmentIn
+    campaign_id: str = Field(description="the campaign to invite them to")
+    dry_run: bool = True
+    cap_days: int = Field(30, ge=1, le=365, description="at most one re-invitation per "
+                                                        "candidate in this many days")
+    max_candidates: int = Field(500, ge=1, le=1000)
+
+
+class ReEngaged(BaseModel):
+    candidate_id: str
+    why: str
+    invitation_id: str | None
+
+
+class ReEngageSkipped(BaseModel):
+    candidate_id: str
+    reason: str
+
+
+class ReEngagement(BaseModel):
+    campaign_id: str
+    dry_run: bool
+    segment_size: int
+    invited: list[ReEngaged]
+    skipped: list[ReEngageSkipped]

@@ -105,3 +105,18 @@ def suggestions(caller: Caller) -> dict[str, Any]:
     result: dict[str, Any] = container().pool_suggestions.suggest(
         caller.tenant_id, caller.param("position_id"), caller.limit(default=20), caller.now)
     return result
+
+
+@endpoint(bp, "POST", "/talent-pool/re-engagements",
+          summary="Invite a pool segment to a campaign (dry run: who would be invited, who "
+          "not, and why); frequency-capped, consent honoured, idempotent",
+          body=schemas.ReEngagementIn, response=schemas.ReEngagement, errors=(400, 404),
+          authorizer=api_key)
+def re_engage(caller: Caller, body: schemas.ReEngagementIn) -> dict[str, Any]:
+    result: dict[str, Any] = container().reengagement.run(
+        caller.tenant_id, body.segment.model_dump(exclude_none=True), body.campaign_id,
+        body.dry_run, body.cap_days, body.max_candidates, caller.now)
+    log_request(caller, "re-engagement", campaign_id=body.campaign_id, dry_run=body.dry_run,
+                invitations_created=len(result["invited"]) if not body.dry_run else 0,
+                skipped=len(result["skipped"]))
+    return result

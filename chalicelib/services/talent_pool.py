@@ -130,6 +130,20 @@ class TalentPoolService:
             result["count"] = self.count(tenant_id, segment, now)
         return result
 
+    def members(self, tenant_id: str, segment: Segment, now: datetime,
+                most: int) -> list[dict[str, Any]]:
+        """The segment's rows (at most `most`), every page."""
+        out: list[dict[str, Any]] = []
+        state: dict[str, Any] = {"d": 0, "k": None}
+        while len(out) < most:
+            items, cursor = self._page(tenant_id, segment, min(100, most - len(out)), state,
+                                       now)
+            out += items
+            if cursor is None:
+                break
+            state = _decode(cursor)
+        return out
+
     def count(self, tenant_id: str, segment: Segment, now: datetime) -> int:
         total, state = 0, {"d": 0, "k": None}
         while True:
