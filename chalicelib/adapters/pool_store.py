@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import connection, decode_cursor, encode_cursor, get_or_none
@@ -59,14 +59,26 @@ class PoolStore:
         return get_or_none(CandidateItem, CandidateItem.key(tenant_id, candidate_id))
 
     # -- rules, tags, snapshots (the stream-driven talent pool) --------------------------------
+    def put_rule_tags(self, tenant_id: str, candidate_id: str,
+                      decisions: Sequence[TagDecision]) -> list[str]:
+        """A record's rule tags in one transaction; when one exists already (a replay), each
+        is put on its own. Returns the tags written now."""
+        items = [_rule_tag(tenant_id, candidate_id, d) for d in decisions]
+        if len(items) > 1:
+            try:
+                with TransactWrite(connection=connection()) as tx:
+                    for item in items:
+                        tx.save(item, condition=TagItem.pk.does_not_exist())
+                return [i.tag for i in items]
+            except TransactWriteError:
+                pass
+        return [i.tag for i in items if self._put_once(i)]
+
     def put_rule_tag(self, tenant_id: str, candidate_id: str, d: TagDecision) -> bool:
+        return self._put_once(_rule_tag(tenant_id, candidate_id, d))
+
+    def _put_once(self, item: TagItem) -> bool:
         """Written once: a replay, or a tag HR removed (kept with removed_at), is left as is."""
-        pk, sk = TagItem.key(tenant_id, candidate_id, d.tag, d.scope)
-        gpk, gsk = TagItem.index_keys(tenant_id, d.tag, d.scope, candidate_id)
-        item = TagItem(pk, sk, tenant_id=tenant_id, candidate_id=candidate_id, tag=d.tag,
-                       campaign_id=d.scope, invitation_id=d.invitation_id, source=d.source,
-                       reason=d.reason, created_at=d.at, expires_at=d.expires_at,
-                       expiration=d.expires_at, gsi1pk=gpk, gsi1sk=gsk)
         try:
             item.save(condition=TagItem.pk.does_not_exist())
         except PutError as err:
@@ -149,6 +161,15 @@ class PoolStore:
         pk, sk = TenantItem.key(tenant_id)
         TenantItem(pk, sk).update(actions=[TenantItem.pool_rules.set(rules)],
                                   condition=TenantItem.pk.exists())
+
+
+def _rule_tag(tenant_id: str, candidate_id: str, d: TagDecision) -> TagItem:
+    pk, sk = TagItem.key(tenant_id, candidate_id, d.tag, d.scope)
+    gpk, gsk = TagItem.index_keys(tenant_id, d.tag, d.scope, candidate_id)
+    return TagItem(pk, sk, tenant_id=tenant_id, candidate_id=candidate_id, tag=d.tag,
+                   campaign_id=d.scope, invitation_id=d.invitation_id, source=d.source,
+                   reason=d.reason, created_at=d.at, expires_at=d.expires_at,
+                   expiration=d.expires_at, gsi1pk=gpk, gsi1sk=gsk)
 
 
 def audit_item(tenant_id: str, candidate_id: str, action: str, tag: str, key_id: str,

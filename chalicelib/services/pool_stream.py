@@ -14,6 +14,7 @@ Sources: invitation images (status, reason), candidate images (opted_out_at), ou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from chalicelib.adapters.models import (
     CandidateItem,
     InvitationItem,
     OutboxItem,
+    PoolStatsItem,
     from_image,
 )
 from chalicelib.adapters.pool_stats_store import BehaviourDelta, PoolStatsStore
@@ -32,6 +34,7 @@ from chalicelib.domain.errors import DomainError
 from chalicelib.domain.tag_rules import InvitationChange, TagRules
 
 RULES_CACHE = timedelta(minutes=1)
+RESCORE_THREADS = 4  # the score updates are independent: a few in flight at once
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,8 @@ class PoolStreamService:
             score = None
             if snap.stats is not None and snap.stats.score is not None:
                 score = float(snap.stats.score)
-            for decision in tag_rules.evaluate(change, misses, score, rules):
-                if self._pool.put_rule_tag(new.tenant_id, new.candidate_id, decision):
-                    done.append(decision.tag)
+            decisions = tag_rules.evaluate(change, misses, score, rules)
+            done += self._pool.put_rule_tags(new.tenant_id, new.candidate_id, decisions)
         events = cooperation.behaviour_of_change(
             change.old_status, change.new_status, change.old_reason, change.new_reason,
             new.created_at, new.status_changed_at, at)
@@ -111,8 +113,8 @@ class PoolStreamService:
     def _opted_out(self, new: CandidateItem, at: datetime) -> PoolHandled:
         opted = new.opted_out_at or at
         rules = self.rules(new.tenant_id, at)
-        done = [d.tag for d in tag_rules.opted_out(opted, rules)
-                if self._pool.put_rule_tag(new.tenant_id, new.candidate_id, d)]
+        done = self._pool.put_rule_tags(new.tenant_id, new.candidate_id,
+                                        tag_rules.opted_out(opted, rules))
         events = [cooperation.Behaviour("opt_out", opted)]
         delta = BehaviourDelta(new.tenant_id, new.candidate_id,
                                (new.pk, f"optout#{instant(opted)}"), cooperation.sums(events),
@@ -132,20 +134,21 @@ class PoolStreamService:
         return PoolHandled("delivered", delta)
 
     def apply(self, deltas: Sequence[BehaviourDelta], at: datetime) -> list[int]:
-        """Add the batch's behaviour exactly once, then rescore each touched candidate.
-        Returns the indexes of deltas that failed (their records are retried)."""
+        """Add the batch's behaviour exactly once, then rescore each touched candidate (one
+        BatchGetItem per 100, the score updates a few at a time). Returns the indexes of
+        deltas that failed (their records are retried)."""
         failed = self._stats.add_many(deltas, at)
         bad = set(failed)
-        touched = dict.fromkeys((d.tenant_id, d.candidate_id)
-                                for i, d in enumerate(deltas) if i not in bad)
-        for tenant_id, candidate_id in touched:
-            self.rescore(tenant_id, candidate_id, at)
-        return failed
+        touched = list(dict.fromkeys((d.tenant_id, d.candidate_id)
+                                     for i, d in enumerate(deltas) if i not in bad))
+        found = [s for start in range(0, len(touched), 100)
+                 for s in self._stats.get_many(touched[start:start + 100])]
 
-    def rescore(self, tenant_id: str, candidate_id: str, at: datetime) -> float | None:
-        stats = self._stats.get(tenant_id, candidate_id)
-        if stats is None:
-            return None
-        result = cooperation.from_totals(cooperation.decayed(stats.scaled_sums(), at))
-        self._stats.save_score(tenant_id, candidate_id, result.value, result.components, at)
-        return result.value
+        def save(stats: PoolStatsItem) -> None:
+            result = cooperation.from_totals(cooperation.decayed(stats.scaled_sums(), at))
+            self._stats.save_score(str(stats.tenant_id), str(stats.candidate_id), result.value,
+                                   result.components, at)
+
+        with ThreadPoolExecutor(max_workers=RESCORE_THREADS) as pool:
+            list(pool.map(save, found))  # re-raises the first failure: the batch is retried
+        return failed
