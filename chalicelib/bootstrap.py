@@ -214,6 +214,12 @@ class Container:
                                    self.invitation_store, self.invitations,
                                    self.suppression_store)
 
+    @cached_property
+    def reengagement_rules(self) -> Any:
+        from chalicelib.services.reengagement import ReEngagementRules
+
+        return ReEngagementRules(self.pool_store, self.reengagement)
+
 
 _container: Container | None = None
 

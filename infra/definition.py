@@ -185,7 +185,7 @@ RESOURCES = Resources(
     alerts_topic=TopicDef("alerts"),
     sender_email="no-reply@talentloop.example.com",
     # name of the scheduled handler -> EventBridge schedule expression
-    schedules={"sweep": "rate(1 minute)"},
+    schedules={"sweep": "rate(1 minute)", "pool_reengage": "rate(1 hour)"},
     secrets=(
         # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
         # live in the tenant's item (the table is encrypted with a customer-managed key).

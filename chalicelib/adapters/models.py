@@ -17,6 +17,7 @@ by accident. Keys are built only by the classmethods below; their docstrings sho
     pool_stats   T#<t>#CAND#<k>              POOL                   T#<t>#POOLSCORE / <score>#<k>
     pool_audit   T#<t>#CAND#<k>              AUDIT#<instant>#<action>#<tag>
     reengage_cap T#<t>#CAND#<k>              REENGAGE
+    reengage_rule T#<t>                      REENGAGE_RULE#<r>      REENGAGE_RULES / <t>#<r>
     marker       <scope>#MARK                <id>                  (TTL: expiration)
     sweep        SWEEP                       WATERMARK
 
@@ -442,6 +443,32 @@ class ReEngageCapItem(Item, discriminator="reengage_cap"):
     def key(cls, tenant_id: str, candidate_id: str) -> tuple[str, str]:
         """T#<tenant>#CAND#<candidate> / REENGAGE (read with the pool snapshot)"""
         return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "REENGAGE"
+
+
+class ReEngageRuleItem(Item, discriminator="reengage_rule"):
+    """A scheduled re-engagement: a segment invited to a campaign every `every_hours`."""
+
+    tenant_id = UnicodeAttribute()
+    rule_id = UnicodeAttribute()
+    segment = JSONAttribute()
+    campaign_id = UnicodeAttribute()
+    cap_days = NumberAttribute()
+    max_candidates = NumberAttribute()
+    every_hours = NumberAttribute()
+    enabled = UnicodeAttribute(default="yes")
+    last_run_at = UTCDateTimeAttribute(null=True)
+    last_result = JSONAttribute(null=True)  # counts only: invited, skipped by reason
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, rule_id: str) -> tuple[str, str]:
+        """T#<tenant> / REENGAGE_RULE#<rule>"""
+        return tenant_pk(tenant_id), f"REENGAGE_RULE#{rule_id}"
+
+    @classmethod
+    def index_keys(cls, tenant_id: str, rule_id: str) -> tuple[str, str]:
+        """gsi1: REENGAGE_RULES / <tenant>#<rule>: every tenant's rules, for the schedule."""
+        return "REENGAGE_RULES", f"{tenant_id}#{rule_id}"
 
 
 def from_image(image: dict[str, Any]) -> Item | None:

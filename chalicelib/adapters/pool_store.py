@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo import connection, decode_cursor, encode_cursor, get_or_none
@@ -19,6 +19,7 @@ from chalicelib.adapters.models import (
     PoolAuditItem,
     PoolStatsItem,
     ReEngageCapItem,
+    ReEngageRuleItem,
     TagItem,
     TenantItem,
 )
@@ -144,6 +145,39 @@ class PoolStore:
                 return False
             raise
         return True
+
+    def put_rule(self, rule: ReEngageRuleItem) -> None:
+        rule.save()
+
+    def list_rules(self, tenant_id: str) -> list[ReEngageRuleItem]:
+        pk, _ = ReEngageRuleItem.key(tenant_id, "")
+        return list(ReEngageRuleItem.query(pk, ReEngageRuleItem.sk.startswith("REENGAGE_RULE#")))
+
+    def delete_rule(self, tenant_id: str, rule_id: str) -> bool:
+        rule = get_or_none(ReEngageRuleItem, ReEngageRuleItem.key(tenant_id, rule_id))
+        if rule is None:
+            return False
+        rule.delete()
+        return True
+
+    def every_rule(self) -> list[ReEngageRuleItem]:
+        gpk, _ = ReEngageRuleItem.index_keys("", "")
+        return [r for r in ReEngageRuleItem.gsi1.query(gpk) if isinstance(r, ReEngageRuleItem)]
+
+    def claim_rule_run(self, rule: ReEngageRuleItem, now: datetime, due_before: datetime) -> bool:
+        """Mark the rule as run at `now` unless another run did since `due_before`."""
+        try:
+            rule.update(actions=[ReEngageRuleItem.last_run_at.set(now)],
+                        condition=ReEngageRuleItem.last_run_at.does_not_exist()
+                        | (ReEngageRuleItem.last_run_at <= due_before))
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def record_run(self, rule: ReEngageRuleItem, result: dict[str, Any]) -> None:
+        rule.update(actions=[ReEngageRuleItem.last_result.set(result)])
 
     def invitations(self, tenant_id: str, invitation_ids: Sequence[str]) -> list[InvitationItem]:
         keys = [InvitationItem.key(tenant_id, i) for i in dict.fromkeys(invitation_ids)]

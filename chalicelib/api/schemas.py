@@ -359,3 +359,33 @@ class ReEngagement(BaseModel):
     segment_size: int
     invited: list[ReEngaged]
     skipped: list[ReEngageSkipped]
+
+
+class ReEngagementRuleIn(Strict):
+    segment: SegmentIn
+    campaign_id: str
+    every_hours: int = Field(24, ge=1, le=24 * 90)
+    cap_days: int = Field(30, ge=1, le=365)
+    max_candidates: int = Field(500, ge=1, le=1000)
+    enabled: bool = True
+
+
+class ReEngagementRule(BaseModel):
+    rule_id: str
+    segment: dict[str, Any]
+    campaign_id: str
+    cap_days: int
+    max_candidates: int
+    every_hours: int
+    enabled: bool
+    last_run_at: str | None
+    last_result: dict[str, Any] | None
+
+
+class ReEngagementRules(BaseModel):
+    items: list[ReEngagementRule]
+
+
+class Deleted(BaseModel):
+    rule_id: str
+    deleted: bool

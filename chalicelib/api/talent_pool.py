@@ -120,3 +120,33 @@ def re_engage(caller: Caller, body: schemas.ReEngagementIn) -> dict[str, Any]:
                 invitations_created=len(result["invited"]) if not body.dry_run else 0,
                 skipped=len(result["skipped"]))
     return result
+
+
+@endpoint(bp, "PUT", "/talent-pool/re-engagement-rules/{rule_id}",
+          summary="Create or replace a scheduled re-engagement (run hourly when due)",
+          body=schemas.ReEngagementRuleIn, response=schemas.ReEngagementRule,
+          errors=(400, 404), authorizer=api_key)
+def put_reengagement_rule(caller: Caller, rule_id: str,
+                          body: schemas.ReEngagementRuleIn) -> dict[str, Any]:
+    data = body.model_dump()
+    data["segment"] = body.segment.model_dump(exclude_none=True)
+    result: dict[str, Any] = container().reengagement_rules.save(caller.tenant_id, rule_id,
+                                                                 data, caller.now)
+    log_request(caller, "re-engagement rule saved", rule_id=rule_id)
+    return result
+
+
+@endpoint(bp, "GET", "/talent-pool/re-engagement-rules", summary="Scheduled re-engagements",
+          response=schemas.ReEngagementRules, authorizer=api_key)
+def list_reengagement_rules(caller: Caller) -> dict[str, Any]:
+    result: dict[str, Any] = container().reengagement_rules.list(caller.tenant_id)
+    return result
+
+
+@endpoint(bp, "DELETE", "/talent-pool/re-engagement-rules/{rule_id}",
+          summary="Delete a scheduled re-engagement", response=schemas.Deleted,
+          errors=(404,), authorizer=api_key)
+def delete_reengagement_rule(caller: Caller, rule_id: str) -> dict[str, Any]:
+    result: dict[str, Any] = container().reengagement_rules.delete(caller.tenant_id, rule_id)
+    log_request(caller, "re-engagement rule deleted", rule_id=rule_id)
+    return result

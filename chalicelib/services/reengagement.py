@@ -18,10 +18,13 @@ from typing import Any
 
 from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.invitation_store import InvitationStore
+from chalicelib.adapters.models import ReEngageRuleItem
 from chalicelib.adapters.pool_store import PoolStore, Snapshot
 from chalicelib.adapters.suppression_store import SuppressionStore
 from chalicelib.domain import ids
-from chalicelib.domain.errors import NotFound, ValidationFailed
+from chalicelib.domain.due import instant
+from chalicelib.domain.errors import DomainError, NotFound, ValidationFailed
+from chalicelib.domain.tag_rules import TAG_NAME
 from chalicelib.services.invitations import InvitationService
 from chalicelib.services.pool_suggestions import contact_block
 from chalicelib.services.talent_pool import TalentPoolService, parse_segment
@@ -124,3 +127,75 @@ def _row(snap: Snapshot) -> dict[str, Any]:
     row = {"name": p.name, "email": p.email, "phone": p.phone, "locale": p.locale,
            "timezone": p.timezone, "external_id": p.external_id}
     return {k: v for k, v in row.items() if v is not None}
+
+
+class ReEngagementRules:
+    """Scheduled re-engagements, stored per tenant; `run_due` is called by the schedule."""
+
+    def __init__(self, pool: PoolStore, runner: ReEngagementService) -> None:
+        self._pool = pool
+        self._runner = runner
+
+    def save(self, tenant_id: str, rule_id: str, body: dict[str, Any],
+             now: datetime) -> dict[str, Any]:
+        if not TAG_NAME.match(rule_id):
+            raise ValidationFailed("a rule id is 1-40 characters: a-z, 0-9 and _",
+                                   code="invalid_rule_id")
+        parse_segment({k: None if v is None else str(v) for k, v in body["segment"].items()})
+        # a dry run now: an unknown campaign or a bad segment is refused when saved
+        self._runner.run(tenant_id, body["segment"], body["campaign_id"], True,
+                         body["cap_days"], 1, now)
+        pk, sk = ReEngageRuleItem.key(tenant_id, rule_id)
+        gpk, gsk = ReEngageRuleItem.index_keys(tenant_id, rule_id)
+        rule = ReEngageRuleItem(pk, sk, tenant_id=tenant_id, rule_id=rule_id,
+                                segment=body["segment"], campaign_id=body["campaign_id"],
+                                cap_days=body["cap_days"],
+                                max_candidates=body["max_candidates"],
+                                every_hours=body["every_hours"],
+                                enabled="yes" if body.get("enabled", True) else "no",
+                                created_at=now, gsi1pk=gpk, gsi1sk=gsk)
+        self._pool.put_rule(rule)
+        return rule_view(rule)
+
+    def list(self, tenant_id: str) -> dict[str, Any]:
+        return {"items": [rule_view(r) for r in self._pool.list_rules(tenant_id)]}
+
+    def delete(self, tenant_id: str, rule_id: str) -> dict[str, Any]:
+        if not self._pool.delete_rule(tenant_id, rule_id):
+            raise NotFound(f"rule {rule_id} not found", code="rule_not_found")
+        return {"rule_id": rule_id, "deleted": True}
+
+    def run_due(self, now: datetime) -> dict[str, int]:
+        """Every enabled rule whose interval has passed runs once (claimed first, so two
+        overlapping schedules do not both run it; each run is idempotent anyway)."""
+        report = {"rules": 0, "ran": 0, "invited": 0, "failed": 0}
+        for rule in self._pool.every_rule():
+            report["rules"] += 1
+            if rule.enabled != "yes":
+                continue
+            due_before = now - timedelta(hours=float(rule.every_hours))
+            if not self._pool.claim_rule_run(rule, now, due_before):
+                continue
+            try:
+                result = self._runner.run(rule.tenant_id, dict(rule.segment), rule.campaign_id,
+                                          False, int(rule.cap_days), int(rule.max_candidates),
+                                          now)
+            except DomainError:  # e.g. the campaign was deleted: reported, not retried
+                report["failed"] += 1
+                continue
+            skipped: dict[str, int] = {}
+            for s in result["skipped"]:
+                skipped[s["reason"]] = skipped.get(s["reason"], 0) + 1
+            self._pool.record_run(rule, {"invited": len(result["invited"]),
+                                         "skipped": skipped})
+            report["ran"] += 1
+            report["invited"] += len(result["invited"])
+        return report
+
+
+def rule_view(r: ReEngageRuleItem) -> dict[str, Any]:
+    return {"rule_id": r.rule_id, "segment": r.segment, "campaign_id": r.campaign_id,
+            "cap_days": int(r.cap_days), "max_candidates": int(r.max_candidates),
+            "every_hours": int(r.every_hours), "enabled": r.enabled == "yes",
+            "last_run_at": instant(r.last_run_at) if r.last_run_at else None,
+            "last_result": r.last_result}

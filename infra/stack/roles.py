@@ -61,6 +61,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  timeout_s=RESOURCES.outbox_queue.visibility_timeout_s // 6),
     FunctionSpec("ses_events", "SesEvents", "SES bounces/complaints/deliveries (SNS)",
                  timeout_s=30, sends_to_outbox=False),
+    FunctionSpec("pool_reengage", "PoolReengage",
+                 "talent-pool re-engagement rules (EventBridge, hourly)", timeout_s=300),
 )
 
 

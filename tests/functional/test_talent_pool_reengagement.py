@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import bootstrap
@@ -81,3 +82,51 @@ def test_re_engaging_the_no_show_group_of_a_campaign(
                     {**request, "campaign_id": "nope"}).status_code == 404
     assert api.post("/talent-pool/re-engagements",
                     {**request, "segment": {"none": "x"}}).status_code == 400
+
+
+def test_scheduled_rules_run_when_due_once(
+        api: TenantApi, glue: Glue, container: bootstrap.Container, client: Any) -> None:
+    # GIVEN a no-show and a rule re-inviting the no-show group to a new campaign daily
+    from chalicelib.triggers.pool_schedule import pool_reengage
+    from infra.local.glue import LambdaContext
+    from infra.local.runner import scheduled_event
+
+    tid = api.tenant["tenant_id"]
+    old = api.campaign()
+    inv = api.invite(old["id"], [{"name": "z", "email": f"z.{tid}@example.com"}]
+                     ).json_body["items"][0]["invitation_id"]
+    glue.drain()
+    glue.tick(DEADLINE)
+    target = api.campaign(name="Rule target")
+    path = "/talent-pool/re-engagement-rules/no_shows_daily"
+    body = {"segment": {"tag": "no_show", "campaign_id": old["id"]},
+            "campaign_id": target["id"], "every_hours": 24}
+    saved = api.client.http.put(path, headers=api.headers(), body=json.dumps(body).encode())
+    assert saved.status_code == 200, saved.body
+    bad = api.client.http.put(path, headers=api.headers(),
+                              body=json.dumps({**body, "campaign_id": "nope"}).encode())
+    assert bad.status_code == 404
+
+    def tick(at: datetime) -> dict[str, int]:
+        event = scheduled_event("pool_reengage", at, "test")
+        result: dict[str, int] = pool_reengage(event, LambdaContext("pool_reengage"))
+        return result
+
+    # WHEN the schedule fires, again an hour later, and again two days later
+    first = tick(DEADLINE + timedelta(hours=1))
+    second = tick(DEADLINE + timedelta(hours=2))
+    glue.drain()
+    third = tick(DEADLINE + timedelta(days=2))
+    # THEN the rule ran the first and third time only; the candidate was invited once
+    assert first["ran"] >= 1 and first["invited"] >= 1
+    assert second["ran"] == 0 and second["invited"] == 0
+    assert third["ran"] >= 1 and third["invited"] == 0
+    cand = str(container.invitation_store.get(tid, inv).candidate_id)  # type: ignore[union-attr]
+    history = api.get(f"/talent-pool/candidates/{cand}").json_body["invitations"]
+    assert [h["campaign_id"] for h in history] == [old["id"], target["id"]]
+    rules = api.get("/talent-pool/re-engagement-rules").json_body["items"]
+    mine = [r for r in rules if r["rule_id"] == "no_shows_daily"]
+    assert mine[0]["last_result"]["skipped"] == {"already_invited": 1}
+    deleted = api.client.http.delete(path, headers=api.headers())
+    assert deleted.status_code == 200
+    assert api.client.http.delete(path, headers=api.headers()).status_code == 404
