@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pynamodb.exceptions import PynamoDBException
+
 from chalicelib.adapters.models import (
     CandidateItem,
     InvitationItem,
@@ -149,6 +151,11 @@ class PoolStreamService:
             self._stats.save_score(str(stats.tenant_id), str(stats.candidate_id), result.value,
                                    result.components, at)
 
-        with ThreadPoolExecutor(max_workers=RESCORE_THREADS) as pool:
-            list(pool.map(save, found))  # re-raises the first failure: the batch is retried
+        try:
+            with ThreadPoolExecutor(max_workers=RESCORE_THREADS) as pool:
+                list(pool.map(save, found))
+        except PynamoDBException:
+            # the sums are in (exactly once); retrying the records finds their markers and
+            # only rescores
+            return list(range(len(deltas)))
         return failed
