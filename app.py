@@ -13,6 +13,7 @@ from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.webhooks import bp as webhooks
+from chalicelib.triggers.pool_schedule import bp as pool_schedules
 from chalicelib.triggers.retention import bp as retention
 from chalicelib.triggers.schedule import bp as schedules
 from chalicelib.triggers.sender import bp as sender
@@ -21,5 +22,6 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events, billing, privacy, retention, analytics):
+                  schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
+                  pool_schedules):
     app.register_blueprint(blueprint)

@@ -270,6 +270,39 @@ class Container:
         return AnalyticsService(AggregatesStore(),
                                 S3Objects(self._client("s3"), self.settings.reports_bucket),
                                 self.settings.due_shards)
+    @cached_property
+    def pool_stats_store(self) -> Any:
+        from chalicelib.adapters.pool_stats_store import PoolStatsStore
+
+        return PoolStatsStore()
+
+    @cached_property
+    def pool_stream(self) -> Any:
+        from chalicelib.services.pool_stream import PoolStreamService
+
+        return PoolStreamService(self.pool_store, self.pool_stats_store,
+                                 self.invitation_store.get)
+
+    @cached_property
+    def pool_suggestions(self) -> Any:
+        from chalicelib.services.pool_suggestions import SuggestionService
+
+        return SuggestionService(self.pool_store, self.pool_stats_store, self.catalog_store,
+                                 self.suppression_store)
+
+    @cached_property
+    def reengagement(self) -> Any:
+        from chalicelib.services.reengagement import ReEngagementService
+
+        return ReEngagementService(self.talent_pool, self.pool_store, self.catalog_store,
+                                   self.invitation_store, self.invitations,
+                                   self.suppression_store)
+
+    @cached_property
+    def reengagement_rules(self) -> Any:
+        from chalicelib.services.reengagement import ReEngagementRules
+
+        return ReEngagementRules(self.pool_store, self.reengagement)
 
 
 _container: Container | None = None

@@ -191,7 +191,8 @@ RESOURCES = Resources(
     # name of the scheduled handler -> EventBridge schedule expression
     schedules={"sweep": "rate(1 minute)",
                # anonymise candidates whose retention period ran out (docs/import-and-privacy.md)
-               "retention": "cron(30 3 * * ? *)"},
+               "retention": "cron(30 3 * * ? *)",
+               "pool_reengage": "rate(1 hour)"},
     secrets=(
         # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
         # live in the tenant's item (the table is encrypted with a customer-managed key).

@@ -14,6 +14,10 @@ by accident. Keys are built only by the classmethods below; their docstrings sho
     timeline     T#<t>#CAND#<k>              EVT#<instant>#<id>
     invitation   T#<t>#INV#<i>               INV                    T#<t>#C#<c>#S#<status> / <i>
     outbox       T#<t>#INV#<i>               OUTBOX#<kind>#<channel>
+    pool_stats   T#<t>#CAND#<k>              POOL                   T#<t>#POOLSCORE / <score>#<k>
+    pool_audit   T#<t>#CAND#<k>              AUDIT#<instant>#<action>#<tag>
+    reengage_cap T#<t>#CAND#<k>              REENGAGE
+    reengage_rule T#<t>                      REENGAGE_RULE#<r>      REENGAGE_RULES / <t>#<r>
     marker       <scope>#MARK                <id>                  (TTL: expiration)
     sweep        SWEEP                       WATERMARK
     erasure_audit T#<t>#AUDIT                ERASURE#<instant>#<hash>
@@ -33,12 +37,14 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.domain.cooperation import KINDS, OPEN_HOURS
 from chalicelib.domain.invitation import Status
 
 
@@ -99,6 +105,7 @@ class TenantItem(Item, discriminator="tenant"):
     quiet_hours = JSONAttribute(null=True)
     #: days without activity (and without consent) after which a candidate is anonymised
     retention_days = NumberAttribute(null=True)  # None: domain/retention.py's default
+    pool_rules = JSONAttribute(null=True)  # talent-pool tag rules (domain/tag_rules.py)
     webhook_secret = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
 
@@ -207,6 +214,9 @@ class TagItem(Item, discriminator="tag"):
     source = UnicodeAttribute()
     reason = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute(null=True)  # also `expiration` (TTL deletes it later)
+    removed_at = UTCDateTimeAttribute(null=True)  # removed by hand: kept so rules don't re-add
+    removed_by = UnicodeAttribute(null=True)
 
     @classmethod
     def key(cls, tenant_id: str, candidate_id: str, tag: str,
@@ -387,6 +397,110 @@ class RetentionStateItem(Item, discriminator="retention_state"):
     def key(cls) -> tuple[str, str]:
         """RETAIN / WATERMARK: the last day the retention job finished."""
         return "RETAIN", "WATERMARK"
+class PoolStatsItem(Item, discriminator="pool_stats"):
+    """A candidate's behaviour in the talent pool, kept from the stream: decayed sums per kind
+    of behaviour (domain/cooperation.py; each ADDed exactly once, with a marker per record),
+    the campaigns/positions invited to, and the cooperation score computed from the sums.
+    Its own item: re-inviting a candidate rewrites the PROFILE item whole."""
+
+    tenant_id = UnicodeAttribute(null=True)
+    candidate_id = UnicodeAttribute(null=True)
+    s_delivered = NumberAttribute(null=True)
+    s_opened = NumberAttribute(null=True)
+    s_clicked = NumberAttribute(null=True)
+    s_started = NumberAttribute(null=True)
+    s_completed = NumberAttribute(null=True)
+    s_completed_late = NumberAttribute(null=True)
+    s_no_show = NumberAttribute(null=True)
+    s_reason = NumberAttribute(null=True)
+    s_opt_out = NumberAttribute(null=True)
+    s_open_hours = NumberAttribute(null=True)
+    events = NumberAttribute(null=True)  # behaviour events counted (undecayed)
+    campaigns = UnicodeSetAttribute(null=True)
+    positions = UnicodeSetAttribute(null=True)
+    last_activity_at = UTCDateTimeAttribute(null=True)
+    opted_out_at = UTCDateTimeAttribute(null=True)
+    score = NumberAttribute(null=True)
+    score_components = JSONAttribute(null=True)
+    score_at = UTCDateTimeAttribute(null=True)
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / POOL (sorts before PROFILE and TAG#: one Query with
+        sk >= POOL reads stats, profile and tags together)."""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "POOL"
+
+    @classmethod
+    def score_index_keys(cls, tenant_id: str, score: float,
+                         candidate_id: str) -> tuple[str, str]:
+        """gsi1: T#<tenant>#POOLSCORE / <score 000.0-100.0>#<candidate>: the pool by score."""
+        return f"{tenant_pk(tenant_id)}#POOLSCORE", f"{score:05.1f}#{candidate_id}"
+
+    @classmethod
+    def sum_attribute(cls, kind: str) -> NumberAttribute:
+        attribute: NumberAttribute = getattr(cls, f"s_{kind}")
+        return attribute
+
+    def scaled_sums(self) -> dict[str, float]:
+        return {k: float(getattr(self, f"s_{k}") or 0) for k in (*KINDS, OPEN_HOURS)}
+
+
+class PoolAuditItem(Item, discriminator="pool_audit"):
+    """Who added or removed a tag by hand, when and why (kept; no TTL)."""
+
+    tenant_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    action = UnicodeAttribute()  # tag.added / tag.removed / rules.replaced
+    tag = UnicodeAttribute(null=True)
+    key_id = UnicodeAttribute()
+    why = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str, at: str, action: str,
+            tag: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / AUDIT#<instant>#<action>#<tag>"""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", f"AUDIT#{at}#{action}#{tag}"
+
+
+class ReEngageCapItem(Item, discriminator="reengage_cap"):
+    """The last re-invitation of a candidate: the frequency cap (TTL: when the cap ends)."""
+
+    tenant_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    last_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, candidate_id: str) -> tuple[str, str]:
+        """T#<tenant>#CAND#<candidate> / REENGAGE (read with the pool snapshot)"""
+        return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "REENGAGE"
+
+
+class ReEngageRuleItem(Item, discriminator="reengage_rule"):
+    """A scheduled re-engagement: a segment invited to a campaign every `every_hours`."""
+
+    tenant_id = UnicodeAttribute()
+    rule_id = UnicodeAttribute()
+    segment = JSONAttribute()
+    campaign_id = UnicodeAttribute()
+    cap_days = NumberAttribute()
+    max_candidates = NumberAttribute()
+    every_hours = NumberAttribute()
+    enabled = UnicodeAttribute(default="yes")
+    last_run_at = UTCDateTimeAttribute(null=True)
+    last_result = JSONAttribute(null=True)  # counts only: invited, skipped by reason
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, rule_id: str) -> tuple[str, str]:
+        """T#<tenant> / REENGAGE_RULE#<rule>"""
+        return tenant_pk(tenant_id), f"REENGAGE_RULE#{rule_id}"
+
+    @classmethod
+    def index_keys(cls, tenant_id: str, rule_id: str) -> tuple[str, str]:
+        """gsi1: REENGAGE_RULES / <tenant>#<rule>: every tenant's rules, for the schedule."""
+        return "REENGAGE_RULES", f"{tenant_id}#{rule_id}"
 
 
 def from_image(image: dict[str, Any]) -> Item | None:

@@ -175,6 +175,7 @@ class PoolTag(BaseModel):
     source: str
     reason: str
     created_at: str
+    expires_at: str | None = None
 
 
 class PoolCandidate(BaseModel):
@@ -184,11 +185,15 @@ class PoolCandidate(BaseModel):
     phone: str | None
     locale: str | None
     tag: PoolTag
+    tags: list[str] | None = Field(None, description="the candidate's active tags")
+    score: float | None = Field(None, description="stored cooperation score, 0-100")
+    last_activity_at: str | None = None
 
 
 class PoolPage(BaseModel):
     items: list[PoolCandidate]
     next_cursor: str | None
+    count: int | None = Field(None, description="the whole segment's size (count=true)")
 
 
 class VendorEventData(BaseModel):
@@ -437,3 +442,150 @@ class NoShowReasons(BaseModel):
                                                    description="with campaign_id")
     by_campaign: list[ReasonCounts] | None = Field(default=None,
                                                    description="with position_id")
+class TagIn(Strict):
+    tag: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    reason: str = Field(min_length=1, max_length=500, description="why (kept in the audit)")
+    expires_at: AwareDatetime | None = None
+
+
+class TagRemoved(BaseModel):
+    candidate_id: str
+    tag: str
+    removed: int
+
+
+class PoolScore(BaseModel):
+    value: float
+    components: dict[str, float]
+    half_life_days: int
+    stored: float | None
+    stored_at: str | None
+
+
+class PoolAudit(BaseModel):
+    action: str
+    tag: str | None
+    by: str
+    why: str | None
+    at: str
+
+
+class PoolProfile(BaseModel):
+    candidate_id: str
+    profile: dict[str, Any]
+    tags: list[PoolTag]
+    score: PoolScore
+    behaviour_events: int
+    last_activity_at: str | None
+    opted_out_at: str | None
+    invitations: list[Invitation]
+    audit: list[PoolAudit]
+
+
+class TagRulesIn(Strict):
+    enabled: list[str] | None = None
+    expires_days: dict[str, int | None] | None = None
+    breach_window_days: int | None = None
+    hold_contact_reasons: list[str] | None = None
+    re_invite_reasons: list[str] | None = None
+    re_invite_min_score: float | None = None
+
+
+class TagRules(BaseModel):
+    enabled: list[str]
+    expires_days: dict[str, int | None]
+    breach_window_days: int
+    hold_contact_reasons: list[str]
+    re_invite_reasons: list[str]
+    re_invite_min_score: float
+    tags: list[str]
+
+
+class Suggestion(BaseModel):
+    candidate_id: str
+    name: str | None
+    rank: float = Field(description="0.5 score/100 + 0.2 recency + 0.3 fit")
+    score: float
+    recency: float
+    fit: float
+    matched_keywords: list[str]
+    tags: list[str]
+    last_activity_at: str | None
+
+
+class Suggestions(BaseModel):
+    position_id: str
+    keywords: list[str]
+    items: list[Suggestion]
+    skipped: dict[str, int] = Field(description="candidates left out, by reason")
+
+
+class SegmentIn(Strict):
+    tag: str | None = None
+    all: str | None = Field(None, description="comma-separated tags")
+    any: str | None = None
+    none: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    campaign_id: str | None = Field(None, description="tags from this campaign only")
+    position_id: str | None = None
+    active_since: str | None = None
+    locale: str | None = None
+
+
+class ReEngagementIn(Strict):
+    segment: SegmentIn
+    campaign_id: str = Field(description="the campaign to invite them to")
+    dry_run: bool = True
+    cap_days: int = Field(30, ge=1, le=365, description="at most one re-invitation per "
+                                                        "candidate in this many days")
+    max_candidates: int = Field(500, ge=1, le=1000)
+
+
+class ReEngaged(BaseModel):
+    candidate_id: str
+    why: str
+    invitation_id: str | None
+
+
+class ReEngageSkipped(BaseModel):
+    candidate_id: str
+    reason: str
+
+
+class ReEngagement(BaseModel):
+    campaign_id: str
+    dry_run: bool
+    segment_size: int
+    invited: list[ReEngaged]
+    skipped: list[ReEngageSkipped]
+
+
+class ReEngagementRuleIn(Strict):
+    segment: SegmentIn
+    campaign_id: str
+    every_hours: int = Field(24, ge=1, le=24 * 90)
+    cap_days: int = Field(30, ge=1, le=365)
+    max_candidates: int = Field(500, ge=1, le=1000)
+    enabled: bool = True
+
+
+class ReEngagementRule(BaseModel):
+    rule_id: str
+    segment: dict[str, Any]
+    campaign_id: str
+    cap_days: int
+    max_candidates: int
+    every_hours: int
+    enabled: bool
+    last_run_at: str | None
+    last_result: dict[str, Any] | None
+
+
+class ReEngagementRules(BaseModel):
+    items: list[ReEngagementRule]
+
+
+class Deleted(BaseModel):
+    rule_id: str
+    deleted: bool

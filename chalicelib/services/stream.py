@@ -4,7 +4,8 @@ delivers at least once:
 - a new invitation gets its invitation message(s) in the outbox (deterministic ids);
 - a new outbox item is handed to the SQS outbox queue (the sender ignores items already sent);
 - every invitation status change moves its campaign's counts once (marker per version);
-- an invitation that turns no_show is tagged `no_show` in the talent pool (deterministic key).
+- an invitation that turns no_show goes into its campaign's digest (talent-pool tags:
+  services/pool_stream.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from chalicelib.adapters.models import (
     DigestItem,
     InvitationItem,
     OutboxItem,
-    TagItem,
     from_image,
 )
 from chalicelib.adapters.pool_store import PoolStore
@@ -106,16 +106,7 @@ class StreamService:
                 self._invitations.watch_outbox(item, at + REDRIVE_AFTER)
                 self._invitations.put_if_absent(item)
             done.append("outbox")
-        if after is Status.NO_SHOW and before is not Status.NO_SHOW:
-            pk, sk = TagItem.key(new.tenant_id, new.candidate_id, "no_show", new.campaign_id)
-            gpk, gsk = TagItem.index_keys(new.tenant_id, "no_show", new.campaign_id,
-                                          new.candidate_id)
-            self._pool.put_tag(TagItem(
-                pk, sk, tenant_id=new.tenant_id, candidate_id=new.candidate_id, tag="no_show",
-                campaign_id=new.campaign_id, invitation_id=new.invitation_id,
-                source="rule:no_show", reason="did not complete the interview by the deadline",
-                created_at=new.status_changed_at, gsi1pk=gpk, gsi1sk=gsk))
-            done.append("tagged")
-            if self._digest(new):
-                done.append("digest")
+        # the no_show tag and the other pool tags: services/pool_stream.py (tag rules)
+        if after is Status.NO_SHOW and before is not Status.NO_SHOW and self._digest(new):
+            done.append("digest")
         return Handled(",".join(done) or ("to_count" if delta else "ignored"), delta)

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from chalice import Blueprint
 
 from chalicelib.adapters.counts_store import CountDelta
+from chalicelib.adapters.pool_stats_store import BehaviourDelta
 from chalicelib.bootstrap import container
 
 bp = Blueprint(__name__)
@@ -40,6 +41,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     to_send: list[tuple[str, dict[str, str]]] = []
     to_meter: list[tuple[str, Any]] = []  # usage records (services/metering.py)
     analytics = container().analytics.batch()  # aggregates, S3 feed, summaries (per batch)
+    to_pool: list[tuple[str, BehaviourDelta]] = []  # talent-pool behaviour, added per batch
 
     def handle_record(record: DynamoDBRecord) -> str:
         raw = record.raw_event["dynamodb"]
@@ -54,7 +56,12 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
             record.raw_event["eventName"], raw.get("NewImage"), raw.get("OldImage")))
         analytics.add(raw["SequenceNumber"], record.raw_event["eventName"], raw.get("NewImage"),
                       raw.get("OldImage"))
-        return str(handled.done)
+        pooled = container().pool_stream.handle(record.raw_event["eventName"],
+                                                raw.get("NewImage"), raw.get("OldImage"),
+                                                _time(raw))
+        if pooled.delta is not None:
+            to_pool.append((raw["SequenceNumber"], pooled.delta))
+        return f"{handled.done};{pooled.done}"
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     response: dict[str, Any] = dict(process_partial_response(
@@ -72,6 +79,10 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
                                               _time(event["Records"][-1]["dynamodb"]))
         failed += [to_meter[i][0] for i in indexes]
     failed += analytics.flush(_time(event["Records"][-1]["dynamodb"]))
+    if to_pool:
+        indexes = container().pool_stream.apply([d for _, d in to_pool],
+                                                _time(event["Records"][-1]["dynamodb"]))
+        failed += [to_pool[i][0] for i in indexes]
     reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     response["batchItemFailures"] += [{"itemIdentifier": s}
                                       for s in dict.fromkeys(failed) if s not in reported]

@@ -66,6 +66,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  timeout_s=30, sends_to_outbox=False),
     FunctionSpec("retention", "Retention", "daily: anonymise candidates past retention",
                  timeout_s=300),
+    FunctionSpec("pool_reengage", "PoolReengage",
+                 "talent-pool re-engagement rules (EventBridge, hourly)", timeout_s=300),
 )
 
 

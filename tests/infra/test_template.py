@@ -270,7 +270,8 @@ def test_the_sweep_is_scheduled_once_as_the_definition_says(raw: dict[str, Any])
         for event in props(body).get("Events", {}).values() if event["Type"] == "Schedule"
     }
     assert schedules == {"Sweep": RESOURCES.schedules["sweep"],
-                         "Retention": RESOURCES.schedules["retention"]}
+                         "Retention": RESOURCES.schedules["retention"],
+                         "PoolReengage": RESOURCES.schedules["pool_reengage"]}
     assert not of_type(raw, "AWS::Events::Rule"), "a second rule would sweep twice a minute"
 
 
