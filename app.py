@@ -6,9 +6,11 @@ from chalicelib.api.auth import auth
 from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.invitations import bp as invitations
 from chalicelib.api.openapi import bp as openapi
+from chalicelib.api.reports import bp as reports
 from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.webhooks import bp as webhooks
+from chalicelib.triggers.exports import bp as exports
 from chalicelib.triggers.schedule import bp as schedules
 from chalicelib.triggers.sender import bp as sender
 from chalicelib.triggers.ses_events import bp as ses_events
@@ -16,5 +18,5 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events):
+                  schedules, stream, sender, ses_events, reports, exports):
     app.register_blueprint(blueprint)

@@ -22,6 +22,8 @@ ENV_GRACE_HOURS = "TALENTLOOP_GRACE_HOURS"
 ENV_SES_CONFIGURATION_SET = "TALENTLOOP_SES_CONFIGURATION_SET"
 ENV_TOKEN_SIGNING_SECRET = "TALENTLOOP_TOKEN_SIGNING_SECRET"
 ENV_PUBLIC_API_URL = "TALENTLOOP_PUBLIC_API_URL"
+ENV_EXPORTS_QUEUE = "TALENTLOOP_EXPORTS_QUEUE"
+ENV_EXPORT_LINK_TTL_S = "TALENTLOOP_EXPORT_LINK_TTL_S"
 ENV_REGION = "AWS_REGION"
 
 
@@ -42,6 +44,10 @@ class Settings:
     token_signing_secret: str = "local-development-signing-key-not-a-secret"
     #: where candidates reach the API (self-service links)
     public_api_url: str = "http://127.0.0.1:8030"
+    #: where new export items are queued for the exporter (docs/exports.md)
+    exports_queue: str = "talentloop-local-exports"
+    #: how long an export's download link works
+    export_link_ttl_s: int = 900
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +67,8 @@ class Settings:
             token_signing_secret=env.get(ENV_TOKEN_SIGNING_SECRET,
                                          "local-development-signing-key-not-a-secret"),
             public_api_url=env.get(ENV_PUBLIC_API_URL, "http://127.0.0.1:8030"),
+            exports_queue=env.get(ENV_EXPORTS_QUEUE, f"talentloop-{stage}-exports"),
+            export_link_ttl_s=int(env.get(ENV_EXPORT_LINK_TTL_S, "900")),
         )
 
 

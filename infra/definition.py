@@ -153,6 +153,13 @@ class Resources:
     #: SES's starting production quota is 14 messages/s; raise it here when AWS raises it.
     outbox_mapping: QueueMappingDef = QueueMappingDef(function="sender", send_rate_per_s=14)
     secrets: tuple[SecretDef, ...] = ()
+    #: Exports to S3 (docs/exports.md): new export items -> exporter, one at a time. The
+    #: visibility timeout is 6 x the exporter's timeout, as AWS advises for SQS mappings; a
+    #: failed attempt is redelivered after it; the exporter gives up after 3 attempts.
+    exports_queue: QueueDef = QueueDef("exports", visibility_timeout_s=6 * 300,
+                                       max_receive_count=5)
+    exports_mapping: QueueMappingDef = QueueMappingDef(function="exporter", send_rate_per_s=1,
+                                                       batch_size=1)
 
     def configuration_set(self, stage: str) -> str:
         """The SES configuration set every email goes out with (reputation + events)."""
@@ -185,7 +192,9 @@ RESOURCES = Resources(
     alerts_topic=TopicDef("alerts"),
     sender_email="no-reply@talentloop.example.com",
     # name of the scheduled handler -> EventBridge schedule expression
-    schedules={"sweep": "rate(1 minute)"},
+    schedules={"sweep": "rate(1 minute)",
+               # opted-in tenants' daily (and Monday: weekly) exports, 00:30 UTC
+               "export_schedule": "cron(30 0 * * ? *)"},
     secrets=(
         # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
         # live in the tenant's item (the table is encrypted with a customer-managed key).
@@ -205,6 +214,7 @@ def environment(
     ses_configuration_set: str | None = None,
     secrets: dict[str, str] | None = None,
     public_api_url: str | None = None,
+    exports_queue: str | None = None,
 ) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
@@ -221,6 +231,8 @@ def environment(
         or RESOURCES.reports_bucket.physical_name(stage),
         "TALENTLOOP_SENDER_EMAIL": sender_email or RESOURCES.sender_email,
         "TALENTLOOP_DUE_SHARDS": str(DUE_SHARDS),
+        "TALENTLOOP_EXPORTS_QUEUE": exports_queue
+        or RESOURCES.exports_queue.physical_name(stage),
     }
     if ses_configuration_set:
         env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set

@@ -38,6 +38,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     whose count failed is reported as failed too, so Lambda retries it (idempotently)."""
     to_count: list[tuple[str, CountDelta]] = []
     to_send: list[tuple[str, dict[str, str]]] = []
+    to_export: list[tuple[str, dict[str, str]]] = []
 
     def handle_record(record: DynamoDBRecord) -> str:
         raw = record.raw_event["dynamodb"]
@@ -47,6 +48,10 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
             to_count.append((raw["SequenceNumber"], handled.delta))
         if handled.message is not None:
             to_send.append((raw["SequenceNumber"], handled.message))
+        export = container().export_feed.message(record.raw_event["eventName"],
+                                                 raw.get("NewImage"))
+        if export is not None:
+            to_export.append((raw["SequenceNumber"], export))
         return str(handled.done)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -60,6 +65,9 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     if to_send:
         indexes = container().stream.enqueue([m for _, m in to_send])
         failed += [to_send[i][0] for i in indexes]
+    if to_export:
+        indexes = container().export_feed.enqueue([m for _, m in to_export])
+        failed += [to_export[i][0] for i in indexes]
     reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     response["batchItemFailures"] += [{"itemIdentifier": s}
                                       for s in dict.fromkeys(failed) if s not in reported]

@@ -19,6 +19,7 @@ from infra.stack.data import Data
 from infra.stack.messaging import Messaging
 from infra.stack.secrets import Secrets
 from infra.stack.settings import StageSettings
+from infra.stack.storage import Storage
 
 #: API Gateway gives up on an integration after 29 s; the handler should not outlive it.
 API_TIMEOUT_S = 29
@@ -61,6 +62,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  timeout_s=RESOURCES.outbox_queue.visibility_timeout_s // 6),
     FunctionSpec("ses_events", "SesEvents", "SES bounces/complaints/deliveries (SNS)",
                  timeout_s=30, sends_to_outbox=False),
+    # Exports (docs/exports.md): 6 x the timeout is the exports queue's visibility timeout.
+    FunctionSpec("exporter", "Exporter", "exports queue -> rows -> S3 multipart (CSV/JSONL)",
+                 timeout_s=RESOURCES.exports_queue.visibility_timeout_s // 6, memory_mb=1024),
+    FunctionSpec("export_schedule", "ExportSchedule",
+                 "daily/weekly scheduled exports (EventBridge, 00:30 UTC)", timeout_s=60),
 )
 
 
@@ -68,7 +74,7 @@ class FunctionRoles:
     """Builds `roles` and `log_groups` (keyed by Chalice function name) in `scope`."""
 
     def __init__(self, scope: Construct, *, settings: StageSettings, data: Data,
-                 messaging: Messaging, secrets: Secrets) -> None:
+                 messaging: Messaging, secrets: Secrets, storage: Storage | None = None) -> None:
         self._settings = settings
         self._data = data
         self._messaging = messaging
@@ -93,6 +99,8 @@ class FunctionRoles:
         self.roles["ses_events"].add_to_policy(aws_iam.PolicyStatement(
             sid="ReportFailedEvents", actions=list(QUEUE_SEND),
             resources=[messaging.ses_events_failures.queue_arn]))
+        if storage is not None:
+            self._grant_exports(storage)
 
     def policy(self, name: str) -> IConstruct:
         """The function's inline policy: whatever must wait for its permissions waits on it."""
@@ -122,6 +130,7 @@ class FunctionRoles:
             services.append("sqs")
         if spec.name in _secret_readers():
             services.append("secretsmanager")
+        services += EXPORT_KEY_SERVICES.get(spec.name, [])
         role.add_to_policy(_key_statement(self._data.key.key_arn, services))
 
     def _grant_secrets(self, secrets: Secrets) -> None:
@@ -131,6 +140,23 @@ class FunctionRoles:
                     sid=f"Read{_pascal(logical_name)}",
                     actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
                     resources=[secret.secret_arn]))
+
+    def _grant_exports(self, storage: Storage) -> None:
+        """Exports: the stream queues them, the exporter writes objects under `exports/`,
+        the API signs download links (a presigned GET acts with the API's role)."""
+        exports = self._messaging.exports.queue_arn
+        objects = storage.reports.arn_for_objects(f"{RESOURCES.reports_bucket.exports_prefix}*")
+        self.roles["stream"].add_to_policy(aws_iam.PolicyStatement(
+            sid="SendToExports", actions=list(QUEUE_SEND), resources=[exports]))
+        exporter = self.roles["exporter"]
+        exporter.add_to_policy(aws_iam.PolicyStatement(
+            sid="ConsumeExports", actions=list(QUEUE_CONSUME), resources=[exports]))
+        exporter.add_to_policy(aws_iam.PolicyStatement(
+            sid="WriteExportObjects",
+            actions=["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            resources=[objects]))
+        self.roles["api_handler"].add_to_policy(aws_iam.PolicyStatement(
+            sid="SignExportLinks", actions=["s3:GetObject"], resources=[objects]))
 
     def _grant_stream(self, role: aws_iam.Role) -> None:
         table = self._data.table
@@ -165,6 +191,10 @@ class FunctionRoles:
         role.add_to_policy(aws_iam.PolicyStatement(
             sid="NoTopicPublishing", effect=aws_iam.Effect.DENY, actions=["sns:Publish"],
             resources=[f"arn:{Aws.PARTITION}:sns:*:*:*"]))
+
+
+#: Who uses the data key through S3 (export objects) or SQS (the exports queue).
+EXPORT_KEY_SERVICES = {"exporter": ["sqs", "s3"], "api_handler": ["s3"]}
 
 
 def _secret_readers() -> set[str]:
