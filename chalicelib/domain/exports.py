@@ -114,13 +114,16 @@ def object_key(tenant_id: str, report: Report, created: datetime, export_id: str
 
 
 def _cell(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int:  # most cells: as they are
+        return value
     if value is None:
         return ""
-    if isinstance(value, datetime):
+    if kind is datetime:
         return value.isoformat()
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         return " ".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
+    if kind is float and value.is_integer():
         return int(value)
     return value
 
@@ -152,8 +155,8 @@ class RowEncoder:
 
     def encode(self, rows: Iterable[Mapping[str, Any]]) -> bytes:
         if self.format is Format.CSV:
-            columns = self.columns
-            self._csv.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+            columns, cell = self.columns, _cell
+            self._csv.writerows([cell(row.get(c)) for c in columns] for row in rows)
             return self._drain()
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         return "".join(dumps({c: _json_value(row.get(c)) for c in self.columns}) + "\n"

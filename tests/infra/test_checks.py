@@ -29,6 +29,11 @@ ACKNOWLEDGED = {
      "AmazonAPIGatewayPushToCloudWatchLogs]", "Api/CloudWatchRole/Resource"),
     ("AwsSolutions-SMG4", "Secrets/TokenSigningKey/Resource"),
     ("AwsSolutions-SQS3", "Messaging/SesEventsFailures/Resource"),
+    # exports (docs/exports.md): object actions on the bucket's exports/ prefix
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/exports/*]",
+     "Functions/ExporterRole/DefaultPolicy/Resource"),
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/exports/*]",
+     "Functions/APIHandlerRole/DefaultPolicy/Resource"),
 }
 
 

@@ -259,7 +259,8 @@ def test_the_sweep_is_scheduled_once_as_the_definition_says(raw: dict[str, Any])
         for logical, body in of_type(raw, "AWS::Serverless::Function").items()
         for event in props(body).get("Events", {}).values() if event["Type"] == "Schedule"
     }
-    assert schedules == {"Sweep": RESOURCES.schedules["sweep"]}
+    assert schedules == {"Sweep": RESOURCES.schedules["sweep"],
+                         "ExportSchedule": RESOURCES.schedules["export_schedule"]}
     assert not of_type(raw, "AWS::Events::Rule"), "a second rule would sweep twice a minute"
 
 
