@@ -156,7 +156,7 @@ class Resources:
     #: Exports to S3 (docs/exports.md): new export items -> exporter, one at a time. The
     #: visibility timeout is 6 x the exporter's timeout, as AWS advises for SQS mappings; a
     #: failed attempt is redelivered after it; the exporter gives up after 3 attempts.
-    exports_queue: QueueDef = QueueDef("exports", visibility_timeout_s=6 * 300,
+    exports_queue: QueueDef = QueueDef("exports", visibility_timeout_s=6 * 900,
                                        max_receive_count=5)
     exports_mapping: QueueMappingDef = QueueMappingDef(function="exporter", send_rate_per_s=1,
                                                        batch_size=1)

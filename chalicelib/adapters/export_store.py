@@ -32,6 +32,14 @@ def _conditional_failed(err: Exception) -> bool:
     return getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+def _ours(item: ExportItem) -> Any:
+    """Still claimed by this worker: the lease it set is the claim's token."""
+    if item.status == ExportStatus.RUNNING.value and item.lease_until is not None:
+        return (ExportItem.status == ExportStatus.RUNNING.value) & (
+            ExportItem.lease_until == item.lease_until)
+    return ExportItem.status == ExportStatus.QUEUED.value
+
+
 class ExportStore:
     # -- export items ----------------------------------------------------------------------
     def add(self, item: ExportItem) -> bool:
@@ -72,12 +80,13 @@ class ExportStore:
         return True
 
     def finish(self, item: ExportItem, key: str, rows: int, size: int, now: datetime) -> None:
-        """running -> done, only after the object is complete in S3."""
+        """running -> done, only after the object is complete in S3, and only while this
+        worker's claim holds (a worker that outlived its lease fails here and is retried)."""
         item.update(actions=[ExportItem.status.set(ExportStatus.DONE.value),
                              ExportItem.object_key.set(key), ExportItem.rows.set(rows),
                              ExportItem.size_bytes.set(size), ExportItem.finished_at.set(now),
                              ExportItem.lease_until.remove(), ExportItem.last_error.remove()],
-                    condition=ExportItem.status == ExportStatus.RUNNING.value)
+                    condition=_ours(item))
 
     def release(self, item: ExportItem, error: str, *, final: bool, now: datetime) -> None:
         """A failed attempt: back to queued (the queue redelivers), or failed for good."""
@@ -86,7 +95,11 @@ class ExportStore:
                               ExportItem.last_error.set(error), ExportItem.lease_until.remove()]
         if final:
             actions.append(ExportItem.finished_at.set(now))
-        item.update(actions=actions)
+        try:  # only if still ours: a worker whose lease ran out must not undo the next one
+            item.update(actions=actions, condition=_ours(item))
+        except UpdateError as err:
+            if not _conditional_failed(err):
+                raise
 
     # -- schedules ---------------------------------------------------------------------------
     def get_schedule(self, tenant_id: str) -> ExportScheduleItem | None:

@@ -94,7 +94,8 @@ def campaign_row(campaign: CampaignItem) -> dict[str, Any]:
 
 class ExportService:
     def __init__(self, store: ExportStore, objects: ExportObjects, *, link_ttl_s: int = 900,
-                 lease_s: int = 660, part_size: int = DEFAULT_PART_SIZE) -> None:
+                 lease_s: int = 960, part_size: int = DEFAULT_PART_SIZE) -> None:
+        """`lease_s`: the exporter's timeout (900 s) and a minute: a claim outlives its worker."""
         self._store = store
         self._objects = objects
         self._link_ttl_s = link_ttl_s

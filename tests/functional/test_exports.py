@@ -300,3 +300,27 @@ def test_scheduled_exports_are_created_once_per_period(api: TenantApi, glue: Glu
     export_schedule(tuesday, LambdaContext("export_schedule"))
     glue.drain()
     assert len(api.get("/reports/exports").json_body["items"]) == 2
+
+
+def test_a_worker_that_outlived_its_lease_cannot_undo_or_finish_the_next_ones_work(
+        api: TenantApi) -> None:
+    from datetime import timedelta
+
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.adapters.export_store import ExportStore
+
+    created = api.post("/reports/exports", {"report": "campaign-summary"}).json_body
+    store, tenant, now = ExportStore(), api.tenant["tenant_id"], api.clock.now()
+    first = store.get(tenant, created["export_id"])
+    assert first is not None and store.claim(first, now, now + timedelta(minutes=10))
+    later = now + timedelta(minutes=11)
+    second = store.get(tenant, created["export_id"])
+    assert second is not None and store.claim(second, later, later + timedelta(minutes=10))
+    # the first worker wakes up: its failure report changes nothing, its finish is refused
+    store.release(first, "TimeoutError", final=False, now=later)
+    with pytest.raises(UpdateError):
+        store.finish(first, "exports/x.csv", 1, 1, later)
+    current = store.get(tenant, created["export_id"])
+    assert current is not None and current.status == "running" and current.attempts == 2
+    assert current.last_error is None
