@@ -9,10 +9,12 @@ from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.invitations import bp as invitations
 from chalicelib.api.openapi import bp as openapi
 from chalicelib.api.privacy import bp as privacy
+from chalicelib.api.reports import bp as reports
 from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.webhooks import bp as webhooks
+from chalicelib.triggers.exports import bp as exports
 from chalicelib.triggers.pool_schedule import bp as pool_schedules
 from chalicelib.triggers.retention import bp as retention
 from chalicelib.triggers.schedule import bp as schedules
@@ -23,5 +25,5 @@ from chalicelib.triggers.stream import bp as stream
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
                   schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
-                  pool_schedules):
+                  pool_schedules, reports, exports):
     app.register_blueprint(blueprint)

@@ -303,6 +303,36 @@ class Container:
         from chalicelib.services.reengagement import ReEngagementRules
 
         return ReEngagementRules(self.pool_store, self.reengagement)
+    # -- exports (docs/exports.md) -----------------------------------------------------------
+    @cached_property
+    def export_objects(self) -> Any:
+        if "export_objects" in self.overrides:
+            return self.overrides["export_objects"]
+        import boto3
+        from botocore.config import Config
+
+        from chalicelib.adapters.s3_exports import S3ExportObjects
+
+        client = boto3.session.Session().client(
+            "s3", region_name=self.settings.region, config=Config(signature_version="s3v4"))
+        return S3ExportObjects(client, self.settings.reports_bucket)
+
+    @cached_property
+    def exports(self) -> Any:
+        from chalicelib.adapters.export_store import ExportStore
+        from chalicelib.services.exports import ExportService
+
+        return ExportService(ExportStore(), self.export_objects,
+                             link_ttl_s=self.settings.export_link_ttl_s)
+
+    @cached_property
+    def export_feed(self) -> Any:
+        from chalicelib.adapters.sqs_queue import SqsQueue
+        from chalicelib.services.export_feed import ExportFeed
+
+        queue = self.overrides.get("exports_queue") or SqsQueue(self._client("sqs"),
+                                                                self.settings.exports_queue)
+        return ExportFeed(queue)
 
 
 _container: Container | None = None

@@ -26,6 +26,8 @@ ENV_SEND_RATE_EMAIL = "TALENTLOOP_SEND_RATE_EMAIL"
 ENV_SEND_RATE_SMS = "TALENTLOOP_SEND_RATE_SMS"
 ENV_SENDER_INSTANCES = "TALENTLOOP_SENDER_INSTANCES"
 ENV_ALERTS_TOPIC = "TALENTLOOP_ALERTS_TOPIC"
+ENV_EXPORTS_QUEUE = "TALENTLOOP_EXPORTS_QUEUE"
+ENV_EXPORT_LINK_TTL_S = "TALENTLOOP_EXPORT_LINK_TTL_S"
 ENV_REGION = "AWS_REGION"
 
 
@@ -53,6 +55,10 @@ class Settings:
     sender_instances: int = 1
     #: budget alerts: the alerts topic's ARN (production) or its name (local)
     alerts_topic: str = "talentloop-local-alerts"
+    #: where new export items are queued for the exporter (docs/exports.md)
+    exports_queue: str = "talentloop-local-exports"
+    #: how long an export's download link works
+    export_link_ttl_s: int = 900
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +82,8 @@ class Settings:
             send_rate_sms=float(env.get(ENV_SEND_RATE_SMS, "20")),
             sender_instances=int(env.get(ENV_SENDER_INSTANCES, "1")),
             alerts_topic=env.get(ENV_ALERTS_TOPIC, f"talentloop-{stage}-alerts"),
+            exports_queue=env.get(ENV_EXPORTS_QUEUE, f"talentloop-{stage}-exports"),
+            export_link_ttl_s=int(env.get(ENV_EXPORT_LINK_TTL_S, "900")),
         )
 
 

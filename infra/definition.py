@@ -157,6 +157,13 @@ class Resources:
     outbox_mapping: QueueMappingDef = QueueMappingDef(
         function="sender", send_rate_per_s=14 + 20, channel_rates=(("email", 14), ("sms", 20)))
     secrets: tuple[SecretDef, ...] = ()
+    #: Exports to S3 (docs/exports.md): new export items -> exporter, one at a time. The
+    #: visibility timeout is 6 x the exporter's timeout, as AWS advises for SQS mappings; a
+    #: failed attempt is redelivered after it; the exporter gives up after 3 attempts.
+    exports_queue: QueueDef = QueueDef("exports", visibility_timeout_s=6 * 900,
+                                       max_receive_count=5)
+    exports_mapping: QueueMappingDef = QueueMappingDef(function="exporter", send_rate_per_s=1,
+                                                       batch_size=1)
 
     def configuration_set(self, stage: str) -> str:
         """The SES configuration set every email goes out with (reputation + events)."""
@@ -192,7 +199,9 @@ RESOURCES = Resources(
     schedules={"sweep": "rate(1 minute)",
                # anonymise candidates whose retention period ran out (docs/import-and-privacy.md)
                "retention": "cron(30 3 * * ? *)",
-               "pool_reengage": "rate(1 hour)"},
+               "pool_reengage": "rate(1 hour)",
+               # opted-in tenants' daily (and Monday: weekly) exports, 00:30 UTC
+               "export_schedule": "cron(30 0 * * ? *)"},
     secrets=(
         # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
         # live in the tenant's item (the table is encrypted with a customer-managed key).
@@ -213,6 +222,7 @@ def environment(
     secrets: dict[str, str] | None = None,
     public_api_url: str | None = None,
     alerts_topic: str | None = None,
+    exports_queue: str | None = None,
 ) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
@@ -233,6 +243,8 @@ def environment(
         "TALENTLOOP_SENDER_INSTANCES": str(RESOURCES.outbox_mapping.max_concurrency),
         **{f"TALENTLOOP_SEND_RATE_{channel.upper()}": f"{rate:g}"
            for channel, rate in RESOURCES.outbox_mapping.channel_rates},
+        "TALENTLOOP_EXPORTS_QUEUE": exports_queue
+        or RESOURCES.exports_queue.physical_name(stage),
     }
     if ses_configuration_set:
         env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set

@@ -22,6 +22,8 @@ by accident. Keys are built only by the classmethods below; their docstrings sho
     sweep        SWEEP                       WATERMARK
     erasure_audit T#<t>#AUDIT                ERASURE#<instant>#<hash>
     retention_state RETAIN                   WATERMARK
+    export       T#<t>#EXPORT                <export>               T#<t>#EXPORTS / <at>#<export>
+    export_sched T#<t>#SETTINGS              EXPORT_SCHEDULE        EXPORT_SCHEDULES / <t>
 
 Invitations carry due_pk/due_sk (see domain/due.py) only while a timed action is pending.
 """
@@ -501,6 +503,60 @@ class ReEngageRuleItem(Item, discriminator="reengage_rule"):
     def index_keys(cls, tenant_id: str, rule_id: str) -> tuple[str, str]:
         """gsi1: REENGAGE_RULES / <tenant>#<rule>: every tenant's rules, for the schedule."""
         return "REENGAGE_RULES", f"{tenant_id}#{rule_id}"
+class ExportItem(Item, discriminator="export"):
+    """One export to S3 (docs/exports.md). Its INSERT on the stream queues the work; its
+    MODIFY to `done` (with rows and bytes) is the "export produced" event metering counts."""
+
+    tenant_id = UnicodeAttribute()
+    export_id = UnicodeAttribute()
+    report = UnicodeAttribute()
+    format = UnicodeAttribute()
+    campaign_id = UnicodeAttribute(null=True)
+    range_start = UTCDateTimeAttribute(null=True)
+    range_end = UTCDateTimeAttribute(null=True)
+    origin = UnicodeAttribute()  # "api" or "schedule"
+    request_hash = UnicodeAttribute(null=True)  # Idempotency-Key: the request it was for
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    lease_until = UTCDateTimeAttribute(null=True)
+    object_key = UnicodeAttribute(null=True)
+    rows = NumberAttribute(null=True)
+    size_bytes = NumberAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)  # an error class name, never data
+    created_at = UTCDateTimeAttribute()
+    started_at = UTCDateTimeAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)
+
+    @classmethod
+    def key(cls, tenant_id: str, export_id: str) -> tuple[str, str]:
+        """T#<tenant>#EXPORT / <export>"""
+        return f"{tenant_pk(tenant_id)}#EXPORT", export_id
+
+    @classmethod
+    def index_keys(cls, tenant_id: str, created: str, export_id: str) -> tuple[str, str]:
+        """gsi1: T#<tenant>#EXPORTS / <created instant>#<export> (recent first)"""
+        return f"{tenant_pk(tenant_id)}#EXPORTS", f"{created}#{export_id}"
+
+
+class ExportScheduleItem(Item, discriminator="export_schedule"):
+    """A tenant's opt-in to scheduled exports. Listed by the daily schedule through gsi1
+    (EXPORT_SCHEDULES / <tenant>): the one cross-tenant partition, holding settings only."""
+
+    tenant_id = UnicodeAttribute()
+    daily = ListAttribute(of=UnicodeAttribute)
+    weekly = ListAttribute(of=UnicodeAttribute)
+    format = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str) -> tuple[str, str]:
+        """T#<tenant>#SETTINGS / EXPORT_SCHEDULE"""
+        return f"{tenant_pk(tenant_id)}#SETTINGS", "EXPORT_SCHEDULE"
+
+    @classmethod
+    def index_keys(cls, tenant_id: str) -> tuple[str, str]:
+        """gsi1: EXPORT_SCHEDULES / <tenant>"""
+        return "EXPORT_SCHEDULES", tenant_id
 
 
 def from_image(image: dict[str, Any]) -> Item | None:

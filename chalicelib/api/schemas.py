@@ -589,3 +589,54 @@ class ReEngagementRules(BaseModel):
 class Deleted(BaseModel):
     rule_id: str
     deleted: bool
+# -- exports (docs/exports.md) -----------------------------------------------------------
+
+
+class CreateExport(Strict):
+    report: str = Field(description="invitations or campaign-summary (else 400 unknown_report)")
+    format: str = Field(default="csv", description="csv (UTF-8 with BOM) or jsonl "
+                        "(else 400 unknown_format)")
+    campaign_id: str | None = Field(default=None, description="one campaign; omitted: all")
+    start: AwareDatetime | None = Field(default=None, alias="from",
+                                        description="invitations created at or after")
+    end: AwareDatetime | None = Field(default=None, alias="to",
+                                      description="invitations created before")
+
+
+class Export(BaseModel):
+    export_id: str
+    report: str
+    format: str
+    campaign_id: str | None
+    start: str | None = Field(alias="from")
+    end: str | None = Field(alias="to")
+    origin: Literal["api", "schedule"]
+    status: Literal["queued", "running", "done", "failed"]
+    attempts: int
+    rows: int | None
+    bytes: int | None
+    created_at: str
+    finished_at: str | None
+    error: str | None
+    download_url: str | None = Field(default=None, description="presigned S3 GET (done only)")
+    download_expires_at: str | None = None
+
+
+class ExportPage(BaseModel):
+    items: list[Export]
+    next_cursor: str | None
+
+
+class ExportScheduleIn(Strict):
+    daily: list[str] = Field(default_factory=list, max_length=4,
+                             description="reports exported every day (yesterday's rows)")
+    weekly: list[str] = Field(default_factory=list, max_length=4,
+                              description="reports exported on Mondays (last week's rows)")
+    format: str = Field(default="csv", description="csv or jsonl")
+
+
+class ExportSchedule(BaseModel):
+    daily: list[str]
+    weekly: list[str]
+    format: str
+    updated_at: str | None

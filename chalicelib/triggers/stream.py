@@ -42,6 +42,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     to_meter: list[tuple[str, Any]] = []  # usage records (services/metering.py)
     analytics = container().analytics.batch()  # aggregates, S3 feed, summaries (per batch)
     to_pool: list[tuple[str, BehaviourDelta]] = []  # talent-pool behaviour, added per batch
+    to_export: list[tuple[str, dict[str, str]]] = []
 
     def handle_record(record: DynamoDBRecord) -> str:
         raw = record.raw_event["dynamodb"]
@@ -61,6 +62,10 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
                                                 _time(raw))
         if pooled.delta is not None:
             to_pool.append((raw["SequenceNumber"], pooled.delta))
+        export = container().export_feed.message(record.raw_event["eventName"],
+                                                 raw.get("NewImage"))
+        if export is not None:
+            to_export.append((raw["SequenceNumber"], export))
         return f"{handled.done};{pooled.done}"
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -83,6 +88,9 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
         indexes = container().pool_stream.apply([d for _, d in to_pool],
                                                 _time(event["Records"][-1]["dynamodb"]))
         failed += [to_pool[i][0] for i in indexes]
+    if to_export:
+        indexes = container().export_feed.enqueue([m for _, m in to_export])
+        failed += [to_export[i][0] for i in indexes]
     reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     response["batchItemFailures"] += [{"itemIdentifier": s}
                                       for s in dict.fromkeys(failed) if s not in reported]

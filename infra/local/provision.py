@@ -40,6 +40,8 @@ class Provisioned:
     bucket: str
     alerts_topic_arn: str
     sender_email: str
+    exports_queue_url: str = ""
+    exports_queue_arn: str = ""
 
 
 def provision(
@@ -95,6 +97,22 @@ def provision(
         max_receive_count=failures.max_receive_count,
     )
 
+    exports = RESOURCES.exports_queue
+    _, exports_dlq_arn = ensure_queue(
+        sqs,
+        exports.dlq_name(stage),
+        visibility_timeout_s=exports.visibility_timeout_s,
+        retention_s=DLQ_RETENTION_S,
+    )
+    exports_url, exports_arn = ensure_queue(
+        sqs,
+        exports.physical_name(stage),
+        visibility_timeout_s=exports.visibility_timeout_s,
+        retention_s=exports.retention_s,
+        dlq_arn=exports_dlq_arn,
+        max_receive_count=exports.max_receive_count,
+    )
+
     bucket = ensure_bucket(s3, RESOURCES.reports_bucket.physical_name(stage))
     topic_arn = ensure_topic(sns, RESOURCES.alerts_topic.physical_name(stage))
     ensure_sender_identity(ses, RESOURCES.sender_email)
@@ -110,6 +128,8 @@ def provision(
         bucket=bucket,
         alerts_topic_arn=topic_arn,
         sender_email=RESOURCES.sender_email,
+        exports_queue_url=exports_url,
+        exports_queue_arn=exports_arn,
     )
     LOG.info("provisioned stage %r: %s", stage, result)
     return result

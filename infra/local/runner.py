@@ -165,13 +165,15 @@ class LocalRunner:
 
         bootstrap.use(bootstrap.Container(Settings.from_env()))
         import app as app_module
-        from chalicelib.triggers import schedule, sender, stream
+        from chalicelib.triggers import exports, schedule, sender, stream
 
         self.app = app_module.app
         self._handlers = {
             "sweep": schedule.sweep,
             "stream": stream.stream_handler,
             "sender": sender.sender_handler,
+            "exporter": exports.exporter_handler,
+            "export_schedule": exports.export_schedule,
         }
 
     def _labelled(self, name: str) -> Any:
@@ -206,6 +208,13 @@ class LocalRunner:
                 self.resources.outbox_queue_url,
                 self._labelled("sender"),
                 queue_arn=self.resources.outbox_queue_arn,
+            ),
+            QueuePoller(
+                sqs,
+                self.resources.exports_queue_url,
+                self._labelled("exporter"),
+                queue_arn=self.resources.exports_queue_arn,
+                batch_size=1,
             ),
         ]
 
@@ -302,6 +311,12 @@ class LocalRunner:
         with self._pump_lock:
             event = scheduled_event("sweep", at, self.config.stage)
             report = self._labelled("sweep")(event, LambdaContext("sweep"))
+            from chalicelib.triggers.exports import SCHEDULE_AT
+
+            if (at.astimezone(UTC).hour, at.astimezone(UTC).minute) == SCHEDULE_AT:  # its cron
+                self._labelled("export_schedule")(
+                    scheduled_event("export_schedule", at, self.config.stage),
+                    LambdaContext("export_schedule"))
             delivered = drain(self._pollers, timeout_s=1200)
         return {"at": at.isoformat(), "sweep": report, "delivered": delivered}
 

@@ -60,6 +60,7 @@ class Functions(Construct):
             secrets=secrets.arns(),
             public_api_url=settings.public_api_url,
             alerts_topic=messaging.alerts.topic_arn,
+            exports_queue=messaging.exports.queue_url,
         )
         # Chalice names the stage after its scope's path: the stack's id is the stage name.
         stack = Stack.of(self)
@@ -85,6 +86,7 @@ class Functions(Construct):
             self._configure(spec)
         self.stream_mapping = self._map_stream()
         self.outbox_mapping = self._map_outbox()
+        self.exports_mapping = self._map_exports()
         self._subscribe_ses_events()
 
     # -- the included functions ------------------------------------------------------------
@@ -150,6 +152,21 @@ class Functions(Construct):
             event_source_arn=self._messaging.outbox.queue_arn,
             batch_size=spec.batch_size,
             maximum_batching_window_in_seconds=spec.max_batching_window_s,
+            scaling_config=aws_lambda.CfnEventSourceMapping.ScalingConfigProperty(
+                maximum_concurrency=spec.max_concurrency),
+            function_response_types=["ReportBatchItemFailures"],
+        )
+        mapping.node.add_dependency(self.permissions.policy(spec.function))
+        return mapping
+
+    def _map_exports(self) -> aws_lambda.CfnEventSourceMapping:
+        """One export per invocation; a failed one is reported and redelivered."""
+        spec = RESOURCES.exports_mapping
+        mapping = aws_lambda.CfnEventSourceMapping(
+            self, "ExportsMapping",
+            function_name=self.function_names[spec.function],
+            event_source_arn=self._messaging.exports.queue_arn,
+            batch_size=spec.batch_size,
             scaling_config=aws_lambda.CfnEventSourceMapping.ScalingConfigProperty(
                 maximum_concurrency=spec.max_concurrency),
             function_response_types=["ReportBatchItemFailures"],

@@ -28,6 +28,9 @@ class Messaging(Construct):
         # records given up on (shard, sequence numbers), to be replayed from the stream.
         self.stream_failures, self.stream_failures_dlq = _queue_with_dlq(
             self, "StreamFailures", RESOURCES.stream_failure_queue, stage, key)
+        # New export items -> the exporter (docs/exports.md).
+        self.exports, self.exports_dlq = _queue_with_dlq(self, "Exports",
+                                                         RESOURCES.exports_queue, stage, key)
 
         self.alerts = aws_sns.Topic(
             self, "Alerts",

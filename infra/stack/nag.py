@@ -87,6 +87,13 @@ def acknowledge_findings(stack: TalentLoopStack) -> None:
         "This queue is itself a dead-letter destination: the ses_events function's failed "
         "asynchronous invocations land here (EventInvokeConfig OnFailure). Nothing consumes "
         "it automatically, so nothing can fail out of it; an alarm fires on any message.")
+    for function in ("exporter", "api_handler"):  # exports (docs/exports.md)
+        acknowledge(
+            _resource(roles[function].node.find_child("DefaultPolicy")),
+            "AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/exports/*]",
+            "Export objects get new keys per tenant, report, date and export id, so the "
+            "exporter (writes) and the API (signs expiring download links) hold object "
+            "actions on the exports/ prefix of this one bucket, nothing else in it.")
     for name, secret in stack.secrets.by_name.items():
         acknowledge(
             _resource(secret),

@@ -68,6 +68,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  timeout_s=300),
     FunctionSpec("pool_reengage", "PoolReengage",
                  "talent-pool re-engagement rules (EventBridge, hourly)", timeout_s=300),
+    # Exports (docs/exports.md): 6 x the timeout is the exports queue's visibility timeout.
+    FunctionSpec("exporter", "Exporter", "exports queue -> rows -> S3 multipart (CSV/JSONL)",
+                 timeout_s=RESOURCES.exports_queue.visibility_timeout_s // 6, memory_mb=1024),
+    FunctionSpec("export_schedule", "ExportSchedule",
+                 "daily/weekly scheduled exports (EventBridge, 00:30 UTC)", timeout_s=60),
 )
 
 
@@ -105,6 +110,8 @@ class FunctionRoles:
             sid="ReportFailedEvents", actions=list(QUEUE_SEND),
             resources=[messaging.ses_events_failures.queue_arn]))
         self._grant_billing(data)
+        if storage is not None:
+            self._grant_exports(storage)
 
     def policy(self, name: str) -> IConstruct:
         """The function's inline policy: whatever must wait for its permissions waits on it."""
@@ -138,6 +145,7 @@ class FunctionRoles:
             services.append("secretsmanager")
         if spec.name == "api_handler":  # candidate imports read/write the reports bucket
             services.append("s3")
+        services += EXPORT_KEY_SERVICES.get(spec.name, [])
         role.add_to_policy(_key_statement(self._data.key.key_arn, services))
 
     def _grant_secrets(self, secrets: Secrets) -> None:
@@ -147,6 +155,23 @@ class FunctionRoles:
                     sid=f"Read{_pascal(logical_name)}",
                     actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
                     resources=[secret.secret_arn]))
+
+    def _grant_exports(self, storage: Storage) -> None:
+        """Exports: the stream queues them, the exporter writes objects under `exports/`,
+        the API signs download links (a presigned GET acts with the API's role)."""
+        exports = self._messaging.exports.queue_arn
+        objects = storage.reports.arn_for_objects(f"{RESOURCES.reports_bucket.exports_prefix}*")
+        self.roles["stream"].add_to_policy(aws_iam.PolicyStatement(
+            sid="SendToExports", actions=list(QUEUE_SEND), resources=[exports]))
+        exporter = self.roles["exporter"]
+        exporter.add_to_policy(aws_iam.PolicyStatement(
+            sid="ConsumeExports", actions=list(QUEUE_CONSUME), resources=[exports]))
+        exporter.add_to_policy(aws_iam.PolicyStatement(
+            sid="WriteExportObjects",
+            actions=["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            resources=[objects]))
+        self.roles["api_handler"].add_to_policy(aws_iam.PolicyStatement(
+            sid="SignExportLinks", actions=["s3:GetObject"], resources=[objects]))
 
     def _grant_stream(self, role: aws_iam.Role) -> None:
         table = self._data.table
@@ -211,6 +236,8 @@ class FunctionRoles:
             sid="UseDataKeyForStatements", actions=list(KEY_USE), resources=[data.key.key_arn],
             conditions={"StringEquals": {"kms:ViaService": [
                 f"{service}.{Aws.REGION}.amazonaws.com" for service in ("s3", "sqs")]}}))
+#: Who uses the data key through S3 (export objects) or SQS (the exports queue).
+EXPORT_KEY_SERVICES = {"exporter": ["sqs", "s3"], "api_handler": ["s3"]}
 
 
 def _secret_readers() -> set[str]:

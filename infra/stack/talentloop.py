@@ -59,8 +59,9 @@ class TalentLoopStack(Stack):
                 dead_letter_queues={"OutboxDlq": m.outbox_dlq,
                                     "StreamFailures": m.stream_failures,
                                     "StreamFailuresDlq": m.stream_failures_dlq,
-                                    "SesEventsFailures": m.ses_events_failures},
-                queues={"Outbox": m.outbox},
+                                    "SesEventsFailures": m.ses_events_failures,
+                                    "ExportsDlq": m.exports_dlq},
+                queues={"Outbox": m.outbox, "Exports": m.exports},
             ))
         acknowledge_findings(self)
 

@@ -120,7 +120,7 @@ class Glue:
     """The AWS glue for tests: stream -> stream function, queue -> sender, schedule."""
 
     def __init__(self, local_cloud: Any, app: Any) -> None:
-        from chalicelib.triggers import schedule, sender, stream
+        from chalicelib.triggers import exports, schedule, sender, stream
 
         res = local_cloud.resources
         self.sweep_handler = schedule.sweep
@@ -128,10 +128,13 @@ class Glue:
                                    stream.stream_handler, checkpoint_path=None)
         self.queue = QueuePoller(boto3.client("sqs"), res.outbox_queue_url,
                                  sender.sender_handler, queue_arn=res.outbox_queue_arn)
+        self.exports = QueuePoller(boto3.client("sqs"), res.exports_queue_url,
+                                   exports.exporter_handler, queue_arn=res.exports_queue_arn,
+                                   batch_size=1)
         self.stage = "test"
 
     def drain(self) -> int:
-        return drain([self.stream, self.queue])
+        return drain([self.stream, self.queue, self.exports])
 
     def tick(self, at: datetime) -> dict[str, Any]:
         from infra.local.glue import LambdaContext

@@ -35,6 +35,11 @@ ACKNOWLEDGED = {
      "Functions/APIHandlerRole/DefaultPolicy/Resource"),  # metering: monthly statements
     ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/uploads/*]",
      "Functions/APIHandlerRole/DefaultPolicy/Resource"),
+    # exports (docs/exports.md): object actions on the bucket's exports/ prefix
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/exports/*]",
+     "Functions/ExporterRole/DefaultPolicy/Resource"),
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/exports/*]",
+     "Functions/APIHandlerRole/DefaultPolicy/Resource"),
 }
 
 

@@ -271,7 +271,8 @@ def test_the_sweep_is_scheduled_once_as_the_definition_says(raw: dict[str, Any])
     }
     assert schedules == {"Sweep": RESOURCES.schedules["sweep"],
                          "Retention": RESOURCES.schedules["retention"],
-                         "PoolReengage": RESOURCES.schedules["pool_reengage"]}
+                         "PoolReengage": RESOURCES.schedules["pool_reengage"],
+                         "ExportSchedule": RESOURCES.schedules["export_schedule"]}
     assert not of_type(raw, "AWS::Events::Rule"), "a second rule would sweep twice a minute"
 
 
