@@ -20,7 +20,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.models import InvitationItem, MarkerItem, OutboxItem, from_image
+from chalicelib.adapters.models import (
+    ExportItem,
+    InvitationItem,
+    MarkerItem,
+    OutboxItem,
+    from_image,
+)
 from chalicelib.adapters.usage_store import UsageStore
 from chalicelib.domain.pricing import (
     EMAIL,
@@ -48,12 +54,25 @@ def usage_of(event_name: str, new_image: dict[str, Any] | None,
                             new.created_at, {"campaign_id": new.campaign_id})]
     if isinstance(new, OutboxItem):
         return _sent(new, from_image(old_image) if old_image else None)
+    if isinstance(new, ExportItem):
+        return _exported(new, from_image(old_image) if old_image else None)
     if (isinstance(new, MarkerItem) and event_name == "INSERT"
             and new.pk.endswith(WEBHOOK_MARKS) and new.expiration is not None):
         tenant_id = new.pk.removeprefix("T#").removesuffix(WEBHOOK_MARKS)
         received = new.expiration - DEDUPE_FOR  # the marker lives DEDUPE_FOR from receipt
         return [UsageRecord(tenant_id, WEBHOOK_EVENT, 1, f"webhook#{new.sk}", received)]
     return []
+
+
+def _exported(new: ExportItem, old: Any) -> list[UsageRecord]:
+    """An export billed when it turns `done` (its file is published), dated by its own
+    completion time, so a replay or a retried stream batch yields the same record."""
+    if new.status != "done" or new.finished_at is None:
+        return []
+    if isinstance(old, ExportItem) and old.status == "done":
+        return []
+    return [export_usage(new.tenant_id, new.export_id, int(new.rows or 0),
+                         int(new.size_bytes or 0), new.finished_at)]
 
 
 def _sent(new: OutboxItem, old: Any) -> list[UsageRecord]:

@@ -324,3 +324,20 @@ def test_a_worker_that_outlived_its_lease_cannot_undo_or_finish_the_next_ones_wo
     current = store.get(tenant, created["export_id"])
     assert current is not None and current.status == "running" and current.attempts == 2
     assert current.last_error is None
+
+
+def test_a_produced_export_is_billed_once_even_when_the_stream_replays(
+        api: TenantApi, glue: Glue, container: Any, local_cloud: Any) -> None:
+    from tests.functional.test_metering import replay_stream
+
+    # GIVEN a finished export
+    _invite(api, 2)
+    glue.drain()
+    export = _export(api, glue, {"report": "invitations"})
+    assert export["status"] == "done"
+    tenant = api.tenant["tenant_id"]
+    # THEN finance sees one export usage record (written from the stream)
+    assert container.usage_store.count_records(tenant, "2026-11").get("export") == 1
+    # AND replaying the whole stream bills nothing more
+    replay_stream(tenant, local_cloud, glue)
+    assert container.usage_store.count_records(tenant, "2026-11").get("export") == 1
