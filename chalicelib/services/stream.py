@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from chalicelib.adapters.catalog_store import CatalogStore
@@ -25,11 +25,13 @@ from chalicelib.adapters.models import (
     from_image,
 )
 from chalicelib.adapters.pool_store import PoolStore
+from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain.due import REDRIVE_AFTER
 from chalicelib.domain.invitation import Status
 from chalicelib.domain.ports import MessageQueue
+from chalicelib.domain.reminders import zone_of
 
-DIGEST_HOUR = 9  # UTC: the morning after (per-tenant time zones: not yet)
+DIGEST_HOUR = 9  # the morning after, in the tenant's time zone
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class Handled:
 
 class StreamService:
     def __init__(self, invitations: InvitationStore, counts: CountsStore, pool: PoolStore,
-                 queue: MessageQueue, catalog: CatalogStore) -> None:
+                 queue: MessageQueue, catalog: CatalogStore,
+                 tenants: TenantStore | None = None) -> None:
+        self._tenants = tenants
         self._catalog = catalog
         self._invitations = invitations
         self._counts = counts
@@ -73,10 +77,12 @@ class StreamService:
         campaign = self._catalog.get_campaign(inv.tenant_id, inv.campaign_id)
         if campaign is None or not campaign.owner_email:
             return False
-        changed = inv.status_changed_at
+        tenant = self._tenants.get(inv.tenant_id) if self._tenants else None
+        zone = zone_of(tenant.timezone if tenant else None)
+        changed = inv.status_changed_at.astimezone(zone)  # the tenant's day and morning
         day = changed.strftime("%Y-%m-%d")
-        due = (changed.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
-               + timedelta(days=1))
+        due = datetime.combine(changed.date() + timedelta(days=1), time(DIGEST_HOUR),
+                               zone).astimezone(UTC)
         pk, sk = DigestItem.key(inv.tenant_id, inv.campaign_id, day)
         item = DigestItem(pk, sk, tenant_id=inv.tenant_id, campaign_id=inv.campaign_id,
                           day=day, owner_email=campaign.owner_email, created_at=changed)

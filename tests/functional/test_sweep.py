@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib import bootstrap
@@ -232,3 +232,26 @@ def test_a_sweep_out_of_time_stops_and_the_next_one_finishes(api: TenantApi, glu
     glue.drain()
     assert reminders_to(local_cloud, tenant_id) == 5
     assert api.get(f"/campaigns/{campaign['id']}").json_body["counts"]["no_show"] == 5
+
+
+def test_the_digest_goes_out_in_the_tenants_morning(api: TenantApi, glue: Glue,
+                                                    local_cloud: Any) -> None:
+    # GIVEN a tenant in Shanghai whose invitations turn no_show at 17:00 local on 2026-11-28
+    tid = api.tenant["tenant_id"]
+    patched = api.client.http.patch("/tenant", headers=api.headers(),
+                                    body=b'{"timezone": "Asia/Shanghai"}')
+    assert patched.status_code == 200
+    owner = f"hr.sh.{tid}@example.com"
+    campaign = api.campaign(channels=["email"], owner_email=owner)
+    api.invite(campaign["id"], [{"name": "A", "email": f"sh.{tid}@example.com"}])
+    glue.drain()
+    glue.tick(T0 + timedelta(hours=72, minutes=1))
+
+    def digests() -> list[dict[str, Any]]:
+        return [m for m in local_cloud.cloud.sent_messages() if owner in m["to"]]
+
+    # WHEN it is 09:01 the next morning in Shanghai (01:01 UTC), THEN the digest goes
+    assert digests() == []
+    glue.tick(datetime(2026, 11, 29, 1, 1, tzinfo=UTC))
+    (mail,) = digests()
+    assert "(2026-11-28)" in mail["subject"]
