@@ -37,7 +37,7 @@ outbox: deps
 
 lint: deps
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy chalicelib app.py infra
+	$(VENV)/bin/mypy chalicelib app.py infra tests benchmarks
 	$(VENV)/bin/lint-imports
 
 unit: deps

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -54,7 +54,7 @@ class Meter:
         self.calls: Counter[str] = Counter()
         self.rru = 0.0
         self.wru = 0.0
-        self.wru_by_op: Counter[str] = Counter()
+        self.wru_by_op: defaultdict[str, float] = defaultdict(float)
 
     def install(self) -> None:
         import botocore.client
@@ -85,7 +85,7 @@ class Meter:
 
     def reset(self) -> None:
         self.calls, self.rru, self.wru = Counter(), 0.0, 0.0
-        self.wru_by_op = Counter()
+        self.wru_by_op = defaultdict(float)
 
 
 class Lambdas:
@@ -94,7 +94,7 @@ class Lambdas:
 
     def __init__(self) -> None:
         self.invocations: Counter[str] = Counter()
-        self.seconds: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
 
     def wrap(self, name: str, handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
         def timed(event: Any, context: Any) -> Any:
@@ -108,7 +108,7 @@ class Lambdas:
         return timed
 
     def reset(self) -> None:
-        self.invocations, self.seconds = Counter(), Counter()
+        self.invocations, self.seconds = Counter(), defaultdict(float)
 
 
 def run_scenario(name: str, channels: list[str], env: dict[str, Any]) -> dict[str, Any]:

@@ -108,8 +108,8 @@ def stream_records(tenant_id: str, campaign: dict[str, Any], events: int) -> lis
         n += 1
     records = []
     seq = 0
-    for stage in stages:
-        for old, new in stage:
+    for moved in stages:
+        for old, new in moved:
             seq += 1
             records.append({
                 "eventID": str(seq), "eventName": "MODIFY", "eventSource": "aws:dynamodb",

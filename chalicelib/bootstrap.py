@@ -109,10 +109,11 @@ class Container:
 
     @cached_property
     def invitations(self) -> Any:
+        from chalicelib.adapters.profile_store import ProfileStore
         from chalicelib.services.invitations import InvitationService
 
         return InvitationService(self.catalog_store, self.invitation_store, self.vendor,
-                                 self.tenant_store)
+                                 self.tenant_store, ProfileStore())
 
     @cached_property
     def idempotent_invite(self) -> Any:

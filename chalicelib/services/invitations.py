@@ -4,19 +4,28 @@ Valid rows are written even when others are rejected. Invitation ids derive from
 candidate), so a candidate already invited to the campaign is reported as a duplicate and
 never invited twice, even by two racing requests. New invitations and profiles go in with
 BatchWriteItem (25 items a request); the table's stream then queues their messages.
+
+A candidate already in the pool keeps their profile: the invitation merges into it (fields
+it lacks, the retention clock) and never overwrites consent, opt-out or creation time. A
+candidate who opted out is not invited again: the row is rejected with `candidate_opted_out`.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
+
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.invitation_store import InvitationStore
 from chalicelib.adapters.models import CandidateItem, InvitationItem, Item
+from chalicelib.adapters.profile_store import ProfileStore
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain import ids
 from chalicelib.domain.candidates import CandidateRow, Rejection, validate_row
+from chalicelib.domain.due import instant
 from chalicelib.domain.errors import NotFound, TooLarge, ValidationFailed
 from chalicelib.domain.invitation import Outcome, Status
 from chalicelib.domain.ports import InterviewVendor
@@ -31,7 +40,8 @@ STATUSES = tuple(s.value for s in Status)
 
 class InvitationService:
     def __init__(self, catalog: CatalogStore, store: InvitationStore, vendor: InterviewVendor,
-                 tenants: TenantStore) -> None:
+                 tenants: TenantStore, profiles: ProfileStore) -> None:
+        self._profiles = profiles
         self._catalog = catalog
         self._store = store
         self._vendor = vendor
@@ -69,16 +79,31 @@ class InvitationService:
         default_locale = tenant.default_locale if tenant else "en"
         default_zone = tenant.timezone if tenant else None
         policy = policy_from_json(campaign.reminder_policy)
-        items: list[Item] = []
-        for inv, (row, cand) in accepted.items():
-            if inv in existing:
-                results.append({"index": row.index, "invitation_id": inv, "result": "duplicate"})
-                continue
-            deadline = deadline_for(campaign, now, row.audience)
-            items += self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy,
-                                     default_locale, default_zone, now)
-            results.append({"index": row.index, "invitation_id": inv, "result": "created"})
+        fresh = {inv: rc for inv, rc in accepted.items() if inv not in existing}
+        for inv in existing & set(accepted):
+            results.append({"index": accepted[inv][0].index, "invitation_id": inv,
+                            "result": "duplicate"})
+        known = self._profiles.profiles(tenant_id, [cand for _, cand in fresh.values()])
         days = retention_days(tenant.retention_days if tenant else None)
+        items: list[Item] = []
+        merges: list[tuple[CandidateItem, dict[str, str]]] = []
+        for inv, (row, cand) in fresh.items():
+            profile = known.get(cand)
+            if profile is not None and profile.erased_at is None:
+                if profile.opted_out_at is not None:
+                    rejected.append(Rejection(
+                        row.index, "candidate_opted_out",
+                        f"this candidate opted out of messages on "
+                        f"{instant(profile.opted_out_at)}; they are not invited again"))
+                    continue
+                merges.append((profile, _missing(profile, row)))
+            deadline = deadline_for(campaign, now, row.audience)
+            new = self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy,
+                                  default_locale, default_zone, now)
+            if profile is not None and profile.erased_at is None:
+                new = [i for i in new if not isinstance(i, CandidateItem)]
+            items += new
+            results.append({"index": row.index, "invitation_id": inv, "result": "created"})
         for item in items:  # an invitation restarts the candidate's retention clock
             if isinstance(item, CandidateItem):
                 item.last_activity_at = now
@@ -86,12 +111,33 @@ class InvitationService:
                                                           days)
         if items:
             self._store.write_new(items)
+        self._merge(tenant_id, merges, now, days)
         results.sort(key=lambda r: r["index"])
         created = sum(1 for r in results if r["result"] == "created")
         return {"created": created, "duplicates": len(results) - created,
                 "rejected": [{"index": r.index, "code": r.code, "message": r.message}
-                             for r in rejected],
+                             for r in sorted(rejected, key=lambda r: r.index)],
                 "items": results}
+
+    def _merge(self, tenant_id: str, merges: list[tuple[CandidateItem, dict[str, str]]],
+                now: datetime, days: int) -> None:
+        """Existing profiles: fill what they lack, restart the retention clock; a profile
+        erased meanwhile stays erased (its new invitation carries no personal data)."""
+        def merge(entry: tuple[CandidateItem, dict[str, str]]) -> None:
+            profile, fields = entry
+            due = retention_keys(tenant_id, profile.candidate_id, now, days)
+            try:
+                self._profiles.fill(profile, fields, now, False, due)
+            except UpdateError as err:
+                if err.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+
+        if len(merges) <= 1:
+            for entry in merges:
+                merge(entry)
+        else:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                list(pool.map(merge, merges))
 
     def _new_items(self, tenant_id: str, campaign: Any, inv: str, row: CandidateRow,
                    cand: str, deadline: datetime, policy: ReminderPolicy,
@@ -134,3 +180,12 @@ class InvitationService:
         return {"items": [invitation_view(i) for i in page.items],
                 "next_cursor": page.next_cursor}
 
+
+def _missing(profile: CandidateItem, row: CandidateRow) -> dict[str, str]:
+    """The row's contact fields the profile does not have yet."""
+    fields: dict[str, str] = {}
+    for name in ("email", "phone", "locale", "timezone", "external_id"):
+        value = getattr(row, name)
+        if value and getattr(profile, name) is None:
+            fields[name] = value
+    return fields

@@ -82,7 +82,7 @@ def test_bad_campaigns(api: TenantApi, overrides: dict[str, Any], status: int,
 def test_invitations_valid_rows_written_bad_rows_rejected_duplicates_counted(
         api: TenantApi) -> None:
     campaign = api.campaign()
-    rows = [{"name": "Ann", "email": "Ann@Example.com"},
+    rows: list[Any] = [{"name": "Ann", "email": "Ann@Example.com"},
             {"name": "", "email": "b@example.com"},
             {"name": "Cid", "email": "not-an-email"},
             {"name": "Ann again", "email": "ann@example.com"},

@@ -53,3 +53,31 @@ def test_inactive_candidates_without_consent_are_anonymised(api: TenantApi,
     assert profile(tid, c).erased_by == "retention" and profile(tid, c).name == "[erased]"
     assert profile(tid, b).email == b
     assert run_job(T0 + timedelta(days=33))["anonymised"] == 0  # idempotent
+
+
+def test_a_new_invitation_keeps_the_profiles_consent_and_history(api: TenantApi,
+                                                                 glue: Glue) -> None:
+    # GIVEN a pool candidate imported with consent last month
+    tid = api.tenant["tenant_id"]
+    email = f"pooled.{tid}@example.com"
+    api.clock.set(T0 - timedelta(days=30))
+    api.client.http.post("/talent-pool/imports",
+                         body=f"name,email,consent,external_id\nPooled,{email},yes,ATS-7\n"
+                         .encode(), headers=api.headers({"Content-Type": "text/csv"}))
+    before = profile(tid, email)
+    assert before.consent_at is not None and before.due_pk is None
+    # WHEN HR invites them to a campaign with a phone number the profile lacked
+    api.clock.set(T0)
+    campaign = api.campaign(channels=["email", "sms"])
+    body = api.invite(campaign["id"], [{"name": "Renamed", "email": email,
+                                        "phone": "13800138000"}]).json_body
+    assert body["created"] == 1
+    # THEN the profile is merged into, not replaced: consent, creation time and external id
+    # stay, the phone is added, and the retention clock is not started (consent)
+    after = profile(tid, email)
+    assert after.consent_at == before.consent_at
+    assert after.created_at == before.created_at
+    assert (after.name, after.external_id) == ("Pooled", "ATS-7")
+    assert after.phone == "+8613800138000"
+    assert after.last_activity_at == T0
+    assert after.due_pk is None

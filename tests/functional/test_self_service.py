@@ -77,3 +77,24 @@ def test_opt_out_stops_every_channel(api: TenantApi, glue: Glue, local_cloud: An
     after = len([m for m in local_cloud.cloud.sent_messages()
                  if f"o.{tid}" in str(m["to"]) or m["to"] == "+8613800138000"])
     assert after == before
+
+
+def test_a_candidate_who_opted_out_is_not_invited_again(api: TenantApi, glue: Glue,
+                                                        local_cloud: Any) -> None:
+    # GIVEN a candidate who opted out through the link of their first invitation
+    tid = api.tenant["tenant_id"]
+    _, _inv, token = invited_with_link(api, glue, local_cloud, name="again")
+    api.client.http.post(f"/self-service/{token}/opt-out")
+    # WHEN HR invites them (and someone new) to another campaign
+    other = api.campaign(channels=["email"])
+    body = api.invite(other["id"], [{"name": "again", "email": f"again.{tid}@example.com"},
+                                    {"name": "new", "email": f"new.{tid}@example.com"}])
+    # THEN the opted-out row is rejected with a code, the other is invited,
+    # and the profile still says they opted out
+    assert body.status_code == 201, body.json_body
+    assert body.json_body["created"] == 1
+    (rejection,) = body.json_body["rejected"]
+    assert rejection["index"] == 0 and rejection["code"] == "candidate_opted_out"
+    glue.drain()
+    counts = api.get(f"/campaigns/{other['id']}").json_body["counts"]
+    assert sum(counts.values()) == 1, counts

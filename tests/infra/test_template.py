@@ -363,6 +363,7 @@ def test_each_role_holds_only_what_its_function_uses(raw: dict[str, Any]) -> Non
         assert "sns:Publish" not in _actions(raw, other), other
     # the stream publishes budget alerts to the alerts topic, and nowhere else (metering)
     stream_role = ref_target(props(raw["Resources"]["Stream"])["Role"])
+    assert stream_role is not None
     publish = [s for s in statements(raw, stream_role) if "sns:Publish" in as_list(s["Action"])]
     assert [s["Sid"] for s in publish] == ["PublishBudgetAlerts"]
     alerts = [logical for logical, body in of_type(raw, "AWS::SNS::Topic").items()
