@@ -15,6 +15,7 @@ from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.webhooks import bp as webhooks
 from chalicelib.triggers.exports import bp as exports
+from chalicelib.triggers.imports import bp as imports
 from chalicelib.triggers.pool_schedule import bp as pool_schedules
 from chalicelib.triggers.retention import bp as retention
 from chalicelib.triggers.schedule import bp as schedules
@@ -25,5 +26,5 @@ from chalicelib.triggers.stream import bp as stream
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
                   schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
-                  pool_schedules, reports, exports):
+                  pool_schedules, reports, exports, imports):
     app.register_blueprint(blueprint)

@@ -335,6 +335,22 @@ class Container:
                                                                 self.settings.exports_queue)
         return ExportFeed(queue)
 
+    @cached_property
+    def import_jobs(self) -> Any:
+        from chalicelib.adapters.import_job_store import ImportJobStore
+        from chalicelib.services.import_jobs import ImportJobService
+
+        return ImportJobService(ImportJobStore(), self.candidate_import)
+
+    @cached_property
+    def import_feed(self) -> Any:
+        from chalicelib.adapters.sqs_queue import SqsQueue
+        from chalicelib.services.export_feed import JobFeed
+
+        queue = self.overrides.get("imports_queue") or SqsQueue(self._client("sqs"),
+                                                                self.settings.imports_queue)
+        return JobFeed(queue, "import_job", "import_id")
+
 
 _container: Container | None = None
 

@@ -27,6 +27,7 @@ ENV_SEND_RATE_SMS = "TALENTLOOP_SEND_RATE_SMS"
 ENV_SENDER_INSTANCES = "TALENTLOOP_SENDER_INSTANCES"
 ENV_ALERTS_TOPIC = "TALENTLOOP_ALERTS_TOPIC"
 ENV_EXPORTS_QUEUE = "TALENTLOOP_EXPORTS_QUEUE"
+ENV_IMPORTS_QUEUE = "TALENTLOOP_IMPORTS_QUEUE"
 ENV_EXPORT_LINK_TTL_S = "TALENTLOOP_EXPORT_LINK_TTL_S"
 ENV_REGION = "AWS_REGION"
 
@@ -57,6 +58,8 @@ class Settings:
     alerts_topic: str = "talentloop-local-alerts"
     #: where new export items are queued for the exporter (docs/exports.md)
     exports_queue: str = "talentloop-local-exports"
+    #: where new import jobs are queued for the importer (docs/import-and-privacy.md)
+    imports_queue: str = "talentloop-local-imports"
     #: how long an export's download link works
     export_link_ttl_s: int = 900
 
@@ -83,6 +86,7 @@ class Settings:
             sender_instances=int(env.get(ENV_SENDER_INSTANCES, "1")),
             alerts_topic=env.get(ENV_ALERTS_TOPIC, f"talentloop-{stage}-alerts"),
             exports_queue=env.get(ENV_EXPORTS_QUEUE, f"talentloop-{stage}-exports"),
+            imports_queue=env.get(ENV_IMPORTS_QUEUE, f"talentloop-{stage}-imports"),
             export_link_ttl_s=int(env.get(ENV_EXPORT_LINK_TTL_S, "900")),
         )
 

@@ -164,6 +164,12 @@ class Resources:
                                        max_receive_count=5)
     exports_mapping: QueueMappingDef = QueueMappingDef(function="exporter", send_rate_per_s=1,
                                                        batch_size=1)
+    #: Imports of uploaded files (docs/import-and-privacy.md): new import jobs -> importer,
+    #: one at a time; same timeouts as exports, 3 attempts.
+    imports_queue: QueueDef = QueueDef("imports", visibility_timeout_s=6 * 900,
+                                       max_receive_count=5)
+    imports_mapping: QueueMappingDef = QueueMappingDef(function="importer", send_rate_per_s=1,
+                                                       batch_size=1)
 
     def configuration_set(self, stage: str) -> str:
         """The SES configuration set every email goes out with (reputation + events)."""
@@ -223,6 +229,7 @@ def environment(
     public_api_url: str | None = None,
     alerts_topic: str | None = None,
     exports_queue: str | None = None,
+    imports_queue: str | None = None,
 ) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
@@ -245,6 +252,8 @@ def environment(
            for channel, rate in RESOURCES.outbox_mapping.channel_rates},
         "TALENTLOOP_EXPORTS_QUEUE": exports_queue
         or RESOURCES.exports_queue.physical_name(stage),
+        "TALENTLOOP_IMPORTS_QUEUE": imports_queue
+        or RESOURCES.imports_queue.physical_name(stage),
     }
     if ses_configuration_set:
         env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set

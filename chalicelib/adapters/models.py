@@ -538,6 +538,34 @@ class ExportItem(Item, discriminator="export"):
         return f"{tenant_pk(tenant_id)}#EXPORTS", f"{created}#{export_id}"
 
 
+class ImportJobItem(Item, discriminator="import_job"):
+    """An import of an uploaded S3 object, run by the importer (docs/import-and-privacy.md).
+    Its INSERT on the stream queues the work; the id derives from (key, ETag, mapping), so
+    posting the same file again is the same job."""
+
+    tenant_id = UnicodeAttribute()
+    import_id = UnicodeAttribute()
+    s3_key = UnicodeAttribute()
+    etag = UnicodeAttribute()  # the version posted: a replaced file is not imported
+    mapping = UnicodeAttribute(null=True)  # JSON: field -> column header
+    actor = UnicodeAttribute()
+    status = UnicodeAttribute()  # queued, running, done, failed
+    attempts = NumberAttribute(default=0)
+    lease_until = UTCDateTimeAttribute(null=True)
+    counts = UnicodeAttribute(null=True)  # JSON: rows, created, merged, ... (when done)
+    first_rejections = UnicodeAttribute(null=True)  # JSON list (line, code, message)
+    report_key = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)  # an error class name, never row data
+    created_at = UTCDateTimeAttribute()
+    started_at = UTCDateTimeAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)
+
+    @classmethod
+    def key(cls, tenant_id: str, import_id: str) -> tuple[str, str]:
+        """T#<tenant>#IMPORT / <import>"""
+        return f"{tenant_pk(tenant_id)}#IMPORT", import_id
+
+
 class ExportScheduleItem(Item, discriminator="export_schedule"):
     """A tenant's opt-in to scheduled exports. Listed by the daily schedule through gsi1
     (EXPORT_SCHEDULES / <tenant>): the one cross-tenant partition, holding settings only."""

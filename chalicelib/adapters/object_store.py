@@ -8,6 +8,10 @@ from typing import IO, Any
 CHUNK = 256 * 1024
 
 
+class ObjectChanged(Exception):
+    """The object was replaced since it was looked at (its ETag no longer matches)."""
+
+
 class ObjectStore:
     def __init__(self, client: Any, bucket: str) -> None:
         self._s3 = client
@@ -23,10 +27,17 @@ class ObjectStore:
             raise
         return str(head["ETag"]).strip('"')
 
-    def lines(self, key: str) -> Iterator[bytes]:
+    def lines(self, key: str, etag: str | None = None) -> Iterator[bytes]:
         """The object's lines with their line ends, read in 256 KiB chunks: memory stays
-        bounded by the longest line, whatever the object's size."""
-        body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"]
+        bounded by the longest line, whatever the object's size. With `etag`, only that
+        version: a replaced object raises ObjectChanged."""
+        extra = {"IfMatch": f'"{etag}"'} if etag else {}
+        try:
+            body = self._s3.get_object(Bucket=self._bucket, Key=key, **extra)["Body"]
+        except self._s3.exceptions.ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+                raise ObjectChanged(key) from err
+            raise
         pending = b""
         try:
             for chunk in body.iter_chunks(CHUNK):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.api import schemas
 from chalicelib.api.auth import api_key
@@ -33,18 +33,18 @@ def _mapping(raw: str | None) -> dict[str, str] | None:
 
 
 @endpoint(bp, "POST", "/talent-pool/imports", roles=WRITERS,
-          summary="Import candidates: a CSV body (UTF-8 or GB18030) or an S3 object key",
+          summary="Import candidates: a CSV body (UTF-8 or GB18030) now, or an uploaded S3 "
+                  "object as a job (202; poll GET /talent-pool/imports/{import_id})",
           body_doc=schemas.ImportFromObject, response=schemas.ImportResult,
           errors=(400, 404), authorizer=api_key,
           content_types=("application/json", *CSV_TYPES),
           query=(Query("mapping", "field=column pairs, e.g. name=Full Name,email=Mail"),))
-def import_candidates(caller: Caller) -> dict[str, Any]:
+def import_candidates(caller: Caller) -> Any:
     request = caller.request
     kind = str((request.headers or {}).get("content-type", "")).split(";")[0].strip().lower()
     raw = request.raw_body or b""
     body = raw if isinstance(raw, bytes) else str(raw).encode()
     actor = f"user:{caller.key_id}"
-    service = container().candidate_import
     if kind == "application/json":
         try:
             data = schemas.ImportFromObject.model_validate(json.loads(body or b"null"))
@@ -52,14 +52,26 @@ def import_candidates(caller: Caller) -> dict[str, Any]:
             raise ValidationFailed("send {\"s3_key\": ...} as JSON, or the CSV file as "
                                    "text/csv", code="invalid_body") from err
         mapping = data.mapping or _mapping(caller.param("mapping"))
-        result: dict[str, Any] = service.import_object(caller.tenant_id, data.s3_key, mapping,
-                                                       actor, caller.now)
-    else:
-        result = service.import_body(caller.tenant_id, body, _mapping(caller.param("mapping")),
-                                     actor, caller.now)
+        job: dict[str, Any] = container().import_jobs.submit(caller.tenant_id, data.s3_key,
+                                                             mapping, actor, caller.now)
+        log_request(caller, "candidate import queued", import_id=job["import_id"],
+                    status=job["status"])
+        return Response(json.dumps(job, ensure_ascii=False), status_code=202, headers={
+            "Content-Type": "application/json",
+            "Location": f"/talent-pool/imports/{job['import_id']}"})
+    result: dict[str, Any] = container().candidate_import.import_body(
+        caller.tenant_id, body, _mapping(caller.param("mapping")), actor, caller.now)
     log_request(caller, "candidates imported", import_id=result["import_id"],
                 rows=result["rows"], created_rows=result["created"],
                 merged_rows=result["merged"], rejected_rows=result["rejected"])
+    return result
+
+
+@endpoint(bp, "GET", "/talent-pool/imports/{import_id}", roles=WRITERS,
+          summary="An import job of an uploaded object: status, counts, report key",
+          response=schemas.ImportJob, errors=(404,), authorizer=api_key)
+def get_import(caller: Caller, import_id: str) -> dict[str, Any]:
+    result: dict[str, Any] = container().import_jobs.get(caller.tenant_id, import_id)
     return result
 
 

@@ -368,6 +368,24 @@ class ImportResult(BaseModel):
         default=None, description="the first 100 rejections, for larger files")
 
 
+class ImportJob(BaseModel):
+    import_id: str
+    s3_key: str
+    status: Literal["queued", "running", "done", "failed"]
+    attempts: int
+    rows: int | None = Field(description="counts, once done")
+    created: int | None
+    merged: int | None
+    unchanged: int | None
+    rejected: int | None
+    tags_added: int | None
+    report_key: str | None = Field(description="the full per-row report (CSV), once done")
+    first_rejections: list[ImportRejection] | None
+    error: str | None = Field(description="why it failed: an error class or object_changed")
+    created_at: str
+    finished_at: str | None
+
+
 class ErasureResult(BaseModel):
     candidate_id: str
     result: Literal["erased", "already_erased"]

@@ -14,6 +14,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from chalicelib.domain.candidates import MAX_NAME
 from chalicelib.domain.contacts import (
@@ -109,6 +110,18 @@ def map_header(header: list[str], mapping: Mapping[str, str] | None = None) -> d
             "the header needs a name column (name/姓名) and an email (email/邮箱) or phone "
             "(phone/手机) column; name others with `mapping`", code="missing_columns")
     return columns
+
+
+class ImportStatus(StrEnum):
+    """An import job of an uploaded object (the importer runs it)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+MAX_IMPORT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -115,14 +116,33 @@ class CandidateImportService:
 
     def import_object(self, tenant_id: str, key: str, mapping: Mapping[str, str] | None,
                       actor: str, now: datetime) -> dict[str, Any]:
+        """Import an uploaded object now (the importer runs jobs through this; the API
+        queues a job instead: services/import_jobs.py)."""
+        import_id, etag = self.identify(tenant_id, key, mapping)
+        return self.run_object(tenant_id, import_id, key, etag, mapping, actor, now)
+
+    def identify(self, tenant_id: str, key: str,
+                 mapping: Mapping[str, str] | None) -> tuple[str, str]:
+        """The import id of this object as it is now (key, ETag, mapping) and its ETag;
+        NotFound outside the tenant's upload prefix or when there is no such object."""
         if not key.startswith(upload_prefix(tenant_id)) or ".." in key:
             raise NotFound(f"object {key!r} not found under {upload_prefix(tenant_id)}",
                            code="object_not_found")
         etag = self._objects.etag(key)
         if etag is None:
             raise NotFound(f"object {key!r} not found", code="object_not_found")
-        import_id = ids.import_id(tenant_id, f"s3:{key}:{etag}")
-        report = self.run(tenant_id, import_id, self._objects.lines(key), mapping, actor, now)
+        fingerprint = f"s3:{key}:{etag}"
+        if mapping:
+            fingerprint += ":" + json.dumps(dict(mapping), sort_keys=True, ensure_ascii=False)
+        return ids.import_id(tenant_id, fingerprint), etag
+
+    def run_object(self, tenant_id: str, import_id: str, key: str, etag: str | None,
+                   mapping: Mapping[str, str] | None, actor: str,
+                   now: datetime) -> dict[str, Any]:
+        """Stream the object's rows in (only the version with `etag`, when given) and write
+        the per-row report next to it."""
+        report = self.run(tenant_id, import_id, self._objects.lines(key, etag), mapping,
+                          actor, now)
         report_key = f"{key}.report.csv"
         self._upload(report, report_key)
         return report.answer(report_key)

@@ -1,6 +1,7 @@
 """What the table's stream does for exports (hooked into triggers/stream.py):
 
-- a new export item (INSERT) is handed to the exports queue, where the exporter picks it up;
+- a new export item (INSERT) is handed to the exports queue, where the exporter picks it up
+  (JobFeed: the same for new import jobs and the imports queue, services/import_jobs.py);
   a duplicate message is harmless (only one claim of an export succeeds);
 - `produced()` recognises an export reaching `done` (MODIFY running -> done): the "export
   produced" event for metering, with tenant, report, format, rows and bytes. Replays of the
@@ -53,19 +54,27 @@ def produced(event_name: str, new_image: dict[str, Any] | None,
                           _n(new_image, "rows"), _n(new_image, "size_bytes"))
 
 
-class ExportFeed:
-    def __init__(self, queue: MessageQueue) -> None:
-        self._queue = queue
+class JobFeed:
+    """New job items of one entity (INSERT) -> their queue, as {"tenant_id", <id field>}."""
 
-    @staticmethod
-    def message(event_name: str, new_image: dict[str, Any] | None) -> dict[str, str] | None:
-        """The exports-queue message for a new export item, else None (cheap: no parsing
-        of other entities)."""
-        if event_name != "INSERT" or not new_image or _s(new_image, "entity") != ENTITY:
+    def __init__(self, queue: MessageQueue, entity: str, id_field: str) -> None:
+        self._queue = queue
+        self._entity = entity
+        self._id_field = id_field
+
+    def message(self, event_name: str, new_image: dict[str, Any] | None) -> dict[str, str] | None:
+        """The queue message for a new job item, else None (cheap: no parsing of other
+        entities)."""
+        if event_name != "INSERT" or not new_image or _s(new_image, "entity") != self._entity:
             return None
         return {"tenant_id": _s(new_image, "tenant_id") or "",
-                "export_id": _s(new_image, "export_id") or ""}
+                self._id_field: _s(new_image, self._id_field) or ""}
 
     def enqueue(self, messages: Sequence[dict[str, str]]) -> list[int]:
         """Send the batch's messages; returns the indexes that failed (retried by the stream)."""
         return self._queue.enqueue_many(list(messages))
+
+
+class ExportFeed(JobFeed):
+    def __init__(self, queue: MessageQueue) -> None:
+        super().__init__(queue, ENTITY, "export_id")

@@ -43,6 +43,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     analytics = container().analytics.batch()  # aggregates, S3 feed, summaries (per batch)
     to_pool: list[tuple[str, BehaviourDelta]] = []  # talent-pool behaviour, added per batch
     to_export: list[tuple[str, dict[str, str]]] = []
+    to_import: list[tuple[str, dict[str, str]]] = []  # new import jobs -> the importer
 
     def handle_record(record: DynamoDBRecord) -> str:
         raw = record.raw_event["dynamodb"]
@@ -66,6 +67,10 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
                                                  raw.get("NewImage"))
         if export is not None:
             to_export.append((raw["SequenceNumber"], export))
+        job = container().import_feed.message(record.raw_event["eventName"],
+                                              raw.get("NewImage"))
+        if job is not None:
+            to_import.append((raw["SequenceNumber"], job))
         return f"{handled.done};{pooled.done}"
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -91,6 +96,9 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     if to_export:
         indexes = container().export_feed.enqueue([m for _, m in to_export])
         failed += [to_export[i][0] for i in indexes]
+    if to_import:
+        indexes = container().import_feed.enqueue([m for _, m in to_import])
+        failed += [to_import[i][0] for i in indexes]
     reported = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     response["batchItemFailures"] += [{"itemIdentifier": s}
                                       for s in dict.fromkeys(failed) if s not in reported]

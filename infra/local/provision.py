@@ -42,6 +42,8 @@ class Provisioned:
     sender_email: str
     exports_queue_url: str = ""
     exports_queue_arn: str = ""
+    imports_queue_url: str = ""
+    imports_queue_arn: str = ""
 
 
 def provision(
@@ -113,6 +115,22 @@ def provision(
         max_receive_count=exports.max_receive_count,
     )
 
+    imports = RESOURCES.imports_queue
+    _, imports_dlq_arn = ensure_queue(
+        sqs,
+        imports.dlq_name(stage),
+        visibility_timeout_s=imports.visibility_timeout_s,
+        retention_s=DLQ_RETENTION_S,
+    )
+    imports_url, imports_arn = ensure_queue(
+        sqs,
+        imports.physical_name(stage),
+        visibility_timeout_s=imports.visibility_timeout_s,
+        retention_s=imports.retention_s,
+        dlq_arn=imports_dlq_arn,
+        max_receive_count=imports.max_receive_count,
+    )
+
     bucket = ensure_bucket(s3, RESOURCES.reports_bucket.physical_name(stage))
     topic_arn = ensure_topic(sns, RESOURCES.alerts_topic.physical_name(stage))
     ensure_sender_identity(ses, RESOURCES.sender_email)
@@ -130,6 +148,8 @@ def provision(
         sender_email=RESOURCES.sender_email,
         exports_queue_url=exports_url,
         exports_queue_arn=exports_arn,
+        imports_queue_url=imports_url,
+        imports_queue_arn=imports_arn,
     )
     LOG.info("provisioned stage %r: %s", stage, result)
     return result

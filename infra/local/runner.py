@@ -165,7 +165,7 @@ class LocalRunner:
 
         bootstrap.use(bootstrap.Container(Settings.from_env()))
         import app as app_module
-        from chalicelib.triggers import exports, schedule, sender, stream
+        from chalicelib.triggers import exports, imports, schedule, sender, stream
 
         self.app = app_module.app
         self._handlers = {
@@ -173,6 +173,7 @@ class LocalRunner:
             "stream": stream.stream_handler,
             "sender": sender.sender_handler,
             "exporter": exports.exporter_handler,
+            "importer": imports.importer_handler,
             "export_schedule": exports.export_schedule,
         }
 
@@ -214,6 +215,13 @@ class LocalRunner:
                 self.resources.exports_queue_url,
                 self._labelled("exporter"),
                 queue_arn=self.resources.exports_queue_arn,
+                batch_size=1,
+            ),
+            QueuePoller(
+                sqs,
+                self.resources.imports_queue_url,
+                self._labelled("importer"),
+                queue_arn=self.resources.imports_queue_arn,
                 batch_size=1,
             ),
         ]

@@ -17,7 +17,7 @@ from aws_cdk import CfnResource, Stack, aws_iam, aws_lambda
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infra.definition import RESOURCES, environment
+from infra.definition import RESOURCES, QueueMappingDef, environment
 from infra.stack.data import Data
 from infra.stack.messaging import Messaging
 from infra.stack.roles import FUNCTIONS, FunctionRoles, FunctionSpec
@@ -61,6 +61,7 @@ class Functions(Construct):
             public_api_url=settings.public_api_url,
             alerts_topic=messaging.alerts.topic_arn,
             exports_queue=messaging.exports.queue_url,
+            imports_queue=messaging.imports.queue_url,
         )
         # Chalice names the stage after its scope's path: the stack's id is the stage name.
         stack = Stack.of(self)
@@ -87,6 +88,8 @@ class Functions(Construct):
         self.stream_mapping = self._map_stream()
         self.outbox_mapping = self._map_outbox()
         self.exports_mapping = self._map_exports()
+        self.imports_mapping = self._map_jobs(RESOURCES.imports_mapping, "ImportsMapping",
+                                              self._messaging.imports.queue_arn)
         self._subscribe_ses_events()
 
     # -- the included functions ------------------------------------------------------------
@@ -161,11 +164,16 @@ class Functions(Construct):
 
     def _map_exports(self) -> aws_lambda.CfnEventSourceMapping:
         """One export per invocation; a failed one is reported and redelivered."""
-        spec = RESOURCES.exports_mapping
+        return self._map_jobs(RESOURCES.exports_mapping, "ExportsMapping",
+                              self._messaging.exports.queue_arn)
+
+    def _map_jobs(self, spec: QueueMappingDef, construct_id: str,
+                  queue_arn: str) -> aws_lambda.CfnEventSourceMapping:
+        """A job queue -> its worker, `spec.batch_size` jobs an invocation, failures reported."""
         mapping = aws_lambda.CfnEventSourceMapping(
-            self, "ExportsMapping",
+            self, construct_id,
             function_name=self.function_names[spec.function],
-            event_source_arn=self._messaging.exports.queue_arn,
+            event_source_arn=queue_arn,
             batch_size=spec.batch_size,
             scaling_config=aws_lambda.CfnEventSourceMapping.ScalingConfigProperty(
                 maximum_concurrency=spec.max_concurrency),

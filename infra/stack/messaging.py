@@ -31,6 +31,9 @@ class Messaging(Construct):
         # New export items -> the exporter (docs/exports.md).
         self.exports, self.exports_dlq = _queue_with_dlq(self, "Exports",
                                                          RESOURCES.exports_queue, stage, key)
+        # New import jobs -> the importer (docs/import-and-privacy.md).
+        self.imports, self.imports_dlq = _queue_with_dlq(self, "Imports",
+                                                         RESOURCES.imports_queue, stage, key)
 
         self.alerts = aws_sns.Topic(
             self, "Alerts",

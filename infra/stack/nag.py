@@ -74,13 +74,14 @@ def acknowledge_findings(stack: TalentLoopStack) -> None:
         "AWS's documented policy for API Gateway's account-level logging role; the role can "
         "only be assumed by apigateway.amazonaws.com and an inline copy would need the same "
         "log-group wildcards API Gateway's generated log group names require.")
-    acknowledge(
-        _resource(roles["api_handler"].node.find_child("DefaultPolicy")),
-        "AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/uploads/*]",
-        "Candidate imports read a tenant's uploaded CSV and write its report next to it; the "
-        "objects are named by tenants at run time (uploads/<tenant>/...), so the grant is on "
-        "the uploads/ prefix (Get/PutObject only) and the code refuses keys outside the "
-        "calling tenant's own prefix (docs/import-and-privacy.md).")
+    for function in ("api_handler", "importer"):
+        acknowledge(
+            _resource(roles[function].node.find_child("DefaultPolicy")),
+            "AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/uploads/*]",
+            "Candidate imports read a tenant's uploaded CSV and write its report next to it; "
+            "the objects are named by tenants at run time (uploads/<tenant>/...), so the "
+            "grant is on the uploads/ prefix (Get/PutObject only) and the code refuses keys "
+            "outside the calling tenant's own prefix (docs/import-and-privacy.md).")
     acknowledge(
         _resource(stack.messaging.ses_events_failures),
         "AwsSolutions-SQS3",

@@ -71,6 +71,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     # Exports (docs/exports.md): 6 x the timeout is the exports queue's visibility timeout.
     FunctionSpec("exporter", "Exporter", "exports queue -> rows -> S3 multipart (CSV/JSONL)",
                  timeout_s=RESOURCES.exports_queue.visibility_timeout_s // 6, memory_mb=1024),
+    # Imports of uploaded files (docs/import-and-privacy.md): like the exporter.
+    FunctionSpec("importer", "Importer", "imports queue -> uploaded CSV -> talent pool",
+                 timeout_s=RESOURCES.imports_queue.visibility_timeout_s // 6, memory_mb=1024),
     FunctionSpec("export_schedule", "ExportSchedule",
                  "daily/weekly scheduled exports (EventBridge, 00:30 UTC)", timeout_s=60),
 )
@@ -112,6 +115,7 @@ class FunctionRoles:
         self._grant_billing(data)
         if storage is not None:
             self._grant_exports(storage)
+            self._grant_imports(storage)
 
     def policy(self, name: str) -> IConstruct:
         """The function's inline policy: whatever must wait for its permissions waits on it."""
@@ -172,6 +176,20 @@ class FunctionRoles:
             resources=[objects]))
         self.roles["api_handler"].add_to_policy(aws_iam.PolicyStatement(
             sid="SignExportLinks", actions=["s3:GetObject"], resources=[objects]))
+
+    def _grant_imports(self, storage: Storage) -> None:
+        """Imports of uploaded files: the stream queues new jobs, the importer reads the
+        tenant's upload and writes its report next to it (the code keeps each tenant to
+        uploads/<tenant>/)."""
+        imports = self._messaging.imports.queue_arn
+        self.roles["stream"].add_to_policy(aws_iam.PolicyStatement(
+            sid="SendToImports", actions=list(QUEUE_SEND), resources=[imports]))
+        importer = self.roles["importer"]
+        importer.add_to_policy(aws_iam.PolicyStatement(
+            sid="ConsumeImports", actions=list(QUEUE_CONSUME), resources=[imports]))
+        importer.add_to_policy(aws_iam.PolicyStatement(
+            sid="ImportUploads", actions=["s3:GetObject", "s3:PutObject"],
+            resources=[storage.reports.arn_for_objects("uploads/*")]))
 
     def _grant_stream(self, role: aws_iam.Role) -> None:
         table = self._data.table
@@ -237,7 +255,8 @@ class FunctionRoles:
             conditions={"StringEquals": {"kms:ViaService": [
                 f"{service}.{Aws.REGION}.amazonaws.com" for service in ("s3", "sqs")]}}))
 #: Who uses the data key through S3 (export objects) or SQS (the exports queue).
-EXPORT_KEY_SERVICES = {"exporter": ["sqs", "s3"], "api_handler": ["s3"]}
+EXPORT_KEY_SERVICES = {"exporter": ["sqs", "s3"], "api_handler": ["s3"],
+                       "importer": ["sqs", "s3"]}  # and the imports queue, uploads
 
 
 def _secret_readers() -> set[str]:

@@ -60,8 +60,9 @@ class TalentLoopStack(Stack):
                                     "StreamFailures": m.stream_failures,
                                     "StreamFailuresDlq": m.stream_failures_dlq,
                                     "SesEventsFailures": m.ses_events_failures,
-                                    "ExportsDlq": m.exports_dlq},
-                queues={"Outbox": m.outbox, "Exports": m.exports},
+                                    "ExportsDlq": m.exports_dlq,
+                                    "ImportsDlq": m.imports_dlq},
+                queues={"Outbox": m.outbox, "Exports": m.exports, "Imports": m.imports},
             ))
         acknowledge_findings(self)
 

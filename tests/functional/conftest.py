@@ -120,7 +120,7 @@ class Glue:
     """The AWS glue for tests: stream -> stream function, queue -> sender, schedule."""
 
     def __init__(self, local_cloud: Any, app: Any) -> None:
-        from chalicelib.triggers import exports, schedule, sender, stream
+        from chalicelib.triggers import exports, imports, schedule, sender, stream
 
         res = local_cloud.resources
         self.sweep_handler = schedule.sweep
@@ -131,10 +131,13 @@ class Glue:
         self.exports = QueuePoller(boto3.client("sqs"), res.exports_queue_url,
                                    exports.exporter_handler, queue_arn=res.exports_queue_arn,
                                    batch_size=1)
+        self.imports = QueuePoller(boto3.client("sqs"), res.imports_queue_url,
+                                   imports.importer_handler, queue_arn=res.imports_queue_arn,
+                                   batch_size=1)
         self.stage = "test"
 
     def drain(self) -> int:
-        return drain([self.stream, self.queue, self.exports])
+        return drain([self.stream, self.queue, self.exports, self.imports])
 
     def tick(self, at: datetime) -> dict[str, Any]:
         from infra.local.glue import LambdaContext

@@ -6,10 +6,11 @@ from typing import Any
 
 import boto3
 
+from chalicelib.adapters.dynamo import get_or_none
 from chalicelib.adapters.models import CandidateItem, TagItem
 from chalicelib.bootstrap import Container
 from chalicelib.domain import ids
-from tests.functional.conftest import TenantApi
+from tests.functional.conftest import Glue, TenantApi
 
 
 def post_csv(api: TenantApi, data: bytes, query: str = "",
@@ -96,26 +97,105 @@ def test_interviewers_may_not_import(api: TenantApi, container: Container) -> No
     assert response.status_code == 403
 
 
-def test_s3_object_import_writes_the_report_next_to_it(api: TenantApi,
-                                                      container: Container) -> None:
+def test_s3_object_import_runs_as_a_job_and_writes_the_report_next_to_it(
+        api: TenantApi, container: Container, glue: Glue) -> None:
+    # GIVEN a 1,201-row file (one bad row) uploaded under the tenant's prefix
     tid = api.tenant["tenant_id"]
     s3 = boto3.client("s3")
     bucket = container.settings.reports_bucket
     rows = "".join(f"C{n},c{n}.{tid}@example.com\n" for n in range(1200))
     key = f"uploads/{tid}/migration.csv"
     s3.put_object(Bucket=bucket, Key=key, Body=f"name,email\n{rows}bad,nope\n".encode())
+    # WHEN it is posted, THEN a job is queued (202, where to look), nothing imported yet
     response = api.post("/talent-pool/imports", {"s3_key": key})
-    assert response.status_code == 200, response.body
-    body = response.json_body
+    assert response.status_code == 202, response.body
+    job = response.json_body
+    assert (job["status"], job["rows"], job["report_key"]) == ("queued", None, None)
+    assert response.headers["Location"] == f"/talent-pool/imports/{job['import_id']}"
+    assert api.get(f"/talent-pool/imports/{job['import_id']}").json_body["status"] == "queued"
+    # WHEN the importer has run (stream -> imports queue -> importer)
+    glue.drain()
+    body = api.get(f"/talent-pool/imports/{job['import_id']}").json_body
+    assert (body["status"], body["attempts"]) == ("done", 1)
     assert (body["rows"], body["created"], body["rejected"]) == (1201, 1200, 1)
-    assert "items" not in body or body["items"] is None  # summarised: more than 1,000 rows
     assert body["first_rejections"] == [{"line": 1202, "code": "invalid_email",
                                          "message": body["first_rejections"][0]["message"]}]
     report = s3.get_object(Bucket=bucket, Key=body["report_key"])["Body"].read().decode()
     assert body["report_key"] == f"{key}.report.csv"
     assert report.count("\n") == 1202 and "created" in report
-    again = api.post("/talent-pool/imports", {"s3_key": key}).json_body
-    assert (again["created"], again["unchanged"]) == (0, 1200)
+    # posting the same file again is the same job: nothing runs twice
+    again = api.post("/talent-pool/imports", {"s3_key": key})
+    assert again.status_code == 202
+    assert again.json_body == body
+    assert glue.drain() == 0
+    # a new version of the file is a new job; its rows are unchanged
+    s3.put_object(Bucket=bucket, Key=key, Body=f"name,email\n{rows}".encode())
+    second = api.post("/talent-pool/imports", {"s3_key": key}).json_body
+    assert second["import_id"] != job["import_id"]
+    glue.drain()
+    second = api.get(f"/talent-pool/imports/{second['import_id']}").json_body
+    assert (second["status"], second["created"], second["unchanged"]) == ("done", 0, 1200)
+
+
+def test_a_file_replaced_after_it_was_posted_is_not_imported(api: TenantApi,
+                                                             container: Container,
+                                                             glue: Glue) -> None:
+    tid = api.tenant["tenant_id"]
+    s3 = boto3.client("s3")
+    bucket = container.settings.reports_bucket
+    key = f"uploads/{tid}/replaced.csv"
+    s3.put_object(Bucket=bucket, Key=key, Body=f"name,email\nA,a.{tid}@example.com\n".encode())
+    job = api.post("/talent-pool/imports", {"s3_key": key}).json_body
+    s3.put_object(Bucket=bucket, Key=key, Body=f"name,email\nB,b.{tid}@example.com\n".encode())
+    glue.drain()
+    body = api.get(f"/talent-pool/imports/{job['import_id']}").json_body
+    assert (body["status"], body["error"], body["rows"]) == ("failed", "object_changed", None)
+    cand = ids.candidate_id(tid, f"email:b.{tid}@example.com")
+    assert get_or_none(CandidateItem, CandidateItem.key(tid, cand), True) is None
+
+
+def test_a_failed_import_attempt_is_retried_by_the_queue(api: TenantApi,
+                                                         container: Container,
+                                                         glue: Glue) -> None:
+    tid = api.tenant["tenant_id"]
+    s3 = boto3.client("s3")
+    key = f"uploads/{tid}/flaky.csv"
+    s3.put_object(Bucket=container.settings.reports_bucket, Key=key,
+                  Body=f"name,email\nA,a.{tid}@example.com\n".encode())
+    job = api.post("/talent-pool/imports", {"s3_key": key}).json_body
+    real = container.candidate_import.run_object
+    calls = []
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("S3 went away")
+        return real(*args, **kwargs)
+
+    container.candidate_import.run_object = flaky
+    glue.drain()  # the first attempt fails and is reported; the queue delivers it again
+    body = api.get(f"/talent-pool/imports/{job['import_id']}").json_body
+    assert (body["status"], body["attempts"], body["created"]) == ("done", 2, 1)
+    assert len(calls) == 2
+
+
+def test_a_file_without_the_needed_columns_fails_at_once_with_its_code(
+        api: TenantApi, container: Container, glue: Glue) -> None:
+    tid = api.tenant["tenant_id"]
+    key = f"uploads/{tid}/no-contact.csv"
+    boto3.client("s3").put_object(Bucket=container.settings.reports_bucket, Key=key,
+                                  Body=b"name,city\nA,Shanghai\n")
+    job = api.post("/talent-pool/imports", {"s3_key": key}).json_body
+    glue.drain()
+    body = api.get(f"/talent-pool/imports/{job['import_id']}").json_body
+    assert (body["status"], body["error"], body["attempts"]) == \
+        ("failed", "missing_columns", 1)
+
+
+def test_an_unknown_import_is_not_found(api: TenantApi) -> None:
+    response = api.get("/talent-pool/imports/imp0000000000000000")
+    assert response.status_code == 404
+    assert response.json_body["error"]["code"] == "import_not_found"
 
 
 def test_s3_keys_outside_the_tenants_prefix_are_not_found(api: TenantApi,

@@ -40,6 +40,8 @@ ACKNOWLEDGED = {
      "Functions/ExporterRole/DefaultPolicy/Resource"),
     ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/exports/*]",
      "Functions/APIHandlerRole/DefaultPolicy/Resource"),
+    ("AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/uploads/*]",
+     "Functions/ImporterRole/DefaultPolicy/Resource"),
 }
 
 

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, datetime
 from typing import Any
+from unittest.mock import Mock
 
 import pytest
 
@@ -171,7 +172,8 @@ def test_the_metering_hook_sees_an_export_turn_done_once() -> None:
 
 
 def test_only_new_export_items_are_queued() -> None:
-    assert ExportFeed.message("INSERT", _image("queued")) == {"tenant_id": "tn1",
-                                                               "export_id": "exp1"}
-    assert ExportFeed.message("MODIFY", _image("running")) is None
-    assert ExportFeed.message("INSERT", {"entity": {"S": "invitation"}}) is None
+    feed = ExportFeed(Mock())
+    assert feed.message("INSERT", _image("queued")) == {"tenant_id": "tn1",
+                                                        "export_id": "exp1"}
+    assert feed.message("MODIFY", _image("running")) is None
+    assert feed.message("INSERT", {"entity": {"S": "invitation"}}) is None
