@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,10 +27,12 @@ from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain.invitation import Event
 from chalicelib.domain.pacing import Pacer
 from chalicelib.domain.ports import EmailSender, PermanentSendError, SmsSender, TransientSendError
+from chalicelib.domain.reminders import zone_of
 from chalicelib.domain.sms import sms_length
 from chalicelib.services.transitions import apply_event
 
 LEASE = timedelta(minutes=5)
+DIGEST_NAMES = 50  # a digest lists this many of the day's no-shows by name
 
 
 class Busy(Exception):
@@ -110,9 +112,13 @@ class SenderService:
             self._invitations.release_outbox(item, "no campaign or owner", final=True)
             return "failed"
         counts = campaign.counts()
+        day = item.kind.removeprefix("digest-")
+        no_shows, total = self._no_shows_of(item.tenant_id, campaign.campaign_id, day,
+                                            zone_of(tenant.timezone if tenant else None))
         context = {"company": tenant.name if tenant else "", "campaign": campaign.name,
-                   "day": item.kind.removeprefix("digest-"), "counts": counts,
-                   "invited": sum(counts.values()), "campaign_id": campaign.campaign_id}
+                   "day": day, "counts": counts, "invited": sum(counts.values()),
+                   "campaign_id": campaign.campaign_id, "no_shows": no_shows,
+                   "no_show_total": total}
         locale = (tenant.default_locale if tenant else None) or "en"
         rendered = self._ports.renderer.render("digest", "email", locale, context)
         recipient = item.recipient
@@ -124,6 +130,36 @@ class SenderService:
             return "failed"
         self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject, now))
         return "sent"
+
+    def _no_shows_of(self, tenant_id: str, campaign_id: str, day: str,
+                     zone: tzinfo) -> tuple[list[dict[str, str]], int]:
+        """Who turned no_show on `day` (the tenant's calendar day) and is still a no-show:
+        the first DIGEST_NAMES with name, contact and reason, and how many in all."""
+        picked: list[InvitationItem] = []
+        total = 0
+        cursor: str | None = None
+        while True:
+            page = self._invitations.list_by_status(tenant_id, campaign_id, "no_show", 100,
+                                                    cursor)
+            for inv in page.items:
+                if inv.status_changed_at.astimezone(zone).strftime("%Y-%m-%d") == day:
+                    total += 1
+                    if len(picked) < DIGEST_NAMES:
+                        picked.append(inv)
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        profiles = self._pool.profiles(tenant_id, [i.candidate_id for i in picked]) \
+            if picked else {}
+        rows = []
+        for inv in sorted(picked, key=lambda i: i.status_changed_at):
+            profile = profiles.get(inv.candidate_id)
+            erased = profile is None or profile.erased_at is not None
+            rows.append({"name": "(erased)" if erased or profile is None else profile.name,
+                         "contact": "" if erased or profile is None
+                         else profile.email or profile.phone or "",
+                         "reason": inv.reason or ""})
+        return rows, total
 
     def _provider(self, item: OutboxItem, send: Callable[[], str]) -> str | None:
         """Hand a claimed item to the provider: its message id, or None after a permanent

@@ -151,6 +151,10 @@ def test_campaign_owner_gets_one_daily_digest_of_new_no_shows(api: TenantApi, gl
     (mail,) = digests()
     assert mail["subject"] == "Campus: 2 no-shows so far (2026-11-28)"
     assert "no-show        2" in mail["text"]
+    # the day's no-shows by name, so HR can follow up
+    assert "Turned no-show on 2026-11-28 (2):" in mail["text"]
+    for name in ("A", "B"):
+        assert f"  - {name}  {name.lower()}.{tid}@example.com" in mail["text"]
 
 
 def test_sweeps_in_separate_processes_claim_each_round_once(api: TenantApi, glue: Glue,
