@@ -1,9 +1,14 @@
 """The outbox queue (SQS) -> SES / SNS. Wired in infra/ with ReportBatchItemFailures and a
-maximum concurrency matching the provider's send rate."""
+maximum concurrency matching the provider's send rate.
+
+Sends are paced per channel (domain/pacing.py). A batch is split by channel and each part runs
+in its own thread, so email does not wait behind SMS being paced at a slower rate within the
+batch (the channel is the outbox item's sort key's last part: no read needed to split)."""
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -11,6 +16,7 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint
 
@@ -36,8 +42,35 @@ def send_record(record: SQSRecord) -> str:
     return result
 
 
+def _channel(raw: dict[str, Any]) -> str:
+    try:
+        return str(json.loads(raw["body"])["sk"]).rsplit("#", 1)[-1]
+    except (KeyError, TypeError, ValueError):
+        return ""  # a malformed body fails in send_record, like any other
+
+
+def _process(records: list[dict[str, Any]], context: Any) -> list[dict[str, str]]:
+    processor = BatchProcessor(event_type=EventType.SQS)
+    try:
+        response = process_partial_response(event={"Records": records},
+                                            record_handler=send_record,
+                                            processor=processor, context=context)
+    except BatchProcessingError:  # every record of this part failed
+        return [{"itemIdentifier": r["messageId"]} for r in records]
+    return [{"itemIdentifier": str(f["itemIdentifier"])} for f in response["batchItemFailures"]]
+
+
 @bp.lambda_function(name="sender")
 def sender_handler(event: dict[str, Any], context: Any) -> Any:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=event, record_handler=send_record,
-                                    processor=processor, context=context)
+    records = list(event.get("Records") or [])
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for raw in records:
+        parts.setdefault(_channel(raw), []).append(raw)
+    if len(parts) <= 1:
+        processor = BatchProcessor(event_type=EventType.SQS)
+        return process_partial_response(event=event, record_handler=send_record,
+                                        processor=processor, context=context)
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        failures = [f for part in pool.map(lambda rs: _process(rs, context), parts.values())
+                    for f in part]
+    return {"batchItemFailures": failures}

@@ -284,3 +284,47 @@ def test_throttled_messages_back_off_exponentially_by_receive_count(
     assert (first, second) == (event["Records"][0]["receiptHandle"],
                                event["Records"][1]["receiptHandle"])
     assert 5 <= d1 <= 10 and 80 <= d5 <= 160
+
+
+class ChannelGate:
+    """SMS deliveries wait (up to 5 s) until every email of the batch went out."""
+
+    def __init__(self, emails: int) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._emails_left = emails
+        self.emails_done = threading.Event()
+        self.sms_saw_emails_done: list[bool] = []
+
+    def deliver(self, pk: str, sk: str, now: Any) -> str:
+        if sk.endswith("#sms"):
+            self.sms_saw_emails_done.append(self.emails_done.wait(5))
+            return "sent"
+        if sk == "OUTBOX#invite#email":
+            with self._lock:
+                self._emails_left -= 1
+                if self._emails_left == 0:
+                    self.emails_done.set()
+            return "sent"
+        raise TransientSendError("Throttling")
+
+
+def test_email_is_not_held_behind_sms_in_a_mixed_batch(container: bootstrap.Container) -> None:
+    # GIVEN a batch whose SMS come first and are slow (paced), then two emails
+    gate = ChannelGate(emails=1)  # the second email is throttled
+    container.__dict__["sender"] = gate
+    container.overrides["queue"] = RecordingQueue()
+    event = json.loads((EVENTS / "sqsEvent.json").read_text())
+    template = event["Records"][0]
+    event["Records"] = []
+    for n, sk in enumerate(("OUTBOX#invite#sms", "OUTBOX#no_show#sms", "OUTBOX#invite#email",
+                            "OUTBOX#bad#email")):
+        event["Records"].append({**template, "messageId": f"m{n}", "receiptHandle": f"r{n}",
+                                 "body": json.dumps({"pk": "T#t#INV#i", "sk": sk})})
+    # WHEN the sender function handles the batch
+    response = sender_handler(event, LambdaContext("sender"))
+    # THEN the emails went out while the SMS were still waiting (per-channel parts), and
+    # only the throttled email is reported failed
+    assert gate.sms_saw_emails_done == [True, True]
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m3"}]}
