@@ -250,6 +250,8 @@ class TenantSettings(BaseModel):
                                       "one (quiet hours are kept in it)")
     quiet_hours: str = Field(description='default quiet hours of new campaigns, "HH:MM-HH:MM" '
                                          'or "off"')
+    retention_days: int = Field(description="days without activity or consent before a "
+                                            "candidate is anonymised (default 365)")
 
 
 class TenantSettingsIn(Strict):
@@ -257,6 +259,7 @@ class TenantSettingsIn(Strict):
     default_locale: str | None = Field(default=None, description="en or zh-CN")
     timezone: str | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai")
     quiet_hours: str | None = Field(default=None, description='"21:00-08:00" or "off"')
+    retention_days: int | None = Field(default=None, description="30-3650")
 # -- metering and billing (docs/metering.md) -------------------------------------------------
 class PriceVersionIn(Strict):
     effective_from: str = Field(description="YYYY-MM-DD; not in a closed month")

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from chalicelib.domain.due import instant, shard_of
 
 DEFAULT_RETENTION_DAYS = 365
+MIN_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 3650
 RETENTION_SHARDS = 4
 _DAY = "%Y-%m-%d"
 

@@ -12,6 +12,7 @@ from chalicelib.domain.contacts import ContactProblem, check_locale, check_timez
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.reminders import PolicyProblem, parse_policy
+from chalicelib.domain.retention import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, retention_days
 from chalicelib.domain.secrets import (
     CAMPAIGN_SCOPED,
     ROLES,
@@ -51,7 +52,7 @@ def settings_view(tenant: TenantItem) -> dict[str, Any]:
         shown = f"{quiet['start']}-{quiet['end']}"
     return {"tenant_id": tenant.tenant_id, "name": tenant.name,
             "default_locale": tenant.default_locale, "timezone": tenant.timezone,
-            "quiet_hours": shown}
+            "quiet_hours": shown, "retention_days": retention_days(tenant.retention_days)}
 
 
 class TenantService:
@@ -85,9 +86,10 @@ class TenantService:
 
     def update_settings(self, tenant_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Change the tenant's name, default locale, time zone (the default for candidates
-        without one: quiet hours are kept in it) or default quiet hours ("21:00-08:00" or
-        "off"). Applies to invitations and campaigns created afterwards; a campaign keeps the
-        policy it was created with."""
+        without one: quiet hours are kept in it), default quiet hours ("21:00-08:00" or
+        "off") or retention period (days without activity or consent before a candidate is
+        anonymised). Applies to invitations and campaigns created afterwards (a campaign keeps
+        the policy it was created with) and to profiles as they are next touched."""
         values: dict[str, Any] = {}
         if "name" in changes:
             if not str(changes["name"] or "").strip():
@@ -105,6 +107,14 @@ class TenantService:
                 raise ValidationFailed('quiet_hours must be "HH:MM-HH:MM" or "off"',
                                        code="invalid_quiet_hours")
             values["quiet_hours"] = parse_quiet_hours(raw)
+        if "retention_days" in changes:
+            days = changes["retention_days"]
+            if isinstance(days, bool) or not isinstance(days, int) or \
+                    not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+                raise ValidationFailed(
+                    f"retention_days must be a whole number of days, {MIN_RETENTION_DAYS}-"
+                    f"{MAX_RETENTION_DAYS}", code="invalid_retention_days")
+            values["retention_days"] = days
         if not values:
             raise ValidationFailed("nothing to change", code="empty_update")
         tenant = self._store.update(tenant_id, values)

@@ -28,9 +28,11 @@ from urllib.parse import parse_qs, urlparse
 
 import boto3
 
+from infra.definition import RESOURCES
 from infra.local.cloud import CloudConfig, LocalCloud
 from infra.local.glue import QueuePoller, StreamPoller, drain
 from infra.local.provision import Provisioned, provision
+from infra.local.schedules import fires_at
 
 ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger("talentloop.local")
@@ -165,7 +167,15 @@ class LocalRunner:
 
         bootstrap.use(bootstrap.Container(Settings.from_env()))
         import app as app_module
-        from chalicelib.triggers import exports, imports, schedule, sender, stream
+        from chalicelib.triggers import (
+            exports,
+            imports,
+            pool_schedule,
+            retention,
+            schedule,
+            sender,
+            stream,
+        )
 
         self.app = app_module.app
         self._handlers = {
@@ -175,6 +185,8 @@ class LocalRunner:
             "exporter": exports.exporter_handler,
             "importer": imports.importer_handler,
             "export_schedule": exports.export_schedule,
+            "retention": retention.retention,
+            "pool_reengage": pool_schedule.pool_reengage,
         }
 
     def _labelled(self, name: str) -> Any:
@@ -319,14 +331,14 @@ class LocalRunner:
         with self._pump_lock:
             event = scheduled_event("sweep", at, self.config.stage)
             report = self._labelled("sweep")(event, LambdaContext("sweep"))
-            from chalicelib.triggers.exports import SCHEDULE_AT
-
-            if (at.astimezone(UTC).hour, at.astimezone(UTC).minute) == SCHEDULE_AT:  # its cron
-                self._labelled("export_schedule")(
-                    scheduled_event("export_schedule", at, self.config.stage),
-                    LambdaContext("export_schedule"))
+            others = {}
+            for name, expression in RESOURCES.schedules.items():  # as EventBridge would
+                if name != "sweep" and fires_at(expression, at):
+                    others[name] = self._labelled(name)(
+                        scheduled_event(name, at, self.config.stage), LambdaContext(name))
             delivered = drain(self._pollers, timeout_s=1200)
-        return {"at": at.isoformat(), "sweep": report, "delivered": delivered}
+        return {"at": at.isoformat(), "sweep": report, "delivered": delivered,
+                **({"scheduled": others} if others else {})}
 
     def drain(self, timeout_s: float = 1200) -> int:
         with self._pump_lock:

@@ -23,13 +23,13 @@ def patch(api: TenantApi, body: Any, key: str | None = None) -> Any:
 def test_defaults_then_changes_are_read_back(api: TenantApi) -> None:
     before = api.get("/tenant").json_body
     assert before["default_locale"] == "en" and before["timezone"] == "UTC"
-    assert before["quiet_hours"] == "21:00-08:00"
+    assert before["quiet_hours"] == "21:00-08:00" and before["retention_days"] == 365
     response = patch(api, {"timezone": "Asia/Shanghai", "quiet_hours": "22:00-07:30",
-                           "default_locale": "zh-CN"})
+                           "default_locale": "zh-CN", "retention_days": 180})
     assert response.status_code == 200, response.body
     after = api.get("/tenant").json_body
     assert after == {**before, "timezone": "Asia/Shanghai", "quiet_hours": "22:00-07:30",
-                     "default_locale": "zh-CN"}
+                     "default_locale": "zh-CN", "retention_days": 180}
     assert patch(api, {"quiet_hours": "off"}).json_body["quiet_hours"] == "off"
 
 
@@ -40,6 +40,8 @@ def test_defaults_then_changes_are_read_back(api: TenantApi) -> None:
     ({"quiet_hours": "08:00-08:00"}, "invalid_quiet_hours"),
     ({"quiet_hours": ""}, "invalid_quiet_hours"),
     ({"name": "  "}, "missing_name"),
+    ({"retention_days": 7}, "invalid_retention_days"),
+    ({"retention_days": 5000}, "invalid_retention_days"),
     ({}, "empty_update"),
     ({"webhook_secret": "mine"}, "validation_failed"),
 ])
