@@ -270,7 +270,26 @@ class Container:
 
         return AnalyticsService(AggregatesStore(),
                                 S3Objects(self._client("s3"), self.settings.reports_bucket),
-                                self.settings.due_shards)
+                                self.settings.due_shards, self.tenant_zones)
+
+    @cached_property
+    def tenant_zones(self) -> Any:
+        """tenant id -> its time zone, read at most every 5 minutes per tenant."""
+        import time
+
+        from chalicelib.domain.reminders import zone_of
+
+        cache: dict[str, tuple[float, Any]] = {}
+
+        def zone(tenant_id: str) -> Any:
+            hit = cache.get(tenant_id)
+            if hit is None or time.monotonic() - hit[0] > 300:
+                tenant = self.tenant_store.get(tenant_id)
+                hit = cache[tenant_id] = (time.monotonic(),
+                                          zone_of(tenant.timezone if tenant else None))
+            return hit[1]
+
+        return zone
     @cached_property
     def pool_stats_store(self) -> Any:
         from chalicelib.adapters.pool_stats_store import PoolStatsStore

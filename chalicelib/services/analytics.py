@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from chalicelib.adapters.aggregates_store import AggDelta, AggregatesStore
@@ -90,7 +90,11 @@ class AnalyticsBatch:
 
 
 class AnalyticsService:
-    def __init__(self, store: AggregatesStore, objects: Objects, due_shards: int) -> None:
+    def __init__(self, store: AggregatesStore, objects: Objects, due_shards: int,
+                 zone_of_tenant: Callable[[str], tzinfo] | None = None) -> None:
+        """`zone_of_tenant`: the tenant's time zone, whose calendar days the aggregates are
+        kept by (default UTC). The change feed stays partitioned by UTC date."""
+        self._zone = zone_of_tenant or (lambda _tenant: UTC)
         self._store = store
         self._objects = objects
         self._shards = due_shards
@@ -168,7 +172,9 @@ class AnalyticsService:
              scope: str, marker: str, adds: Counter[str],
              keep: timedelta | None = None) -> None:
         delta = AggDelta(inv.tenant_id, inv.campaign_id, inv.position_id,
-                         _channel(inv.channels), at.strftime("%Y-%m-%d"), scope, marker,
+                         _channel(inv.channels),
+                         at.astimezone(self._zone(inv.tenant_id)).strftime("%Y-%m-%d"), scope,
+                         marker,
                          tuple(sorted((k, n) for k, n in adds.items() if n)),
                          **({"keep": keep} if keep else {}))
         batch.deltas.append((seq, delta))

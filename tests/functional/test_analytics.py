@@ -379,3 +379,24 @@ def test_a_batch_of_new_and_replayed_deltas_over_many_rows_counts_each_once(
         tenant, f"c{c}", "", "", "")[0])]
     assert len(rows) == 30
     assert sum(int(r.n_invited) for r in rows) == 150
+
+
+def test_days_are_the_tenants_calendar_days(api: TenantApi, glue: Glue,
+                                            clock: FixedClock) -> None:
+    # GIVEN a tenant in Shanghai; one invitation completes at 17:30 UTC on 2026-11-25,
+    # which is 01:30 on 2026-11-26 in Shanghai
+    patched = api.client.http.patch("/tenant", headers=api.headers(),
+                                    body=b'{"timezone": "Asia/Shanghai"}')
+    assert patched.status_code == 200
+    campaign = api.campaign()
+    tid = api.tenant["tenant_id"]
+    (item,) = api.invite(campaign["id"], [{"name": "Z",
+                                           "email": f"z.{tid}@example.com"}]).json_body["items"]
+    glue.drain()
+    clock.set(T0.replace(hour=17, minute=30))
+    api.webhook("interview.completed", item["invitation_id"])
+    glue.drain()
+    # THEN the completion is counted on the Shanghai day, the invitation on the day before
+    by_day = {d["day"]: d["counts"] for d in funnel(api, campaign["id"])["by_day"]}
+    assert by_day["2026-11-26"]["completed"] == 1
+    assert by_day["2026-11-25"]["invited"] == 1 and by_day["2026-11-25"]["completed"] == 0
