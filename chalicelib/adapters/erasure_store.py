@@ -60,7 +60,8 @@ class ErasureStore:
             CandidateItem.name.set("[erased]"), CandidateItem.email.remove(),
             CandidateItem.phone.remove(), CandidateItem.external_id.remove(),
             CandidateItem.timezone.remove(), CandidateItem.due_pk.remove(),
-            CandidateItem.due_sk.remove()])
+            CandidateItem.due_sk.remove(), CandidateItem.gsi1pk.remove(),
+            CandidateItem.gsi1sk.remove()])
 
     def delete(self, items: Sequence[Item]) -> None:
         with Item.batch_write() as batch:

@@ -206,6 +206,19 @@ class CandidateItem(Item, discriminator="candidate"):
         """T#<tenant>#CAND#<candidate> / PROFILE"""
         return f"{tenant_pk(tenant_id)}#CAND#{candidate_id}", "PROFILE"
 
+    @classmethod
+    def phone_index_keys(cls, tenant_id: str, phone: str,
+                         candidate_id: str) -> tuple[str, str]:
+        """gsi1: T#<tenant>#PHONE#<E.164> / <candidate>: who has this phone number (a
+        phone-only row finds a candidate first seen with an email)."""
+        return f"{tenant_pk(tenant_id)}#PHONE#{phone}", candidate_id
+
+    def index_phone(self) -> None:
+        """Give a profile with a phone number its phone lookup keys (once)."""
+        if self.phone and self.gsi1pk is None:
+            self.gsi1pk, self.gsi1sk = self.phone_index_keys(self.tenant_id, self.phone,
+                                                             self.candidate_id)
+
 
 class TagItem(Item, discriminator="tag"):
     tenant_id = UnicodeAttribute()

@@ -31,6 +31,22 @@ class ProfileStore:
             found = [p for part in pool.map(get, groups) for p in part]
         return {c.candidate_id: c for c in found}
 
+    def by_phone(self, tenant_id: str, phones: Sequence[str]) -> dict[str, str]:
+        """phone (E.164) -> the candidate id a profile with that phone is stored under (the
+        earliest id when several are); one gsi1 Query per phone, a few in flight."""
+        wanted = list(dict.fromkeys(phones))
+        if not wanted:
+            return {}
+
+        def lookup(phone: str) -> tuple[str, str | None]:
+            hash_key, _ = CandidateItem.phone_index_keys(tenant_id, phone, "")
+            for hit in CandidateItem.gsi1.query(hash_key, limit=1):
+                return phone, str(hit.gsi1sk)
+            return phone, None
+
+        with ThreadPoolExecutor(max_workers=min(8, len(wanted))) as pool:
+            return {phone: cand for phone, cand in pool.map(lookup, wanted) if cand}
+
     def fill(self, profile: CandidateItem, fields: dict[str, str], now: datetime,
              consent: bool, due: tuple[str, str] | None) -> None:
         """Merge into an existing profile: set only fields it lacks (if_not_exists, so a
@@ -40,6 +56,11 @@ class ProfileStore:
         for name, value in fields.items():
             attribute = getattr(CandidateItem, name)
             actions.append(attribute.set(attribute | value))
+        if "phone" in fields and profile.gsi1pk is None:  # the phone lookup, once
+            gpk, gsk = CandidateItem.phone_index_keys(profile.tenant_id, fields["phone"],
+                                                      profile.candidate_id)
+            actions += [CandidateItem.gsi1pk.set(CandidateItem.gsi1pk | gpk),
+                        CandidateItem.gsi1sk.set(CandidateItem.gsi1sk | gsk)]
         actions.append(CandidateItem.last_activity_at.set(now))
         if consent:
             actions.append(CandidateItem.consent_at.set(CandidateItem.consent_at | now))

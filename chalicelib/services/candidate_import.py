@@ -180,12 +180,20 @@ class CandidateImportService:
             if isinstance(r, RowRejection)}
         candidates = {i: ids.candidate_id(tenant_id, i) for r in rows for i in r.identities()}
         stored = self._store.profiles(tenant_id, list(candidates.values()))
+        # a phone-only row not found under its phone's id may be someone known by email
+        unknown = [r.phone for r in rows if r.phone and not r.email
+                   and candidates[f"phone:{r.phone}"] not in stored]
+        by_phone = self._store.by_phone(tenant_id, unknown) if unknown else {}
+        if by_phone:
+            stored.update(self._store.profiles(tenant_id, list(by_phone.values())))
         # the candidate each row lands on: a stored profile under any of its identities,
         # else one created under its first identity (as bulk invitations key candidates)
         targets: dict[int, str] = {}
         seen: dict[str, str] = {}  # identity -> candidate, within this chunk
         for row in rows:
             keys = [candidates[i] for i in row.identities()]
+            if not row.email and row.phone in by_phone:
+                keys = [by_phone[row.phone]]
             earlier = next((seen[i] for i in row.identities() if i in seen), None)
             target = earlier or next((k for k in keys if k in stored), keys[0])
             targets[row.line] = target
@@ -224,6 +232,7 @@ class CandidateImportService:
             if cand in created:  # a second row of a person created in this chunk
                 for name, value in adds.items():
                     setattr(profile, name, value)
+                profile.index_phone()
                 if wants_consent:
                     profile.consent_at, profile.due_pk, profile.due_sk = now, None, None
                 results[row.line] = ("merged" if adds or new_tags or wants_consent
@@ -262,6 +271,7 @@ class CandidateImportService:
                                 consent_at=now if row.consent else None)
         if not row.consent:
             profile.due_pk, profile.due_sk = retention_keys(tenant_id, cand, now, days)
+        profile.index_phone()
         return profile
 
     def _tag(self, tenant_id: str, cand: str, tag: str, import_id: str, actor: str,

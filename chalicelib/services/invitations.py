@@ -63,12 +63,20 @@ class InvitationService:
         rejected: list[Rejection] = []
         accepted: dict[str, tuple[CandidateRow, str]] = {}  # invitation id -> row, candidate
         results: list[dict[str, Any]] = []
+        valid: list[CandidateRow] = []
         for index, raw in enumerate(candidates):
             checked = validate_row(index, raw, channels, audiences)
             if isinstance(checked, Rejection):
                 rejected.append(checked)
-                continue
-            cand = ids.candidate_id(tenant_id, checked.identity)
+            else:
+                valid.append(checked)
+        # a phone-only row is the candidate already known with that phone (maybe by email)
+        known_phones = self._profiles.by_phone(
+            tenant_id, [r.phone for r in valid if r.phone and not r.email])
+        for checked in valid:
+            index = checked.index
+            cand = (known_phones.get(checked.phone or "") if not checked.email else None) \
+                or ids.candidate_id(tenant_id, checked.identity)
             inv = ids.invitation_id(tenant_id, campaign_id, cand)
             if inv in accepted:
                 results.append({"index": index, "invitation_id": inv, "result": "duplicate"})
@@ -152,6 +160,7 @@ class InvitationService:
                                 email=row.email, phone=row.phone, locale=row.locale,
                                 timezone=row.timezone, external_id=row.external_id,
                                 created_at=now)
+        profile.index_phone()
         ipk, isk = InvitationItem.key(tenant_id, inv)
         invitation = InvitationItem(
             ipk, isk, tenant_id=tenant_id, invitation_id=inv, campaign_id=campaign.campaign_id,

@@ -79,6 +79,31 @@ def test_a_phone_only_row_merges_into_a_candidate_keyed_by_that_phone(api: Tenan
     assert body["items"][0]["candidate_id"] == ids.candidate_id(tid, "phone:+8613900139000")
 
 
+def test_a_phone_only_row_finds_the_candidate_first_seen_with_an_email(
+        api: TenantApi, glue: Glue) -> None:
+    # GIVEN a candidate imported with email and phone
+    tid = api.tenant["tenant_id"]
+    (a,) = emails(api, "known")
+    first = post_csv(api, f"name,email,phone\nKim,{a},13700137000\n".encode()).json_body
+    kim = first["items"][0]["candidate_id"]
+    assert kim == ids.candidate_id(tid, f"email:{a}")
+    # WHEN an older system's file knows them by phone only, THEN it is the same candidate
+    again = post_csv(api, b"name,phone,external_id\nKim Li,+86 137 0013 7000,OLD-9\n")
+    assert again.json_body["items"][0] == {"line": 2, "result": "merged", "candidate_id": kim,
+                                           "code": None, "message": None}
+    # AND a phone-only invitation goes to that candidate, not to a new one
+    campaign = api.campaign(channels=["sms"])
+    (item,) = api.invite(campaign["id"], [{"name": "Kim", "phone": "13700137000"}]) \
+        .json_body["items"]
+    assert item["invitation_id"] == ids.invitation_id(tid, campaign["id"], kim)
+    # AND after erasure the phone finds nobody
+    api.client.http.post(f"/talent-pool/candidates/{kim}/erasure", headers=api.headers())
+    glue.drain()
+    fresh = post_csv(api, b"name,phone\nSomeone,13700137000\n").json_body["items"][0]
+    assert fresh["result"] == "created"
+    assert fresh["candidate_id"] == ids.candidate_id(tid, "phone:+8613700137000")
+
+
 def test_mapping_and_bad_headers(api: TenantApi) -> None:
     (a,) = emails(api, "x")
     bad = post_csv(api, f"Who,Addr\nXi,{a}\n".encode())
