@@ -319,6 +319,7 @@ class OutboxItem(Item, discriminator="outbox"):
     subject = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)
     delivered_at = UTCDateTimeAttribute(null=True)  # SES delivery event
+    clicked_at = UTCDateTimeAttribute(null=True)  # first SES click event (a link in it)
     last_error = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
@@ -37,10 +38,21 @@ class SuppressionStore:
 
     def mark_delivered(self, tenant_id: str, invitation_id: str, kind: str, channel: str,
                        at: datetime) -> bool:
+        return self._mark(tenant_id, invitation_id, kind, channel,
+                          [OutboxItem.delivered_at.set(at)], OutboxItem.pk.exists())
+
+    def mark_clicked(self, tenant_id: str, invitation_id: str, kind: str, channel: str,
+                     at: datetime) -> bool:
+        """The first click only (later ones, and redelivered events, change nothing)."""
+        return self._mark(tenant_id, invitation_id, kind, channel,
+                          [OutboxItem.clicked_at.set(at)],
+                          OutboxItem.pk.exists() & OutboxItem.clicked_at.does_not_exist())
+
+    def _mark(self, tenant_id: str, invitation_id: str, kind: str, channel: str,
+              actions: list[Any], condition: Any) -> bool:
         pk, sk = OutboxItem.key(tenant_id, invitation_id, kind, channel)
         try:
-            OutboxItem(pk, sk).update(actions=[OutboxItem.delivered_at.set(at)],
-                                      condition=OutboxItem.pk.exists())
+            OutboxItem(pk, sk).update(actions=actions, condition=condition)
         except UpdateError as err:
             if err.cause_response_code == "ConditionalCheckFailedException":
                 return False

@@ -1,9 +1,11 @@
-"""SES sending events (bounce, complaint, delivery), as SES publishes them to SNS (pure).
+"""SES sending events (bounce, complaint, delivery, click), as SES publishes them to SNS (pure).
 
 Both shapes are read: identity notifications (`notificationType`) and configuration-set event
 publishing (`eventType`, with the message tags we set when sending: tenant, invitation,
 outbox). A permanent bounce or a complaint suppresses the address for the tenant; a transient
-bounce changes nothing (SES retried already); a delivery is recorded on the outbox item.
+bounce changes nothing (SES retried already); a delivery is recorded on the outbox item, and
+so is the first click on a link in it (SES click tracking: the talent pool's `clicked`). The
+clicked link itself is never kept: it carries the candidate's signed token.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ SUPPRESSING = ("bounce", "complaint")
 
 @dataclass(frozen=True)
 class SesEvent:
-    kind: str  # "bounce", "transient_bounce", "complaint", "delivery" or "other"
+    kind: str  # "bounce", "transient_bounce", "complaint", "delivery", "click" or "other"
     message_id: str
     recipients: tuple[str, ...]
     tags: dict[str, str] = field(default_factory=dict)
@@ -49,6 +51,8 @@ def parse_ses_event(message: dict[str, Any]) -> SesEvent:
     if kind_name == "Delivery":
         delivery = message.get("delivery") or {}
         return SesEvent("delivery", message_id, _clean(delivery.get("recipients", [])), tags)
+    if kind_name == "Click":
+        return SesEvent("click", message_id, _clean(mail.get("destination", [])), tags)
     return SesEvent("other", message_id, (), tags, kind_name)
 
 

@@ -26,11 +26,13 @@ class SesEventService:
             logger.warning("SES event without tenant tag", extra={"kind": event.kind,
                                                                   "message_id": event.message_id})
             return "ignored"
-        if event.kind == "delivery":
+        if event.kind in ("delivery", "click"):
             kind, _, channel = (event.tags.get("outbox") or "").rpartition("_")
             if invitation_id and kind and channel:
-                self._store.mark_delivered(tenant_id, invitation_id, kind, channel, at)
-            return "delivered"
+                mark = self._store.mark_delivered if event.kind == "delivery" \
+                    else self._store.mark_clicked
+                mark(tenant_id, invitation_id, kind, channel, at)
+            return "delivered" if event.kind == "delivery" else "clicked"
         if not event.suppresses:
             return "ignored"
         for address in event.recipients:

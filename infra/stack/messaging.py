@@ -83,7 +83,8 @@ class Messaging(Construct):
             "ToSesEventsTopic",
             destination=aws_ses.EventDestination.sns_topic(self.ses_events),
             events=[aws_ses.EmailSendingEvent.BOUNCE, aws_ses.EmailSendingEvent.COMPLAINT,
-                    aws_ses.EmailSendingEvent.DELIVERY, aws_ses.EmailSendingEvent.REJECT],
+                    aws_ses.EmailSendingEvent.DELIVERY, aws_ses.EmailSendingEvent.REJECT,
+                    aws_ses.EmailSendingEvent.CLICK],  # clicks: the pool's `clicked`
         )
         self.ses_events.add_to_resource_policy(aws_iam.PolicyStatement(
             sid="AllowSesEventPublishing",

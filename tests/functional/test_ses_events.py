@@ -98,3 +98,34 @@ def test_delivery_is_recorded_and_untagged_events_are_ignored(api: TenantApi,
     assert item.delivered_at is not None
     complaint = json.loads((EVENTS / "sesComplaintNotification.json").read_text())
     assert ses_events_handler(sns_event(complaint), LambdaContext()) == {"results": ["ignored"]}
+
+
+def test_the_first_click_is_recorded_once(api: TenantApi, glue: Glue) -> None:
+    # GIVEN an invitation email that went out
+    tenant_id = api.tenant["tenant_id"]
+    campaign = api.campaign(channels=["email"])
+    inv = api.invite(campaign["id"], [{"name": "C", "email": "c@example.com"}]).json_body
+    inv_id = inv["items"][0]["invitation_id"]
+    glue.drain()
+
+    def click(at: str) -> dict[str, Any]:  # SES event publishing's Click shape
+        return {"eventType": "Click",
+                "mail": {"messageId": "m-2", "destination": ["c@example.com"],
+                         "tags": {"tenant": [tenant_id], "invitation": [inv_id],
+                                  "outbox": ["invite_email"]}},
+                "click": {"ipAddress": "192.0.2.1", "timestamp": at,
+                          "link": "https://talentloop.example.com/self-service/v1.secret",
+                          "linkTags": {}, "userAgent": "Mozilla/5.0"}}
+
+    # WHEN the candidate clicks twice (and SNS delivers the first event again)
+    for event in (click("2026-11-25T10:05:00.000Z"), click("2026-11-25T10:06:00.000Z")):
+        assert ses_events_handler(sns_event(event), LambdaContext()) == {"results": ["clicked"]}
+    # THEN the first click is on the outbox item, once
+    item = OutboxItem.get(*OutboxItem.key(tenant_id, inv_id, "invite", "email"),
+                          consistent_read=True)
+    first = item.clicked_at
+    assert first is not None
+    assert ses_events_handler(sns_event(click("2026-11-25T10:07:00.000Z")),
+                              LambdaContext()) == {"results": ["clicked"]}
+    assert OutboxItem.get(*OutboxItem.key(tenant_id, inv_id, "invite", "email"),
+                          consistent_read=True).clicked_at == first

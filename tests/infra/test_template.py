@@ -227,7 +227,7 @@ def test_ses_configuration_set_sends_bounces_complaints_deliveries_to_the_topic(
     template.has_resource_properties("AWS::SES::ConfigurationSetEventDestination", {
         "EventDestination": Match.object_like({
             "Enabled": True,
-            "MatchingEventTypes": Match.array_with(["bounce", "complaint", "delivery"]),
+            "MatchingEventTypes": Match.array_with(["bounce", "complaint", "delivery", "click"]),
             "SnsDestination": {"TopicARN": {"Ref": topic}},
         }),
     })
