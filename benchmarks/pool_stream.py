@@ -165,6 +165,9 @@ def bench_stream(container: Any, requests: Requests, tenant_id: str,
     for i in range(0, len(records), 100):
         result = stream_handler({"Records": records[i:i + 100]}, context)
         failures += len(result["batchItemFailures"])
+        if (i // 100) % 20 == 19:  # progress on stderr (a long run)
+            print(f"{i + 100} records, {time.perf_counter() - started:.0f} s", file=sys.stderr,
+                  flush=True)
     seconds = time.perf_counter() - started
     calls = requests.take()
     replay_started = time.perf_counter()
