@@ -24,6 +24,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -68,6 +69,26 @@ class Capacity:
             self.units += sum(float(u.get("CapacityUnits", 0.0)) for u in used)
         else:
             self.units += float(used.get("CapacityUnits", 0.0))
+
+
+class Requests:
+    """Every DynamoDB request the code under test makes, by operation (all threads)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def install(self, client: Any) -> None:
+        client.meta.events.register("after-call.dynamodb", self._count)
+
+    def _count(self, model: Any = None, **_: Any) -> None:
+        with self._lock:
+            self.calls[getattr(model, "name", "?")] += 1
+
+    def take(self) -> Counter[str]:
+        with self._lock:
+            out, self.calls = self.calls, Counter()
+        return out
 
 
 def stream_records(tenant_id: str, campaign: dict[str, Any], events: int) -> list[dict[str, Any]]:
@@ -130,7 +151,8 @@ def _fields(item: Any) -> dict[str, Any]:
     return out
 
 
-def bench_stream(container: Any, tenant_id: str, campaign: dict[str, Any]) -> dict[str, Any]:
+def bench_stream(container: Any, requests: Requests, tenant_id: str,
+                 campaign: dict[str, Any]) -> dict[str, Any]:
     from chalicelib.adapters.models import PoolStatsItem, TagItem
     from chalicelib.triggers.stream import stream_handler
     from infra.local.glue import LambdaContext
@@ -138,16 +160,22 @@ def bench_stream(container: Any, tenant_id: str, campaign: dict[str, Any]) -> di
     records = stream_records(tenant_id, campaign, EVENTS)
     context = LambdaContext("stream")
     failures = 0
+    requests.take()
     started = time.perf_counter()
     for i in range(0, len(records), 100):
         result = stream_handler({"Records": records[i:i + 100]}, context)
         failures += len(result["batchItemFailures"])
+        if (i // 100) % 20 == 19:  # progress on stderr (a long run)
+            print(f"{i + 100} records, {time.perf_counter() - started:.0f} s", file=sys.stderr,
+                  flush=True)
     seconds = time.perf_counter() - started
+    calls = requests.take()
     replay_started = time.perf_counter()
     sample = records[:500]
     for i in range(0, len(sample), 100):  # a replay of the first 500 records
         stream_handler({"Records": sample[i:i + 100]}, context)
     replay_seconds = time.perf_counter() - replay_started
+    replay_calls = requests.take()
     tags = {tag: TagItem.count(TagItem.index_keys(tenant_id, tag, "", "")[0],
                                index_name="gsi1")
             for tag in ("no_show", "exception_pool", "breach", "hold_contact", "re_invite")}
@@ -158,7 +186,11 @@ def bench_stream(container: Any, tenant_id: str, campaign: dict[str, Any]) -> di
             "seconds": round(seconds, 1), "events_per_s": round(len(records) / seconds, 1),
             "failed_records": failures, "tags_written": tags,
             "candidates_scored": scored, "events_counted_once": events_counted,
-            "replay_of_500_records_s": round(replay_seconds, 1)}
+            "replay_of_500_records_s": round(replay_seconds, 1),
+            "requests_per_event": {op: round(n / len(records), 3)
+                                   for op, n in calls.most_common()},
+            "requests_per_event_total": round(sum(calls.values()) / len(records), 3),
+            "replay_requests": dict(replay_calls.most_common())}
 
 
 def load_pool(tenant_id: str, campaign_id: str, position_id: str, n: int) -> float:
@@ -263,13 +295,15 @@ def main() -> int:
         bootstrap.use(container)
         capacity = Capacity()
         capacity.install(Item._get_connection().connection.client)
+        requests = Requests()
+        requests.install(Item._get_connection().connection.client)
         tenant = container.tenants.create_tenant("Bench Co")
         tid = tenant["tenant_id"]
         position = container.catalog.create_position(tid, "Engineer", None, T0)
         campaign = container.catalog.create_campaign(
             tid, position_id=position["id"], name="stream", channels=["email"],
             window_hours=72, deadline_at=None, locale=None, now=T0)
-        stream = bench_stream(container, tid, campaign) if EVENTS else {}
+        stream = bench_stream(container, requests, tid, campaign) if EVENTS else {}
         other = container.tenants.create_tenant("Pool Co")["tenant_id"]
         load_s = load_pool(other, "camp1", "pos1", CANDIDATES)
         segments = bench_segments(container, capacity, other, "camp1")

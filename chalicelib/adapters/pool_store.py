@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import (
+    PutError,
+    PynamoDBException,
+    TransactWriteError,
+    UpdateError,
+)
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo import connection, decode_cursor, encode_cursor, get_or_none
+from chalicelib.adapters.dynamo import (
+    cancellation_codes,
+    connection,
+    decode_cursor,
+    encode_cursor,
+    get_or_none,
+)
 from chalicelib.adapters.invitation_store import Page
 from chalicelib.adapters.models import (
     CandidateItem,
@@ -25,6 +37,8 @@ from chalicelib.adapters.models import (
 )
 from chalicelib.domain.due import instant
 from chalicelib.domain.tag_rules import TagDecision
+
+MAX_TRANSACTION_ITEMS = 100
 
 
 @dataclass
@@ -60,23 +74,54 @@ class PoolStore:
         return get_or_none(CandidateItem, CandidateItem.key(tenant_id, candidate_id))
 
     # -- rules, tags, snapshots (the stream-driven talent pool) --------------------------------
-    def put_rule_tags(self, tenant_id: str, candidate_id: str,
-                      decisions: Sequence[TagDecision]) -> list[str]:
-        """A record's rule tags in one transaction; when one exists already (a replay), each
-        is put on its own. Returns the tags written now."""
-        items = [_rule_tag(tenant_id, candidate_id, d) for d in decisions]
-        if len(items) > 1:
-            try:
-                with TransactWrite(connection=connection()) as tx:
-                    for item in items:
-                        tx.save(item, condition=TagItem.pk.does_not_exist())
-                return [i.tag for i in items]
-            except TransactWriteError:
-                pass
-        return [i.tag for i in items if self._put_once(i)]
+    def put_tags_once(self, items: Sequence[TagItem]) -> tuple[list[bool], list[int]]:
+        """A stream batch's rule tags, each written once (condition: no such item), up to
+        100 per transaction. A refused transaction is retried without the tags that exist (a
+        replay, or a tag HR removed: left as is), so a replayed batch costs two calls, not
+        one per tag; any other refusal falls back to one put per tag. The same key twice is
+        written once (the first). Returns, per item, whether it was written now, and the
+        indexes that could not be written (their records are retried)."""
+        written = [False] * len(items)
+        failed: list[int] = []
+        seen: set[tuple[str, str]] = set()
+        todo: list[int] = []
+        for index, item in enumerate(items):
+            if (item.pk, item.sk) not in seen:
+                seen.add((item.pk, item.sk))
+                todo.append(index)
+        def write(chunk: list[int]) -> None:
+            for _ in range(3):
+                if len(chunk) < 2:
+                    break
+                try:
+                    with TransactWrite(connection=connection()) as tx:
+                        for i in chunk:
+                            tx.save(items[i], condition=TagItem.pk.does_not_exist())
+                except TransactWriteError as err:
+                    codes = cancellation_codes(err)
+                    if len(codes) != len(chunk) or any(
+                            c not in (None, "ConditionalCheckFailed") for c in codes):
+                        break
+                    chunk = [i for i, c in zip(chunk, codes, strict=True) if c is None]
+                    continue
+                for i in chunk:
+                    written[i] = True
+                return
+            for i in chunk:
+                try:
+                    written[i] = self._put_once(items[i])
+                except PynamoDBException:
+                    failed.append(i)
+
+        chunks = [todo[start:start + MAX_TRANSACTION_ITEMS]
+                  for start in range(0, len(todo), MAX_TRANSACTION_ITEMS)]
+        with ThreadPoolExecutor(max_workers=4) as pool:  # distinct items: side by side
+            list(pool.map(write, chunks))
+        failed.sort()
+        return written, failed
 
     def put_rule_tag(self, tenant_id: str, candidate_id: str, d: TagDecision) -> bool:
-        return self._put_once(_rule_tag(tenant_id, candidate_id, d))
+        return self._put_once(rule_tag(tenant_id, candidate_id, d))
 
     def _put_once(self, item: TagItem) -> bool:
         """Written once: a replay, or a tag HR removed (kept with removed_at), is left as is."""
@@ -197,7 +242,7 @@ class PoolStore:
                                   condition=TenantItem.pk.exists())
 
 
-def _rule_tag(tenant_id: str, candidate_id: str, d: TagDecision) -> TagItem:
+def rule_tag(tenant_id: str, candidate_id: str, d: TagDecision) -> TagItem:
     pk, sk = TagItem.key(tenant_id, candidate_id, d.tag, d.scope)
     gpk, gsk = TagItem.index_keys(tenant_id, d.tag, d.scope, candidate_id)
     return TagItem(pk, sk, tenant_id=tenant_id, candidate_id=candidate_id, tag=d.tag,

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from chalice import Blueprint
 
 from chalicelib.adapters.counts_store import CountDelta
+from chalicelib.adapters.models import TagItem
 from chalicelib.adapters.pool_stats_store import BehaviourDelta
 from chalicelib.bootstrap import container
 
@@ -41,7 +42,10 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     to_send: list[tuple[str, dict[str, str]]] = []
     to_meter: list[tuple[str, Any]] = []  # usage records (services/metering.py)
     analytics = container().analytics.batch()  # aggregates, S3 feed, summaries (per batch)
+    pool = container().pool_stream.batch()  # talent-pool tags and behaviour, per batch
+    pool.prefetch(event["Records"])  # the snapshots the tag rules read, all at once
     to_pool: list[tuple[str, BehaviourDelta]] = []  # talent-pool behaviour, added per batch
+    to_tag: list[tuple[str, TagItem]] = []  # talent-pool rule tags, written per batch
     to_export: list[tuple[str, dict[str, str]]] = []
     to_import: list[tuple[str, dict[str, str]]] = []  # new import jobs -> the importer
 
@@ -58,11 +62,11 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
             record.raw_event["eventName"], raw.get("NewImage"), raw.get("OldImage")))
         analytics.add(raw["SequenceNumber"], record.raw_event["eventName"], raw.get("NewImage"),
                       raw.get("OldImage"))
-        pooled = container().pool_stream.handle(record.raw_event["eventName"],
-                                                raw.get("NewImage"), raw.get("OldImage"),
-                                                _time(raw))
+        pooled = pool.handle(record.raw_event["eventName"], raw.get("NewImage"),
+                             raw.get("OldImage"), _time(raw))
         if pooled.delta is not None:
             to_pool.append((raw["SequenceNumber"], pooled.delta))
+        to_tag.extend((raw["SequenceNumber"], tag) for tag in pooled.tags)
         export = container().export_feed.message(record.raw_event["eventName"],
                                                  raw.get("NewImage"))
         if export is not None:
@@ -89,9 +93,11 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
                                               _time(event["Records"][-1]["dynamodb"]))
         failed += [to_meter[i][0] for i in indexes]
     failed += analytics.flush(_time(event["Records"][-1]["dynamodb"]))
+    if to_tag:
+        indexes = pool.write_tags([t for _, t in to_tag])
+        failed += [to_tag[i][0] for i in indexes]
     if to_pool:
-        indexes = container().pool_stream.apply([d for _, d in to_pool],
-                                                _time(event["Records"][-1]["dynamodb"]))
+        indexes = pool.apply([d for _, d in to_pool], _time(event["Records"][-1]["dynamodb"]))
         failed += [to_pool[i][0] for i in indexes]
     if to_export:
         indexes = container().export_feed.enqueue([m for _, m in to_export])
