@@ -12,7 +12,7 @@ exactly once (a marker per record version) and stores each touched candidate's n
 the same transactions.
 
 Sources: invitation images (status, reason), candidate images (opted_out_at), outbox images
-(delivered_at from SES).
+(delivered_at and the first clicked_at, from SES events).
 """
 
 from __future__ import annotations
@@ -89,17 +89,18 @@ class PoolStreamService:
             new.campaign_id, new.invitation_id, old.status if old else None, new.status,
             old.reason if old else None, new.reason, new.status_changed_at, at)
 
-    def delivered(self, new: OutboxItem) -> PoolHandled:
-        if self._invitation is None or new.delivered_at is None:
+    def message_event(self, new: OutboxItem, kind: str, at: datetime | None) -> PoolHandled:
+        """A message was delivered or clicked (`kind`), once per outbox item and kind."""
+        if self._invitation is None or at is None:
             return PoolHandled("ignored")
         inv = self._invitation(new.tenant_id, new.invitation_id)
         if inv is None:
             return PoolHandled("ignored")
-        events = [cooperation.Behaviour("delivered", new.delivered_at)]
+        events = [cooperation.Behaviour(kind, at)]
         delta = BehaviourDelta(new.tenant_id, inv.candidate_id,
-                               (new.pk, f"delivered#{new.kind}#{new.channel}"),
-                               cooperation.sums(events), new.delivered_at, 1)
-        return PoolHandled("delivered", delta)
+                               (new.pk, f"{kind}#{new.kind}#{new.channel}"),
+                               cooperation.sums(events), at, 1)
+        return PoolHandled(kind, delta)
 
     def apply(self, deltas: Sequence[BehaviourDelta], at: datetime) -> list[int]:
         """Add the batch's behaviour exactly once and store each touched candidate's new score
@@ -206,9 +207,12 @@ class PoolBatch:
             before = old.opted_out_at if isinstance(old, CandidateItem) else None
             if before is None:
                 return self._opted_out(new, at)
-        if (isinstance(new, OutboxItem) and new.delivered_at is not None
-                and not (isinstance(old, OutboxItem) and old.delivered_at is not None)):
-            return self._service.delivered(new)
+        if isinstance(new, OutboxItem):
+            sent = old if isinstance(old, OutboxItem) else None
+            if new.delivered_at is not None and (sent is None or sent.delivered_at is None):
+                return self._service.message_event(new, "delivered", new.delivered_at)
+            if new.clicked_at is not None and (sent is None or sent.clicked_at is None):
+                return self._service.message_event(new, "clicked", new.clicked_at)
         return PoolHandled("ignored")
 
     def _invitation_changed(self, new: InvitationItem, old: InvitationItem | None,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.models import InvitationItem, OutboxItem, SuppressionItem
+from chalicelib.domain import ids
 from chalicelib.triggers.ses_events import ses_events_handler
 from infra.local.glue import LambdaContext
 from tests.functional.conftest import T0, Glue, TenantApi
@@ -129,3 +130,9 @@ def test_the_first_click_is_recorded_once(api: TenantApi, glue: Glue) -> None:
                               LambdaContext()) == {"results": ["clicked"]}
     assert OutboxItem.get(*OutboxItem.key(tenant_id, inv_id, "invite", "email"),
                           consistent_read=True).clicked_at == first
+    # AND the talent pool counts one click into the candidate's score (replays add nothing)
+    glue.drain()
+    cand = ids.candidate_id(tenant_id, "email:c@example.com")
+    score = api.get(f"/talent-pool/candidates/{cand}").json_body["score"]
+    assert score["components"]["opened"] > 0
+    assert score["stored"] == score["value"]
