@@ -222,8 +222,9 @@ class PoolBatch:
         if change.became_no_show or change.reason_given:
             rules = self._rules(new.tenant_id, at)
             snap = self._snapshot(new.tenant_id, new.candidate_id)
-            misses = [t.created_at for t in snap.tags
-                      if t.tag == "no_show" and t.campaign_id != new.campaign_id]
+            misses = [t.created_at for t in snap.tags  # a no_show removed by hand: not one
+                      if t.tag == "no_show" and t.campaign_id != new.campaign_id
+                      and t.removed_at is None]
             score = None
             if snap.stats is not None and snap.stats.score is not None:
                 score = float(snap.stats.score)

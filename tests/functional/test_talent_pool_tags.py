@@ -165,6 +165,31 @@ def test_replaying_the_stream_gives_the_same_tags_and_scores(
     assert before[0][2] == 3  # opened (implied), started, no_show: counted once each
 
 
+def test_a_no_show_removed_by_hand_does_not_count_towards_a_breach(
+        api: TenantApi, glue: Glue, container: bootstrap.Container) -> None:
+    # GIVEN a first missed deadline whose no_show HR removed (confirmed by phone)
+    tid = api.tenant["tenant_id"]
+    first = api.campaign()
+    row = [{"name": "excused", "email": f"excused.{tid}@example.com"}]
+    inv1 = api.invite(first["id"], row).json_body["items"][0]["invitation_id"]
+    glue.drain()
+    glue.tick(DEADLINE)
+    cand = candidate_of(container, tid, inv1)
+    removed = api.client.http.delete(f"/talent-pool/candidates/{cand}/tags/no_show?why=excused",
+                                     headers=api.headers())
+    assert removed.status_code == 200
+    # WHEN they miss a second deadline
+    api.clock.set(T0 + timedelta(days=10))
+    second = api.campaign()
+    api.invite(second["id"], row)
+    glue.drain()
+    glue.tick(T0 + timedelta(days=13, minutes=1))
+    # THEN it is their first (counted) miss: no breach
+    tags = tags_of(api, cand)
+    assert f"no_show@{second['id']}" in tags
+    assert not [t for t in tags if t.startswith("breach@")]
+
+
 def test_manual_tags_are_audited_and_removed_tags_stay_removed(
         api: TenantApi, glue: Glue, container: bootstrap.Container, client: Any) -> None:
     tid = api.tenant["tenant_id"]
