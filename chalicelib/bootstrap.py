@@ -265,11 +265,10 @@ class Container:
     @cached_property
     def analytics(self) -> Any:
         from chalicelib.adapters.aggregates_store import AggregatesStore
-        from chalicelib.adapters.s3_objects import S3Objects
         from chalicelib.services.analytics import AnalyticsService
 
         return AnalyticsService(AggregatesStore(),
-                                S3Objects(self._client("s3"), self.settings.reports_bucket),
+                                self.objects,
                                 self.settings.due_shards, self.tenant_zones)
 
     @cached_property

@@ -1,4 +1,7 @@
-"""The reports/uploads bucket: stream an object's lines, write a file, head an object."""
+"""The reports bucket: stream an object's lines, write a file or bytes, read, list, head.
+
+One adapter for every plain object use (imports, the change feed, campaign summaries);
+exports' multipart uploads and presigned links have their own (`s3_exports.py`)."""
 
 from __future__ import annotations
 
@@ -56,5 +59,20 @@ class ObjectStore:
         self._s3.upload_fileobj(file, self._bucket, key,
                                 ExtraArgs={"ContentType": content_type})
 
-    def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
-        self._s3.put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type)
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        """Write (or overwrite) one object; the bucket's default encryption applies."""
+        self._s3.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
+
+    def get(self, key: str) -> bytes | None:
+        """The object's bytes, None when there is none (tests, the local runner)."""
+        try:
+            response = self._s3.get_object(Bucket=self._bucket, Key=key)
+        except self._s3.exceptions.NoSuchKey:
+            return None
+        body: bytes = response["Body"].read()
+        return body
+
+    def keys(self, prefix: str) -> list[str]:
+        paginator = self._s3.get_paginator("list_objects_v2")
+        return [o["Key"] for page in paginator.paginate(Bucket=self._bucket, Prefix=prefix)
+                for o in page.get("Contents", [])]

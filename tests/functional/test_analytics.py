@@ -345,7 +345,8 @@ def test_a_feed_that_cannot_be_written_fails_its_records_for_a_retry(
                if r["dynamodb"]["Keys"]["sk"]["S"] == "INV"]
     broken = BrokenS3(boto3.client("s3"))
     container.overrides["s3"] = broken
-    container.__dict__.pop("analytics", None)
+    for built in ("analytics", "objects"):
+        container.__dict__.pop(built, None)
     # WHEN the batch is handled again
     result = stream_handler({"Records": records}, LambdaContext("stream"))
     # THEN its invitation records are reported failed (Lambda retries them), and the
