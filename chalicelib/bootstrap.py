@@ -148,7 +148,7 @@ class Container:
         from chalicelib.services.stream import StreamService
 
         return StreamService(self.invitation_store, CountsStore(), self.pool_store, self.queue,
-                             self.catalog_store, self.tenant_store)
+                             self.catalog_store, self.tenant_zones)
 
     @cached_property
     def sender(self) -> Any:

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
-
+from chalicelib.adapters import leased_jobs
 from chalicelib.adapters.dynamo import decode_cursor, encode_cursor, get_or_none
 from chalicelib.adapters.models import (
     CampaignItem,
     ExportItem,
     ExportScheduleItem,
     InvitationItem,
-    Item,
 )
 from chalicelib.domain.exports import ExportStatus
 from chalicelib.domain.invitation import Status
@@ -34,29 +31,11 @@ INVITATION_COLUMNS = ("pk", "sk", "entity", "invitation_id", "campaign_id", "pos
                       "delivery_problem", "reason", "reason_text", "extension_requested_at")
 
 
-def _conditional_failed(err: Exception) -> bool:
-    return getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def _ours(item: ExportItem) -> Any:
-    """Still claimed by this worker: the lease it set is the claim's token."""
-    if item.status == ExportStatus.RUNNING.value and item.lease_until is not None:
-        return (ExportItem.status == ExportStatus.RUNNING.value) & (
-            ExportItem.lease_until == item.lease_until)
-    return ExportItem.status == ExportStatus.QUEUED.value
-
-
 class ExportStore:
     # -- export items ----------------------------------------------------------------------
     def add(self, item: ExportItem) -> bool:
         """Create unless the id exists (deterministic ids: retries create nothing twice)."""
-        try:
-            item.save(condition=Item.pk.does_not_exist())
-        except PutError as err:
-            if _conditional_failed(err):
-                return False
-            raise
-        return True
+        return leased_jobs.add_once(item)
 
     def get(self, tenant_id: str, export_id: str) -> ExportItem | None:
         return get_or_none(ExportItem, ExportItem.key(tenant_id, export_id), True)
@@ -70,20 +49,8 @@ class ExportStore:
         return items, encode_cursor(result.last_evaluated_key)
 
     def claim(self, item: ExportItem, now: datetime, until: datetime) -> bool:
-        """queued -> running, or take over a running export whose lease ran out (its worker
-        died). Two deliveries of one message: exactly one claim succeeds."""
-        condition = (ExportItem.status == ExportStatus.QUEUED.value) | (
-            (ExportItem.status == ExportStatus.RUNNING.value) & (ExportItem.lease_until < now))
-        try:
-            item.update(actions=[ExportItem.status.set(ExportStatus.RUNNING.value),
-                                 ExportItem.lease_until.set(until),
-                                 ExportItem.started_at.set(now),
-                                 ExportItem.attempts.add(1)], condition=condition)
-        except UpdateError as err:
-            if _conditional_failed(err):
-                return False
-            raise
-        return True
+        """queued -> running, or take over a running export whose lease ran out."""
+        return leased_jobs.claim(item, now, until)
 
     def finish(self, item: ExportItem, key: str, rows: int, size: int, now: datetime) -> None:
         """running -> done, only after the object is complete in S3, and only while this
@@ -92,20 +59,11 @@ class ExportStore:
                              ExportItem.object_key.set(key), ExportItem.rows.set(rows),
                              ExportItem.size_bytes.set(size), ExportItem.finished_at.set(now),
                              ExportItem.lease_until.remove(), ExportItem.last_error.remove()],
-                    condition=_ours(item))
+                    condition=leased_jobs.ours(item))
 
     def release(self, item: ExportItem, error: str, *, final: bool, now: datetime) -> None:
         """A failed attempt: back to queued (the queue redelivers), or failed for good."""
-        status = ExportStatus.FAILED if final else ExportStatus.QUEUED
-        actions: list[Any] = [ExportItem.status.set(status.value),
-                              ExportItem.last_error.set(error), ExportItem.lease_until.remove()]
-        if final:
-            actions.append(ExportItem.finished_at.set(now))
-        try:  # only if still ours: a worker whose lease ran out must not undo the next one
-            item.update(actions=actions, condition=_ours(item))
-        except UpdateError as err:
-            if not _conditional_failed(err):
-                raise
+        leased_jobs.release(item, error, final=final, now=now)
 
     # -- schedules ---------------------------------------------------------------------------
     def get_schedule(self, tenant_id: str) -> ExportScheduleItem | None:

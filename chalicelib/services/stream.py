@@ -10,9 +10,9 @@ delivers at least once:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from chalicelib.adapters.catalog_store import CatalogStore
@@ -25,11 +25,9 @@ from chalicelib.adapters.models import (
     from_image,
 )
 from chalicelib.adapters.pool_store import PoolStore
-from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain.due import REDRIVE_AFTER
 from chalicelib.domain.invitation import Status
 from chalicelib.domain.ports import MessageQueue
-from chalicelib.domain.reminders import zone_of
 
 DIGEST_HOUR = 9  # the morning after, in the tenant's time zone
 
@@ -46,8 +44,8 @@ class Handled:
 class StreamService:
     def __init__(self, invitations: InvitationStore, counts: CountsStore, pool: PoolStore,
                  queue: MessageQueue, catalog: CatalogStore,
-                 tenants: TenantStore | None = None) -> None:
-        self._tenants = tenants
+                 zone_of_tenant: Callable[[str], tzinfo] | None = None) -> None:
+        self._zone = zone_of_tenant or (lambda _tenant: UTC)  # the digest's morning
         self._catalog = catalog
         self._invitations = invitations
         self._counts = counts
@@ -77,8 +75,7 @@ class StreamService:
         campaign = self._catalog.get_campaign(inv.tenant_id, inv.campaign_id)
         if campaign is None or not campaign.owner_email:
             return False
-        tenant = self._tenants.get(inv.tenant_id) if self._tenants else None
-        zone = zone_of(tenant.timezone if tenant else None)
+        zone = self._zone(inv.tenant_id)
         changed = inv.status_changed_at.astimezone(zone)  # the tenant's day and morning
         day = changed.strftime("%Y-%m-%d")
         due = datetime.combine(changed.date() + timedelta(days=1), time(DIGEST_HOUR),

@@ -18,7 +18,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from infra import definition
-from infra.definition import RESOURCES, TableDef
+from infra.definition import RESOURCES, QueueDef, TableDef
 
 LOG = logging.getLogger(__name__)
 
@@ -66,70 +66,11 @@ def provision(
 
     table_name, stream_arn = ensure_table(dynamodb, definition.TABLE, stage, timeout_s=timeout_s)
 
-    outbox = RESOURCES.outbox_queue
-    outbox_dlq_url, outbox_dlq_arn = ensure_queue(
-        sqs,
-        outbox.dlq_name(stage),
-        visibility_timeout_s=outbox.visibility_timeout_s,
-        retention_s=DLQ_RETENTION_S,
-    )
-    outbox_url, outbox_arn = ensure_queue(
-        sqs,
-        outbox.physical_name(stage),
-        visibility_timeout_s=outbox.visibility_timeout_s,
-        retention_s=outbox.retention_s,
-        dlq_arn=outbox_dlq_arn,
-        max_receive_count=outbox.max_receive_count,
-    )
-
-    failures = RESOURCES.stream_failure_queue
+    outbox_url, outbox_arn, outbox_dlq_url = _queue_with_dlq(sqs, RESOURCES.outbox_queue, stage)
     # The definition gives this queue a maxReceiveCount too, so it gets its own DLQ.
-    _, failures_dlq_arn = ensure_queue(
-        sqs,
-        failures.dlq_name(stage),
-        visibility_timeout_s=failures.visibility_timeout_s,
-        retention_s=DLQ_RETENTION_S,
-    )
-    failures_url, _ = ensure_queue(
-        sqs,
-        failures.physical_name(stage),
-        visibility_timeout_s=failures.visibility_timeout_s,
-        retention_s=failures.retention_s,
-        dlq_arn=failures_dlq_arn,
-        max_receive_count=failures.max_receive_count,
-    )
-
-    exports = RESOURCES.exports_queue
-    _, exports_dlq_arn = ensure_queue(
-        sqs,
-        exports.dlq_name(stage),
-        visibility_timeout_s=exports.visibility_timeout_s,
-        retention_s=DLQ_RETENTION_S,
-    )
-    exports_url, exports_arn = ensure_queue(
-        sqs,
-        exports.physical_name(stage),
-        visibility_timeout_s=exports.visibility_timeout_s,
-        retention_s=exports.retention_s,
-        dlq_arn=exports_dlq_arn,
-        max_receive_count=exports.max_receive_count,
-    )
-
-    imports = RESOURCES.imports_queue
-    _, imports_dlq_arn = ensure_queue(
-        sqs,
-        imports.dlq_name(stage),
-        visibility_timeout_s=imports.visibility_timeout_s,
-        retention_s=DLQ_RETENTION_S,
-    )
-    imports_url, imports_arn = ensure_queue(
-        sqs,
-        imports.physical_name(stage),
-        visibility_timeout_s=imports.visibility_timeout_s,
-        retention_s=imports.retention_s,
-        dlq_arn=imports_dlq_arn,
-        max_receive_count=imports.max_receive_count,
-    )
+    failures_url, _, _ = _queue_with_dlq(sqs, RESOURCES.stream_failure_queue, stage)
+    exports_url, exports_arn, _ = _queue_with_dlq(sqs, RESOURCES.exports_queue, stage)
+    imports_url, imports_arn, _ = _queue_with_dlq(sqs, RESOURCES.imports_queue, stage)
 
     bucket = ensure_bucket(s3, RESOURCES.reports_bucket.physical_name(stage))
     topic_arn = ensure_topic(sns, RESOURCES.alerts_topic.physical_name(stage))
@@ -153,6 +94,25 @@ def provision(
     )
     LOG.info("provisioned stage %r: %s", stage, result)
     return result
+
+
+def _queue_with_dlq(sqs: Any, queue: QueueDef, stage: str) -> tuple[str, str, str]:
+    """The queue and its dead-letter queue, as the definition says: (url, arn, DLQ url)."""
+    dlq_url, dlq_arn = ensure_queue(
+        sqs,
+        queue.dlq_name(stage),
+        visibility_timeout_s=queue.visibility_timeout_s,
+        retention_s=DLQ_RETENTION_S,
+    )
+    url, arn = ensure_queue(
+        sqs,
+        queue.physical_name(stage),
+        visibility_timeout_s=queue.visibility_timeout_s,
+        retention_s=queue.retention_s,
+        dlq_arn=dlq_arn,
+        max_receive_count=queue.max_receive_count,
+    )
+    return url, arn, dlq_url
 
 
 # --------------------------------------------------------------------------- DynamoDB
