@@ -45,6 +45,8 @@ class RouteDoc:
     query: tuple[Query, ...]
     headers: tuple[Query, ...]
     errors: tuple[int, ...]
+    #: error codes worth naming per status in the OpenAPI document (409: "campaign_closed")
+    codes: tuple[tuple[int, str], ...] = ()
 
 
 REGISTRY: list[RouteDoc] = []
@@ -83,7 +85,8 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
              roles: tuple[str, ...] | None = WRITERS, body: type[BaseModel] | None = None,
              body_doc: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
              query: tuple[Query, ...] = (), headers: tuple[Query, ...] = (),
-             errors: tuple[int, ...] = (400,), authorizer: Any = None,
+             errors: tuple[int, ...] = (400,), codes: tuple[tuple[int, str], ...] = (),
+             authorizer: Any = None,
              content_types: tuple[str, ...] = ("application/json", "text/plain",
                                                "application/x-www-form-urlencoded"),
              ) -> Callable[..., Any]:
@@ -91,7 +94,7 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         REGISTRY.append(RouteDoc(method, path, summary, status, roles, body_doc or body,
-                                 response, query, headers, errors))
+                                 response, query, headers, errors, codes))
 
         @functools.wraps(fn)
         def view(**params: Any) -> Response:

@@ -21,7 +21,10 @@ IDEMPOTENCY = Query("Idempotency-Key", "retrying with the same key and body repl
           summary="Invite up to 1,000 candidates (rows checked one by one)",
           body=schemas.CreateInvitations, body_doc=schemas.CreateInvitationsDoc,
           response=schemas.InvitationsCreated, headers=(IDEMPOTENCY,),
-          errors=(400, 404, 409, 413, 422), authorizer=api_key)
+          errors=(400, 404, 409, 413, 422), authorizer=api_key,
+          codes=((409, "campaign_closed: the campaign's fixed deadline has passed (the whole "
+                  "request is refused, nothing is written; not retryable)"),
+                 (409, "idempotency_in_progress: a request with this key is still running")))
 def create_invitations(caller: Caller, campaign_id: str,
                        body: schemas.CreateInvitations) -> dict[str, Any]:
     key = (caller.request.headers or {}).get("idempotency-key")

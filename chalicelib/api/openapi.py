@@ -70,7 +70,9 @@ def _operation(route: RouteDoc) -> dict[str, Any]:
     responses: dict[str, Any] = {str(route.status): ok}
     errors = set(route.errors) | ({401, 403} if route.roles else set())
     for code in sorted(errors):
-        responses[str(code)] = {"description": REASONS[code], "content": {
+        named = [text for status, text in route.codes if status == code]
+        description = REASONS[code] + "".join(f"; {text}" for text in named)
+        responses[str(code)] = {"description": description, "content": {
             "application/json": {"schema": _ref(schemas.Error)}}}
     op["responses"] = responses
     op["security"] = [{"apiKey": []}] if route.roles else []

@@ -110,7 +110,8 @@ def suggestions(caller: Caller) -> dict[str, Any]:
 @endpoint(bp, "POST", "/talent-pool/re-engagements",
           summary="Invite a pool segment to a campaign (dry run: who would be invited, who "
           "not, and why); frequency-capped, consent honoured, idempotent",
-          body=schemas.ReEngagementIn, response=schemas.ReEngagement, errors=(400, 404),
+          body=schemas.ReEngagementIn, response=schemas.ReEngagement, errors=(400, 404, 409),
+          codes=((409, "campaign_closed: the campaign's fixed deadline has passed"),),
           authorizer=api_key)
 def re_engage(caller: Caller, body: schemas.ReEngagementIn) -> dict[str, Any]:
     result: dict[str, Any] = container().reengagement.run(
@@ -125,7 +126,8 @@ def re_engage(caller: Caller, body: schemas.ReEngagementIn) -> dict[str, Any]:
 @endpoint(bp, "PUT", "/talent-pool/re-engagement-rules/{rule_id}",
           summary="Create or replace a scheduled re-engagement (run hourly when due)",
           body=schemas.ReEngagementRuleIn, response=schemas.ReEngagementRule,
-          errors=(400, 404), authorizer=api_key)
+          errors=(400, 404, 409), authorizer=api_key,
+          codes=((409, "campaign_closed: the campaign's fixed deadline has passed"),))
 def put_reengagement_rule(caller: Caller, rule_id: str,
                           body: schemas.ReEngagementRuleIn) -> dict[str, Any]:
     data = body.model_dump()

@@ -31,6 +31,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class CampaignClosed(Conflict):
+    """The campaign no longer takes invitations (its fixed deadline has passed): an
+    invitation into it would be born overdue and turn no_show at the next sweep."""
+
+    code = "campaign_closed"
+
+
 class Unprocessable(DomainError):
     code = "unprocessable"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters.catalog_store import CatalogStore
 from chalicelib.adapters.models import CampaignItem, PositionItem
 from chalicelib.domain.contacts import ContactProblem, check_locale, normalise_email
-from chalicelib.domain.errors import NotFound, ValidationFailed
+from chalicelib.domain.errors import CampaignClosed, NotFound, ValidationFailed
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.reminders import PolicyProblem, default_for, parse_policy
 from chalicelib.services.views import campaign_view, position_view
@@ -99,6 +99,25 @@ class CatalogService:
         if item is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
         return item
+
+
+def closed_at(campaign: CampaignItem, now: datetime) -> datetime | None:
+    """When the campaign closed, if it has: a fixed `deadline_at` that is not in the future
+    (also for audiences with their own window: the campaign ends at its deadline). There is
+    no early close or cancellation of a campaign yet; it would be checked here."""
+    if campaign.deadline_at is not None and campaign.deadline_at <= now:
+        return campaign.deadline_at
+    return None
+
+
+def check_open(campaign: CampaignItem, now: datetime) -> None:
+    """Raise CampaignClosed (409 `campaign_closed`) for a campaign that takes no
+    invitations any more (bulk invitations, re-engagement, its scheduled rules)."""
+    closed = closed_at(campaign, now)
+    if closed is not None:
+        raise CampaignClosed(f"campaign {campaign.campaign_id} closed at its deadline "
+                             f"{closed.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}; "
+                             "it takes no new invitations", code="campaign_closed")
 
 
 def deadline_for(campaign: CampaignItem, invited_at: datetime,

@@ -31,7 +31,7 @@ from chalicelib.domain.invitation import Outcome, Status
 from chalicelib.domain.ports import InterviewVendor
 from chalicelib.domain.reminders import ReminderPolicy, next_action, policy_from_json, zone_of
 from chalicelib.domain.retention import retention_days, retention_keys
-from chalicelib.services.catalog import deadline_for
+from chalicelib.services.catalog import check_open, deadline_for
 from chalicelib.services.views import invitation_view
 
 MAX_BATCH = 1000
@@ -58,6 +58,7 @@ class InvitationService:
         campaign = self._catalog.get_campaign(tenant_id, campaign_id)
         if campaign is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+        check_open(campaign, now)  # an invitation into a closed campaign is born overdue
         channels = tuple(str(c) for c in campaign.channels)
         audiences = frozenset(campaign.audience_windows or {})
         rejected: list[Rejection] = []

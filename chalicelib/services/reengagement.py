@@ -23,8 +23,9 @@ from chalicelib.adapters.pool_store import PoolStore, Snapshot
 from chalicelib.adapters.suppression_store import SuppressionStore
 from chalicelib.domain import ids
 from chalicelib.domain.due import instant
-from chalicelib.domain.errors import DomainError, NotFound, ValidationFailed
+from chalicelib.domain.errors import CampaignClosed, DomainError, NotFound, ValidationFailed
 from chalicelib.domain.tag_rules import TAG_NAME
+from chalicelib.services.catalog import check_open
 from chalicelib.services.invitations import InvitationService
 from chalicelib.services.pool_suggestions import contact_block
 from chalicelib.services.talent_pool import TalentPoolService, parse_segment
@@ -56,6 +57,7 @@ class ReEngagementService:
         campaign = self._catalog.get_campaign(tenant_id, campaign_id)
         if campaign is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+        check_open(campaign, now)  # before any frequency cap is claimed
         if not 1 <= cap_days <= 365:
             raise ValidationFailed("cap_days must be 1-365", code="invalid_cap")
         query = parse_segment({k: None if v is None else str(v) for k, v in segment.items()})
@@ -168,7 +170,7 @@ class ReEngagementRules:
     def run_due(self, now: datetime) -> dict[str, int]:
         """Every enabled rule whose interval has passed runs once (claimed first, so two
         overlapping schedules do not both run it; each run is idempotent anyway)."""
-        report = {"rules": 0, "ran": 0, "invited": 0, "failed": 0}
+        report = {"rules": 0, "ran": 0, "invited": 0, "failed": 0, "closed": 0}
         for rule in self._pool.every_rule():
             report["rules"] += 1
             if rule.enabled != "yes":
@@ -180,6 +182,11 @@ class ReEngagementRules:
                 result = self._runner.run(rule.tenant_id, dict(rule.segment), rule.campaign_id,
                                           False, int(rule.cap_days), int(rule.max_candidates),
                                           now)
+            except CampaignClosed:  # skipped: nobody is invited into a closed campaign
+                self._pool.record_run(rule, {"invited": 0, "skipped": {},
+                                             "campaign_closed": True})
+                report["closed"] += 1
+                continue
             except DomainError:  # e.g. the campaign was deleted: reported, not retried
                 report["failed"] += 1
                 continue

@@ -1,0 +1,110 @@
+"""A campaign whose fixed deadline has passed takes no invitations: not in bulk, not by a
+re-engagement, not by a scheduled re-engagement rule (they would be born overdue and turn
+no_show at the next sweep)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from chalicelib import bootstrap
+from tests.functional.conftest import T0, Glue, TenantApi
+
+DEADLINE = T0 + timedelta(hours=48)
+
+
+def fixed_deadline_campaign(api: TenantApi, name: str = "Fixed") -> dict[str, Any]:
+    return api.campaign(name=name, window_hours=None, deadline_at=DEADLINE.isoformat())
+
+
+def test_bulk_invitations_into_a_closed_campaign_are_refused(api: TenantApi,
+                                                             glue: Glue) -> None:
+    # GIVEN a campaign with a fixed deadline, open until then
+    campaign = fixed_deadline_campaign(api)
+    tid = api.tenant["tenant_id"]
+    before = api.invite(campaign["id"], [{"name": "A", "email": f"a.{tid}@example.com"}])
+    assert before.status_code == 201 and before.json_body["created"] == 1
+    # WHEN invitations come after its deadline (and exactly at it)
+    for at in (DEADLINE, DEADLINE + timedelta(days=1)):
+        api.clock.set(at)
+        late = api.invite(campaign["id"], [{"name": "B", "email": f"b.{tid}@example.com"}],
+                          {"Idempotency-Key": f"late-{at.isoformat()}"})
+        # THEN the request is refused as a whole, with the uniform error body
+        assert late.status_code == 409, late.body
+        assert late.json_body["error"]["code"] == "campaign_closed"
+        assert late.json_body["error"]["message"]
+    # AND nothing was written: only the invitation made in time exists
+    glue.drain()
+    invited = api.get(f"/campaigns/{campaign['id']}/invitations?status=sent").json_body
+    assert len(invited["items"]) == 1
+    counts = api.get(f"/campaigns/{campaign['id']}").json_body["counts"]
+    assert sum(counts.values()) == 1, counts
+    # AND the OpenAPI document names the code
+    spec = json.loads(api.client.http.get("/openapi.json").body)
+    post = spec["paths"]["/campaigns/{campaign_id}/invitations"]["post"]
+    assert "campaign_closed" in post["responses"]["409"]["description"]
+
+
+def test_re_engagement_into_a_closed_campaign_is_refused(
+        api: TenantApi, glue: Glue, container: bootstrap.Container) -> None:
+    # GIVEN a candidate in the pool and a fixed-deadline campaign that has closed
+    tid = api.tenant["tenant_id"]
+    closed = fixed_deadline_campaign(api, "Closed")
+    body = api.invite(api.campaign()["id"], [{"name": "R", "email": f"r.{tid}@example.com"}])
+    inv = body.json_body["items"][0]["invitation_id"]
+    glue.drain()
+    api.clock.set(DEADLINE + timedelta(hours=1))
+    request = {"segment": {"tag": "vip"}, "campaign_id": closed["id"], "dry_run": False}
+    candidate_id = str(container.invitation_store.get(tid, inv).candidate_id)  # type: ignore[union-attr]
+    assert api.post(f"/talent-pool/candidates/{candidate_id}/tags",
+                    {"tag": "vip", "reason": "x"}).status_code == 201
+    # WHEN HR re-engages the segment into it (dry run or not)
+    for dry in (True, False):
+        answer = api.post("/talent-pool/re-engagements", {**request, "dry_run": dry})
+        # THEN 409 campaign_closed, and no frequency cap was used up
+        assert answer.status_code == 409, answer.body
+        assert answer.json_body["error"]["code"] == "campaign_closed"
+    open_campaign = api.campaign(name="Open")
+    dry = api.post("/talent-pool/re-engagements",
+                   {**request, "campaign_id": open_campaign["id"], "dry_run": True}).json_body
+    assert [i["candidate_id"] for i in dry["invited"]] == [candidate_id], dry
+
+
+def test_scheduled_rules_skip_a_closed_campaign(api: TenantApi, glue: Glue,
+                                                container: bootstrap.Container) -> None:
+    from chalicelib.triggers.pool_schedule import pool_reengage
+    from infra.local.glue import LambdaContext
+    from infra.local.runner import scheduled_event
+
+    # GIVEN a rule re-inviting a tagged group into a fixed-deadline campaign, saved in time
+    tid = api.tenant["tenant_id"]
+    target = fixed_deadline_campaign(api, "Rule target")
+    body = api.invite(api.campaign()["id"], [{"name": "Q", "email": f"q.{tid}@example.com"}])
+    inv = body.json_body["items"][0]["invitation_id"]
+    glue.drain()
+    cand = str(container.invitation_store.get(tid, inv).candidate_id)  # type: ignore[union-attr]
+    assert api.post(f"/talent-pool/candidates/{cand}/tags",
+                    {"tag": "closing", "reason": "x"}).status_code == 201
+    path = "/talent-pool/re-engagement-rules/closing_daily"
+    rule = {"segment": {"tag": "closing"}, "campaign_id": target["id"], "every_hours": 24}
+    saved = api.client.http.put(path, headers=api.headers(), body=json.dumps(rule).encode())
+    assert saved.status_code == 200, saved.body
+
+    # WHEN the schedule fires after the campaign's deadline
+    at = DEADLINE + timedelta(hours=1)
+    report = pool_reengage(scheduled_event("pool_reengage", at, "test"),
+                           LambdaContext("pool_reengage"))
+    glue.drain()
+    # THEN the rule is skipped: nobody invited, the run says why
+    assert report["closed"] >= 1, report
+    history = api.get(f"/talent-pool/candidates/{cand}").json_body["invitations"]
+    assert target["id"] not in [h["campaign_id"] for h in history]
+    rules = api.get("/talent-pool/re-engagement-rules").json_body["items"]
+    mine = [r for r in rules if r["rule_id"] == "closing_daily"]
+    assert mine[0]["last_result"]["campaign_closed"] is True
+    # AND saving a rule into the closed campaign is refused
+    api.clock.set(at)
+    again = api.client.http.put(path, headers=api.headers(), body=json.dumps(rule).encode())
+    assert again.status_code == 409 and again.json_body["error"]["code"] == "campaign_closed"
+    api.client.http.delete(path, headers=api.headers())
