@@ -73,7 +73,8 @@ def main() -> int:
         "dynamodb_write_requests": writes,
         "dynamodb_write_requests_per_invitation": round(write_requests / created, 4),
         "dynamodb_items_written_per_invitation":
-            round(delta("items", "BatchWriteItem") / created, 3),
+            round((delta("items", "BatchWriteItem") + delta("items", "TransactWriteItems"))
+                  / created, 3),
         "dynamodb_read_requests": reads,
         "machine": f"{os.cpu_count()} cores",
     }

@@ -7,7 +7,8 @@ events). Two overlapping writers cannot both win; a retry finds the work already
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,10 +26,41 @@ from chalicelib.adapters.dynamo import (
     encode_cursor,
     get_or_none,
 )
-from chalicelib.adapters.models import DigestItem, InvitationItem, Item, MarkerItem, OutboxItem
+from chalicelib.adapters.models import (
+    CandidateItem,
+    DigestItem,
+    InvitationItem,
+    Item,
+    MarkerItem,
+    OutboxItem,
+)
 from chalicelib.domain.due import due_keys
 from chalicelib.domain.invitation import Outcome
 from chalicelib.domain.sms import SmsLength
+
+#: TransactWriteItems takes at most 100 items (50 invitation rows with their profiles).
+TX_ITEMS = 100
+
+
+class Created(Enum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"  # the invitation exists (another request, or an earlier one)
+    PROFILE_EXISTS = "profile_exists"  # nothing written: merge into the profile, then retry
+
+
+class TransactionConflict(Exception):
+    """A row's transaction kept being cancelled by concurrent ones (retrying is safe)."""
+
+
+@dataclass
+class NewInvitation:
+    """A new invitation and, when the candidate has no profile yet, their new profile."""
+
+    invitation: InvitationItem
+    profile: CandidateItem | None = None
+
+    def items(self) -> list[Item]:
+        return [self.invitation] + ([self.profile] if self.profile is not None else [])
 
 
 class TxResult(Enum):
@@ -83,8 +115,10 @@ class TransitionWrite:
 
 
 class InvitationStore:
-    def __init__(self, due_shards: int) -> None:
+    def __init__(self, due_shards: int,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self._due_shards = due_shards
+        self._sleep = sleep  # between retries of a row a racing transaction cancelled
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, tenant_id: str, invitation_id: str,
@@ -109,24 +143,86 @@ class InvitationStore:
         return get_or_none(OutboxItem, (pk, sk), True)
 
     # -- writes --------------------------------------------------------------------------
-    def write_new(self, items: Sequence[Item], parallel: int = 4) -> int:
-        """BatchWriteItem, 25 items a request, a few requests in flight at once (latency,
-        not CPU, bounds a 1,000-row request); unprocessed items are retried by PynamoDB.
-        Returns the number of requests."""
-        chunks = [items[i:i + 25] for i in range(0, len(items), 25)]
-
-        def write(chunk: Sequence[Item]) -> None:
-            with Item.batch_write() as batch:
-                for item in chunk:
-                    batch.save(item)
-
+    def create_invitations(self, rows: Sequence[NewInvitation],
+                           parallel: int = 4) -> dict[str, Created]:
+        """Write new invitations (each with its new profile, if any) so that an existing
+        invitation is never overwritten, even by a racing request: TransactWriteItems of at
+        most 50 rows (100 items), each invitation put only if absent, each profile only if
+        absent or erased. A cancelled transaction names the items whose condition failed;
+        those rows are settled (`DUPLICATE`: the invitation exists; `PROFILE_EXISTS`: the
+        candidate's profile appeared meanwhile, the caller merges into it) and the rest is
+        written again, then row by row. A row is written whole or not at all. Returns
+        invitation id -> outcome for every row."""
+        chunks: list[list[NewInvitation]] = []
+        for row in rows:
+            if not chunks or sum(len(r.items()) for r in chunks[-1]) + len(row.items()) \
+                    > TX_ITEMS:
+                chunks.append([])
+            chunks[-1].append(row)
+        out: dict[str, Created] = {}
         if len(chunks) <= 1:
             for chunk in chunks:
-                write(chunk)
+                out.update(self._create_chunk(chunk))
         else:
             with ThreadPoolExecutor(max_workers=parallel) as pool:
-                list(pool.map(write, chunks))  # re-raises the first failure
-        return len(chunks)
+                for part in pool.map(self._create_chunk, chunks):  # re-raises a failure
+                    out.update(part)
+        return out
+
+    def _create_chunk(self, rows: list[NewInvitation]) -> dict[str, Created]:
+        out: dict[str, Created] = {}
+        pending = rows
+        for _ in range(2):  # the chunk, then what its cancellation left unsettled
+            if not pending:
+                return out
+            pending = self._create_together(pending, out)
+        for row in pending:  # still cancelled (conflicts): one transaction per row
+            out[row.invitation.invitation_id] = self._create_row(row)
+        return out
+
+    def _create_row(self, row: NewInvitation, attempts: int = 5) -> Created:
+        out: dict[str, Created] = {}
+        for attempt in range(attempts):
+            if not self._create_together([row], out):
+                return out[row.invitation.invitation_id]
+            self._sleep(0.02 * 2 ** attempt)  # a racing transaction on the same items
+        raise TransactionConflict(f"invitation {row.invitation.invitation_id} kept conflicting")
+
+    def _create_together(self, rows: list[NewInvitation],
+                         out: dict[str, Created]) -> list[NewInvitation]:
+        """One transaction for `rows`; settles into `out` what it can, returns the rows to
+        try again (not written: the transaction was cancelled for another row's sake or by
+        a conflicting transaction)."""
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                for row in rows:
+                    # a new invitation has no version yet: it is stored as 1
+                    tx.save(row.invitation, condition=Item.pk.does_not_exist())
+                    if row.profile is not None:
+                        tx.save(row.profile, condition=Item.pk.does_not_exist()
+                                | CandidateItem.erased_at.exists())
+        except TransactWriteError as err:
+            codes = cancellation_codes(err)
+            if not codes:
+                raise
+            retry: list[NewInvitation] = []
+            position = 0
+            for row in rows:
+                mine = codes[position:position + len(row.items())]
+                position += len(row.items())
+                inv_id = row.invitation.invitation_id
+                if mine[0] == "ConditionalCheckFailed":
+                    out[inv_id] = Created.DUPLICATE
+                elif "ConditionalCheckFailed" in mine[1:]:
+                    out[inv_id] = Created.PROFILE_EXISTS
+                elif all(code in (None, "None", "TransactionConflict") for code in mine):
+                    retry.append(row)
+                else:
+                    raise
+            return retry
+        for row in rows:
+            out[row.invitation.invitation_id] = Created.CREATED
+        return []
 
     def index_fields(self, inv: InvitationItem, outcome: Outcome) -> None:
         """Set the status index and due keys an invitation in `outcome` must carry."""

@@ -17,7 +17,8 @@ from chalicelib.adapters.models import CandidateItem
 
 
 class ProfileStore:
-    def profiles(self, tenant_id: str, candidate_ids: Sequence[str]) -> dict[str, CandidateItem]:
+    def profiles(self, tenant_id: str, candidate_ids: Sequence[str],
+                 consistent: bool = False) -> dict[str, CandidateItem]:
         """BatchGetItem, 100 keys a call, a few calls in flight at once."""
         keys = [CandidateItem.key(tenant_id, c) for c in dict.fromkeys(candidate_ids)]
         groups = [keys[i:i + 100] for i in range(0, len(keys), 100)]
@@ -25,7 +26,7 @@ class ProfileStore:
             return {}
 
         def get(group: list[tuple[str, str]]) -> list[CandidateItem]:
-            return list(CandidateItem.batch_get(group))
+            return list(CandidateItem.batch_get(group, consistent_read=consistent))
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             found = [p for part in pool.map(get, groups) for p in part]

@@ -2,8 +2,13 @@
 
 Valid rows are written even when others are rejected. Invitation ids derive from (campaign,
 candidate), so a candidate already invited to the campaign is reported as a duplicate and
-never invited twice, even by two racing requests. New invitations and profiles go in with
-BatchWriteItem (25 items a request); the table's stream then queues their messages.
+never invited twice, even by two racing requests: the duplicate check before writing is an
+eventually consistent read (it settles the common repeat cheaply), and the write itself is
+conditional (TransactWriteItems of 50 rows, each invitation only if absent, each new profile
+only if absent or erased), so the second of two racing requests learns from the cancelled
+transaction which rows were duplicates. A row is written whole (invitation and new profile)
+or not at all. The table's stream then queues their messages. A campaign whose fixed
+deadline has passed takes no invitations (409 `campaign_closed`).
 
 A candidate already in the pool keeps their profile: the invitation merges into it (fields
 it lacks, the retention clock) and never overwrites consent, opt-out or creation time. A
@@ -13,14 +18,20 @@ candidate who opted out is not invited again: the row is rejected with `candidat
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.catalog_store import CatalogStore
-from chalicelib.adapters.invitation_store import InvitationStore
-from chalicelib.adapters.models import CandidateItem, InvitationItem, Item
+from chalicelib.adapters.invitation_store import (
+    Created,
+    InvitationStore,
+    NewInvitation,
+    TransactionConflict,
+)
+from chalicelib.adapters.models import CandidateItem, InvitationItem
 from chalicelib.adapters.profile_store import ProfileStore
 from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain import ids
@@ -92,35 +103,9 @@ class InvitationService:
         for inv in existing & set(accepted):
             results.append({"index": accepted[inv][0].index, "invitation_id": inv,
                             "result": "duplicate"})
-        known = self._profiles.profiles(tenant_id, [cand for _, cand in fresh.values()])
         days = retention_days(tenant.retention_days if tenant else None)
-        items: list[Item] = []
-        merges: list[tuple[CandidateItem, dict[str, str]]] = []
-        for inv, (row, cand) in fresh.items():
-            profile = known.get(cand)
-            if profile is not None and profile.erased_at is None:
-                if profile.opted_out_at is not None:
-                    rejected.append(Rejection(
-                        row.index, "candidate_opted_out",
-                        f"this candidate opted out of messages on "
-                        f"{instant(profile.opted_out_at)}; they are not invited again"))
-                    continue
-                merges.append((profile, _missing(profile, row)))
-            deadline = deadline_for(campaign, now, row.audience)
-            new = self._new_items(tenant_id, campaign, inv, row, cand, deadline, policy,
-                                  default_locale, default_zone, now)
-            if profile is not None and profile.erased_at is None:
-                new = [i for i in new if not isinstance(i, CandidateItem)]
-            items += new
-            results.append({"index": row.index, "invitation_id": inv, "result": "created"})
-        for item in items:  # an invitation restarts the candidate's retention clock
-            if isinstance(item, CandidateItem):
-                item.last_activity_at = now
-                item.due_pk, item.due_sk = retention_keys(tenant_id, item.candidate_id, now,
-                                                          days)
-        if items:
-            self._store.write_new(items)
-        self._merge(tenant_id, merges, now, days)
+        context = _Context(tenant_id, campaign, policy, default_locale, default_zone, now, days)
+        results += self._create(context, fresh, rejected)
         results.sort(key=lambda r: r["index"])
         created = sum(1 for r in results if r["result"] == "created")
         return {"created": created, "duplicates": len(results) - created,
@@ -148,10 +133,61 @@ class InvitationService:
             with ThreadPoolExecutor(max_workers=8) as pool:
                 list(pool.map(merge, merges))
 
+    def _create(self, c: _Context, fresh: dict[str, tuple[CandidateRow, str]],
+                rejected: list[Rejection]) -> list[dict[str, Any]]:
+        """Write the new invitations, conditionally (services/invitations.py's docstring):
+        a row another request wrote first is a duplicate, never overwritten. A profile that
+        appeared meanwhile is read again (consistently) and merged into, as if it had been
+        there all along. Returns the rows' results; rejects opted-out candidates."""
+        results: list[dict[str, Any]] = []
+        pending = fresh
+        profiles = self._profiles.profiles(c.tenant_id, [cand for _, cand in fresh.values()])
+        for _ in range(3):  # the profile can appear once; erased once more at most
+            rows: list[NewInvitation] = []
+            merges: dict[str, tuple[CandidateItem, dict[str, str]]] = {}
+            for inv, (row, cand) in pending.items():
+                profile = profiles.get(cand)
+                live = profile if profile is not None and profile.erased_at is None else None
+                if live is not None and live.opted_out_at is not None:
+                    rejected.append(Rejection(
+                        row.index, "candidate_opted_out",
+                        f"this candidate opted out of messages on "
+                        f"{instant(live.opted_out_at)}; they are not invited again"))
+                    continue
+                new_profile, invitation = self._new_items(
+                    c.tenant_id, c.campaign, inv, row, cand,
+                    deadline_for(c.campaign, c.now, row.audience), c.policy, c.locale,
+                    c.zone, c.now)
+                if live is not None:
+                    merges[inv] = (live, _missing(live, row))
+                    rows.append(NewInvitation(invitation))
+                else:  # an invitation starts the candidate's retention clock
+                    new_profile.last_activity_at = c.now
+                    new_profile.due_pk, new_profile.due_sk = retention_keys(
+                        c.tenant_id, cand, c.now, c.days)
+                    rows.append(NewInvitation(invitation, new_profile))
+            outcomes = self._store.create_invitations(rows) if rows else {}
+            again: dict[str, tuple[CandidateRow, str]] = {}
+            for inv, outcome in outcomes.items():
+                if outcome is Created.PROFILE_EXISTS:
+                    again[inv] = pending[inv]
+                    continue
+                results.append({"index": pending[inv][0].index, "invitation_id": inv,
+                                "result": "created" if outcome is Created.CREATED
+                                else "duplicate"})
+            self._merge(c.tenant_id, [m for inv, m in merges.items()
+                                      if outcomes.get(inv) is Created.CREATED], c.now, c.days)
+            if not again:
+                return results
+            pending = again
+            profiles = self._profiles.profiles(
+                c.tenant_id, [cand for _, cand in again.values()], consistent=True)
+        raise TransactionConflict("profiles kept changing while invitations were written")
+
     def _new_items(self, tenant_id: str, campaign: Any, inv: str, row: CandidateRow,
                    cand: str, deadline: datetime, policy: ReminderPolicy,
                    default_locale: str, default_zone: str | None,
-                   now: datetime) -> list[Item]:
+                   now: datetime) -> tuple[CandidateItem, InvitationItem]:
         usable = [c for c in campaign.channels
                   if (c == "email" and row.email) or (c == "sms" and row.phone)]
         locale = row.locale or campaign.locale or default_locale  # candidate, campaign, tenant
@@ -170,11 +206,11 @@ class InvitationService:
             grace_hours=campaign.grace_hours, reminder_policy=campaign.reminder_policy,
             rounds_done=0, timezone=zone,
             interview_url=self._vendor.interview_url(inv), created_at=now,
-            status_changed_at=now, version=1)
+            status_changed_at=now)  # version: 1 when written (create_invitations)
         first = next_action(Status.INVITED, 0, policy, deadline, zone_of(zone))
         opened = Outcome(Status.INVITED, True, max(first, now) if first else None)
         self._store.index_fields(invitation, opened)
-        return [profile, invitation]
+        return profile, invitation
 
     def list(self, tenant_id: str, campaign_id: str, status: str | None, limit: int,
              cursor: str | None) -> dict[str, Any]:
@@ -189,6 +225,19 @@ class InvitationService:
         page = self._store.list_by_status(tenant_id, campaign_id, status, limit, cursor)
         return {"items": [invitation_view(i) for i in page.items],
                 "next_cursor": page.next_cursor}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every row of one request is invited with."""
+
+    tenant_id: str
+    campaign: Any
+    policy: ReminderPolicy
+    locale: str
+    zone: str | None
+    now: datetime
+    days: int
 
 
 def _missing(profile: CandidateItem, row: CandidateRow) -> dict[str, str]:
