@@ -65,6 +65,13 @@ class BucketDef:
     exports_expire_days: int = 90
     #: How long an overwritten or deleted object version is kept (versioning is on).
     noncurrent_expire_days: int = 30
+    #: Uploaded files to import hold full personal data: the import job deletes its upload
+    #: when it is over; whatever is left (never posted, job still retried) expires after a
+    #: week, and deleted or overwritten versions a day later (not after 30 days). The
+    #: per-row import reports under the same prefix expire with them.
+    uploads_prefix: str = "uploads/"
+    uploads_expire_days: int = 7
+    uploads_noncurrent_expire_days: int = 1
 
     def physical_name(self, stage: str) -> str:
         return f"talentloop-{stage}-{self.logical_name}"

@@ -72,6 +72,16 @@ class ObjectStore:
         body: bytes = response["Body"].read()
         return body
 
+    def delete_if_current(self, key: str, etag: str | None) -> bool:
+        """Delete the object if it is still the version with `etag` (any version when None);
+        a newer upload under the same key is left alone. True when deleted. The bucket is
+        versioned: the deleted version becomes noncurrent and the lifecycle expires it."""
+        current = self.etag(key)
+        if current is None or (etag is not None and current != etag):
+            return False
+        self._s3.delete_object(Bucket=self._bucket, Key=key)
+        return True
+
     def keys(self, prefix: str) -> list[str]:
         paginator = self._s3.get_paginator("list_objects_v2")
         return [o["Key"] for page in paginator.paginate(Bucket=self._bucket, Prefix=prefix)

@@ -147,6 +147,12 @@ class CandidateImportService:
         self._upload(report, report_key)
         return report.answer(report_key)
 
+    def discard_upload(self, key: str, etag: str | None) -> bool:
+        """The uploaded file holds full personal data: once its import has finished (done or
+        failed for good), it goes. The per-row report (ids and codes) stays next to it
+        until the bucket's lifecycle expires the uploads prefix."""
+        return self._objects.delete_if_current(key, etag)
+
     def _upload(self, report: ImportReport, key: str) -> None:
         spool = report.detach()
         try:

@@ -3,7 +3,8 @@
     POST /talent-pool/imports {"s3_key"} -> job item `queued` (id from key, ETag, mapping:
     the same file again is the same job) -> the table's stream queues it -> importer: claim
     (queued -> running, with a lease) -> rows streamed in chunks -> report next to the
-    upload -> `done` with counts. GET /talent-pool/imports/{id} shows where it is.
+    upload -> `done` with counts -> the upload (full personal data) is deleted, the report
+    (ids and codes) stays. GET /talent-pool/imports/{id} shows where it is.
 
 A large file takes minutes, far beyond API Gateway's 29 s; the importer has Lambda's 15.
 A failed attempt goes back to `queued` and the queue delivers it again; the import is
@@ -11,6 +12,8 @@ idempotent (ids derive from the data), so a retry only reports rows the failed a
 wrote as `unchanged`. After MAX_IMPORT_ATTEMPTS the job is `failed`, with the error's class
 name (never row data); a file that is itself wrong fails at once with the error code
 (`missing_columns`, ...). A file replaced after it was posted is not imported (ETag check).
+A job that is over (done, or failed for good) deletes its upload if it is still the version
+it was posted with; the bucket's lifecycle expires whatever is left under `uploads/`.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ class ImportJobService:
                 job.status == ImportStatus.QUEUED.value
                 or (job.lease_until is not None and job.lease_until < now)):
             self._jobs.release(job, job.last_error or "worker_lost", final=True, now=now)
+            self._discard(job)
             return "failed"
         if not self._jobs.claim(job, now, now + self._lease):
             raise ImportRetry(f"import {import_id} is running elsewhere")
@@ -88,6 +92,7 @@ class ImportJobService:
             return "failed"
         except DomainError as err:  # the file itself is wrong (missing_columns, ...): final
             self._jobs.release(job, err.code, final=True, now=now)
+            self._discard(job)
             return "failed"
         except Exception as err:
             return self._failed(job, err, now)
@@ -97,10 +102,21 @@ class ImportJobService:
             for r in answer.get("items") or [] if r["result"] == "rejected"][:100]
         self._jobs.finish(job, json.dumps(counts), json.dumps(rejections, ensure_ascii=False),
                           answer["report_key"], now)
+        self._discard(job)
         logger.info("import done", extra={"tenant_id": tenant_id, "import_id": import_id,
                                           "rows": counts["rows"],
                                           "rejected_rows": counts["rejected"]})
         return "done"
+
+    def _discard(self, job: ImportJobItem) -> None:
+        """Delete the upload (personal data) once its job is over; a failure here is logged
+        and left to the bucket's lifecycle rule (uploads expire after a week)."""
+        try:
+            self._imports.discard_upload(job.s3_key, job.etag)
+        except Exception as err:
+            logger.warning("upload not deleted", extra={
+                "tenant_id": job.tenant_id, "import_id": job.import_id,
+                "error": type(err).__name__})
 
     def _failed(self, job: ImportJobItem, err: Exception, now: datetime) -> str:
         final = int(job.attempts or 0) >= MAX_IMPORT_ATTEMPTS
@@ -110,6 +126,7 @@ class ImportJobService:
             "tenant_id": job.tenant_id, "import_id": job.import_id,
             "attempt": int(job.attempts or 0), "error": error, "final": final})
         if final:
+            self._discard(job)
             return "failed"
         raise ImportRetry(f"import {job.import_id} attempt failed: {error}") from err
 

@@ -188,7 +188,7 @@ class FunctionRoles:
         importer.add_to_policy(aws_iam.PolicyStatement(
             sid="ConsumeImports", actions=list(QUEUE_CONSUME), resources=[imports]))
         importer.add_to_policy(aws_iam.PolicyStatement(
-            sid="ImportUploads", actions=["s3:GetObject", "s3:PutObject"],
+            sid="ImportUploads", actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             resources=[storage.reports.arn_for_objects("uploads/*")]))
 
     def _grant_stream(self, role: aws_iam.Role) -> None:

@@ -60,6 +60,13 @@ class Storage(Construct):
                     expiration=Duration.days(spec.exports_expire_days),
                 ),
                 aws_s3.LifecycleRule(
+                    id="expire-uploads",  # personal data: docs/import-and-privacy.md
+                    prefix=spec.uploads_prefix,
+                    expiration=Duration.days(spec.uploads_expire_days),
+                    noncurrent_version_expiration=Duration.days(
+                        spec.uploads_noncurrent_expire_days),
+                ),
+                aws_s3.LifecycleRule(
                     id="expire-old-versions",
                     noncurrent_version_expiration=Duration.days(spec.noncurrent_expire_days),
                     abort_incomplete_multipart_upload_after=Duration.days(7),

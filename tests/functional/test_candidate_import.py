@@ -148,10 +148,13 @@ def test_s3_object_import_runs_as_a_job_and_writes_the_report_next_to_it(
     report = s3.get_object(Bucket=bucket, Key=body["report_key"])["Body"].read().decode()
     assert body["report_key"] == f"{key}.report.csv"
     assert report.count("\n") == 1202 and "created" in report
-    # posting the same file again is the same job: nothing runs twice
+    # THEN the upload (full personal data) is gone, the report (ids, codes) stays
+    assert container.objects.etag(key) is None
+    assert container.objects.etag(body["report_key"]) is not None
+    # AND posting that key again finds no file; the finished job is still there
     again = api.post("/talent-pool/imports", {"s3_key": key})
-    assert again.status_code == 202
-    assert again.json_body == body
+    assert again.status_code == 404, again.body
+    assert api.get(f"/talent-pool/imports/{job['import_id']}").json_body == body
     assert glue.drain() == 0
     # a new version of the file is a new job; its rows are unchanged
     s3.put_object(Bucket=bucket, Key=key, Body=f"name,email\n{rows}".encode())
@@ -175,6 +178,7 @@ def test_a_file_replaced_after_it_was_posted_is_not_imported(api: TenantApi,
     glue.drain()
     body = api.get(f"/talent-pool/imports/{job['import_id']}").json_body
     assert (body["status"], body["error"], body["rows"]) == ("failed", "object_changed", None)
+    assert container.objects.etag(key) is not None  # the newer upload is not this job's
     cand = ids.candidate_id(tid, f"email:b.{tid}@example.com")
     assert get_or_none(CandidateItem, CandidateItem.key(tid, cand), True) is None
 
@@ -215,6 +219,7 @@ def test_a_file_without_the_needed_columns_fails_at_once_with_its_code(
     body = api.get(f"/talent-pool/imports/{job['import_id']}").json_body
     assert (body["status"], body["error"], body["attempts"]) == \
         ("failed", "missing_columns", 1)
+    assert container.objects.etag(key) is None  # a job that is over deletes its upload
 
 
 def test_an_unknown_import_is_not_found(api: TenantApi) -> None:

@@ -61,7 +61,25 @@ def test_the_importer_touches_uploads_only(raw: dict[str, Any]) -> None:
     s3 = [s for s in statements(raw, _role(raw, "Importer"))
           if any(str(a).startswith("s3:") for a in as_list(s["Action"]))]
     assert len(s3) == 1
-    assert set(as_list(s3[0]["Action"])) == {"s3:GetObject", "s3:PutObject"}
+    # DeleteObject: a finished job deletes its upload (personal data)
+    assert set(as_list(s3[0]["Action"])) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
     assert json.dumps(render(s3[0]["Resource"])).endswith('/uploads/*"')
     env = props(raw["Resources"]["Importer"])["Environment"]["Variables"]
     assert "TALENTLOOP_IMPORTS_QUEUE" in env
+
+
+def test_uploads_expire_with_their_old_versions(raw: dict[str, Any]) -> None:
+    """Uploads hold full personal data: whatever a job did not delete expires after a week,
+    deleted or overwritten versions a day later (the bucket keeps others' for 30 days)."""
+    bucket = RESOURCES.reports_bucket
+    reports = [props(b) for b in of_type(raw, "AWS::S3::Bucket").values()
+               if render(props(b)["BucketName"]).startswith(bucket.physical_name("prod") + "-1")]
+    assert len(reports) == 1
+    rules = {r["Id"]: r for r in reports[0]["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-uploads"] == {
+        "Id": "expire-uploads", "Prefix": "uploads/", "Status": "Enabled",
+        "ExpirationInDays": bucket.uploads_expire_days,
+        "NoncurrentVersionExpiration": {
+            "NoncurrentDays": bucket.uploads_noncurrent_expire_days}}
+    assert bucket.uploads_prefix == "uploads/"
+    assert bucket.uploads_expire_days <= 7 and bucket.uploads_noncurrent_expire_days <= 1
