@@ -26,6 +26,8 @@ by accident. Keys are built only by the classmethods below; their docstrings sho
     export_sched T#<t>#SETTINGS              EXPORT_SCHEDULE        EXPORT_SCHEDULES / <t>
 
 Invitations carry due_pk/due_sk (see domain/due.py) only while a timed action is pending.
+A due item the sweep keeps failing on is parked: due_pk = PARKED, due_sk = <parked instant>#
+<tenant>#<item id> (a partition the sweep does not read; listed for operators).
 """
 
 from __future__ import annotations
@@ -83,6 +85,11 @@ class Item(Model):
     due_pk = UnicodeAttribute(null=True)
     due_sk = UnicodeAttribute(null=True)
     expiration = TTLAttribute(null=True)
+    # a due item whose action failed in the sweep (services/sweep.py): how often, the last
+    # error's class name (never data), and when it was parked (due_pk = PARKED)
+    sweep_attempts = NumberAttribute(null=True)
+    sweep_error = UnicodeAttribute(null=True)
+    parked_at = UTCDateTimeAttribute(null=True)
 
     gsi1 = Gsi1()
     due = DueIndex()

@@ -2,7 +2,8 @@
 
 What must never go unnoticed: a message given up on (dead-letter queues, the stream's
 on-failure queue), a function failing or being throttled, the stream falling behind, the
-sweep stalling (not running, or its watermark hours behind), SES reputation (AWS pauses
+sweep stalling (not running, or its watermark hours behind), a due item parked after it kept
+failing, SES reputation (AWS pauses
 sending at high bounce/complaint rates) and SMS spend nearing its cap.
 """
 
@@ -78,6 +79,13 @@ class Observability(Construct):
         self._alarm("SweepBehind", sweep_buckets, SWEEP_BUCKETS_ALARM,
                     "the sweep's watermark is hours behind now: deadlines are late",
                     periods=3)
+        # a due item the sweep failed on MAX_SWEEP_ATTEMPTS times is parked (services/sweep.py):
+        # its deadline or message waits for an operator (`SweepService.parked()`)
+        sweep_parked = self._sweep_metric(w, "SweepParked", "SweepItemsParked", "$.parked")
+        self._alarm("SweepItemParked", sweep_parked, 1,
+                    "the sweep parked a due item that kept failing: list the PARKED partition "
+                    "of the due index, fix the cause, requeue (DEPLOY.md)")
+        sweep_failed = self._sweep_metric(w, "SweepFailed", "SweepItemsFailed", "$.failed")
         sweep_runs = _lambda_metric("Invocations", w.function_names["sweep"])
         self._alarm("SweepNotRunning", sweep_runs, 1,
                     "the sweep was not invoked for 5 minutes: no deadline is being handled",
@@ -117,6 +125,7 @@ class Observability(Construct):
             _graph("Stream iterator age (ms)", [_lambda_metric(
                 "IteratorAge", names["stream"], statistic="Maximum")]),
             _graph("Sweep buckets read (watermark lag)", [sweep_buckets]),
+            _graph("Sweep items failed (retried) and parked", [sweep_failed, sweep_parked]),
             _graph("Queue depth", [
                 q.metric_approximate_number_of_messages_visible(period=PERIOD)
                 for q in (*w.queues.values(), *w.dead_letter_queues.values())]),
@@ -127,6 +136,19 @@ class Observability(Construct):
             _graph("Outbox age of oldest message (s)", [
                 w.queues["Outbox"].metric_approximate_age_of_oldest_message(period=PERIOD)]),
         )
+
+    def _sweep_metric(self, w: Watched, filter_id: str, name: str,
+                      value: str) -> aws_cloudwatch.IMetric:
+        """A count from the sweep's "sweep finished" report line."""
+        return aws_logs.MetricFilter(
+            self, f"{filter_id}Filter",
+            log_group=w.sweep_log_group,
+            filter_pattern=aws_logs.FilterPattern.string_value("$.message", "=",
+                                                               "sweep finished"),
+            metric_namespace=self._namespace,
+            metric_name=name,
+            metric_value=value,
+        ).metric(period=PERIOD, statistic="Sum")
 
     def _alarm(self, alarm_id: str, metric: aws_cloudwatch.IMetric, threshold: float,
                description: str, *, periods: int = 1,

@@ -410,8 +410,8 @@ def test_alarms_watch_what_must_not_go_unnoticed(raw: dict[str, Any]) -> None:
     assert {("AWS/SQS", "ApproximateNumberOfMessagesVisible"), ("AWS/Lambda", "Errors"),
             ("AWS/Lambda", "Throttles"), ("AWS/Lambda", "IteratorAge"),
             ("AWS/SES", "Reputation.BounceRate"), ("AWS/SES", "Reputation.ComplaintRate"),
-            ("TalentLoop/prod", "SweepBucketsRead"), ("AWS/SNS", "SMSMonthToDateSpentUSD")} \
-        <= watched
+            ("TalentLoop/prod", "SweepBucketsRead"), ("TalentLoop/prod", "SweepItemsParked"),
+            ("AWS/SNS", "SMSMonthToDateSpentUSD")} <= watched
     dlq_alarms = {ref_target(d["Value"]) for a in alarms for d in props(a).get("Dimensions", [])
                   if d["Name"] == "QueueName"}
     dlqs = {by_property(raw, "AWS::SQS::Queue", "QueueName", q.dlq_name("prod"))[0]
