@@ -167,7 +167,8 @@ class SweepService:
         out: list[dict[str, object]] = []
         for item in self._sweeps.parked(limit):
             tenant_id, item_id = item_of(str(item.due_sk))
-            out.append({"tenant_id": tenant_id, "item_id": item_id, "entity": item.entity,
+            out.append({"tenant_id": tenant_id, "item_id": item_id,
+                        "entity": Item.entity.get_discriminator(type(item)),
                         "pk": item.pk, "sk": item.sk,
                         "attempts": int(item.sweep_attempts or 0),
                         "error": item.sweep_error,

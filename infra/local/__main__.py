@@ -7,6 +7,7 @@ outbox [--json]          every email and SMS handed to SES / SNS
 create-tenant NAME       create a tenant; prints its admin API key and webhook secret
 create-key TENANT ROLE   another API key (admin, recruiter, finance)
 demo                     the seed's scenario end to end (500 invited, 72 no-shows)
+parked [--requeue]       due items the sweep parked after they kept failing (requeue: due now)
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def running() -> bool:
 
 def tenant_service() -> Any:
     """Tenant admin talks to the table directly (locally: DynamoDB Local's endpoint)."""
+    return local_container().tenants
+
+
+def local_container() -> Any:
+    """A container on the local cloud's endpoints (for the commands that use the table)."""
     from infra.local.cloud import LocalCloud
 
     config = RunnerConfig.from_env()
@@ -53,7 +59,7 @@ def tenant_service() -> Any:
     from chalicelib.bootstrap import Container
     from chalicelib.config import Settings
 
-    return Container(Settings.from_env()).tenants
+    return Container(Settings.from_env())
 
 
 def demo_tenant_file(config: RunnerConfig) -> Path:
@@ -146,6 +152,17 @@ def cmd_create_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_parked(args: argparse.Namespace) -> int:
+    """Due items the sweep parked after they kept failing; --requeue makes them due now."""
+    made = local_container()
+    sweep = made.sweep
+    if args.requeue:
+        print(json.dumps({"requeued": sweep.requeue_parked(made.clock.now())}))
+        return 0
+    print(json.dumps(sweep.parked(), indent=2))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from infra.local.demo import run_demo
 
@@ -181,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
                      help="interviewer keys: a campaign it may read (repeat for several)")
     key.add_argument("--label")
     key.set_defaults(func=cmd_create_key)
+    parked = sub.add_parser("parked")
+    parked.add_argument("--requeue", action="store_true")
+    parked.set_defaults(func=cmd_parked)
     sub.add_parser("demo").set_defaults(func=cmd_demo)
     args = parser.parse_args(argv)
     try:

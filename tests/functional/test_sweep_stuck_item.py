@@ -4,6 +4,10 @@ watermark and every other tenant move on."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +16,7 @@ import boto3
 from chalicelib import bootstrap
 from chalicelib.adapters.models import SummaryStateItem
 from chalicelib.domain.due import MAX_SWEEP_ATTEMPTS, PARKED, bucket
+from infra.local.__main__ import cmd_parked
 from tests.functional.conftest import T0, Glue, TenantApi
 
 
@@ -80,6 +85,11 @@ def test_an_item_that_keeps_failing_is_parked_and_the_sweep_moves_on(
     parked = [p for p in container.sweep.parked(limit=1000)
               if p["item_id"] == f"summary/{poisoned['id']}"]
     assert parked and parked[0]["tenant_id"] == tid and parked[0]["attempts"] == MAX_SWEEP_ATTEMPTS
+    assert parked[0]["entity"] == "summary_state" and parked[0]["error"] == "summary_not_written"
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        cmd_parked(argparse.Namespace(requeue=False))  # python -m infra.local parked
+    assert f"summary/{poisoned['id']}" in {p["item_id"] for p in json.loads(shown.getvalue())}
     # AND the other tenant's deadline was handled on time
     counts = other.get(f"/campaigns/{short['id']}").json_body["counts"]
     assert counts["no_show"] == 1, counts
