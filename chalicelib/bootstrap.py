@@ -22,7 +22,7 @@ class Container:
     overrides: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        from chalicelib.adapters.models import bind_table
+        from chalicelib.shared.models import bind_table
 
         bind_table(self.settings.table_name, self.settings.region)
 
@@ -36,25 +36,25 @@ class Container:
     # -- stores --------------------------------------------------------------------------
     @cached_property
     def tenant_store(self) -> Any:
-        from chalicelib.adapters.tenant_store import TenantStore
+        from chalicelib.invitations.stores.tenant_store import TenantStore
 
         return TenantStore()
 
     @cached_property
     def catalog_store(self) -> Any:
-        from chalicelib.adapters.catalog_store import CatalogStore
+        from chalicelib.invitations.stores.catalog_store import CatalogStore
 
         return CatalogStore()
 
     @cached_property
     def invitation_store(self) -> Any:
-        from chalicelib.adapters.invitation_store import InvitationStore
+        from chalicelib.invitations.stores.invitation_store import InvitationStore
 
         return InvitationStore(self.settings.due_shards)
 
     @cached_property
     def pool_store(self) -> Any:
-        from chalicelib.adapters.pool_store import PoolStore
+        from chalicelib.pool.stores.pool_store import PoolStore
 
         return PoolStore()
 
@@ -63,7 +63,7 @@ class Container:
     def email(self) -> Any:
         if "email" in self.overrides:
             return self.overrides["email"]
-        from chalicelib.adapters.aws_senders import SesEmailSender
+        from chalicelib.delivery.adapters.aws_senders import SesEmailSender
 
         return SesEmailSender(self._client("ses"), self.settings.sender_email,
                               self.settings.ses_configuration_set)
@@ -72,7 +72,7 @@ class Container:
     def sms(self) -> Any:
         if "sms" in self.overrides:
             return self.overrides["sms"]
-        from chalicelib.adapters.aws_senders import SnsSmsSender
+        from chalicelib.delivery.adapters.aws_senders import SnsSmsSender
 
         return SnsSmsSender(self._client("sns"))
 
@@ -80,26 +80,26 @@ class Container:
     def queue(self) -> Any:
         if "queue" in self.overrides:
             return self.overrides["queue"]
-        from chalicelib.adapters.sqs_queue import SqsQueue
+        from chalicelib.shared.adapters.queue import SqsQueue
 
         return SqsQueue(self._client("sqs"), self.settings.outbox_queue)
 
     @cached_property
     def vendor(self) -> Any:
-        from chalicelib.adapters.vendor import LinkVendor
+        from chalicelib.invitations.adapters.vendor import LinkVendor
 
         return LinkVendor(self.settings.vendor_base_url)
 
     # -- services ------------------------------------------------------------------------
     @cached_property
     def tenants(self) -> Any:
-        from chalicelib.services.tenants import TenantService
+        from chalicelib.invitations.services.tenants import TenantService
 
         return TenantService(self.tenant_store, self.clock)
 
     @cached_property
     def catalog(self) -> Any:
-        from chalicelib.services.catalog import CatalogService
+        from chalicelib.invitations.services.catalog import CatalogService
 
         def quiet_hours(tenant_id: str) -> Any:
             tenant = self.tenant_store.get(tenant_id)
@@ -109,34 +109,34 @@ class Container:
 
     @cached_property
     def invitations(self) -> Any:
-        from chalicelib.adapters.profile_store import ProfileStore
-        from chalicelib.services.invitations import InvitationService
+        from chalicelib.invitations.services.invitations import InvitationService
+        from chalicelib.invitations.stores.profile_store import ProfileStore
 
         return InvitationService(self.catalog_store, self.invitation_store, self.vendor,
                                  self.tenant_store, ProfileStore())
 
     @cached_property
     def idempotent_invite(self) -> Any:
-        from chalicelib.services.idempotency import IdempotentInvite
+        from chalicelib.invitations.services.idempotency import IdempotentInvite
 
         return IdempotentInvite(self.settings.table_name, self.invitations.invite)
 
     @cached_property
     def invitation_actions(self) -> Any:
-        from chalicelib.services.invitation_actions import InvitationActions
+        from chalicelib.invitations.services.invitation_actions import InvitationActions
 
         return InvitationActions(self.invitation_store)
 
     @cached_property
     def webhooks(self) -> Any:
-        from chalicelib.services.webhooks import VendorWebhookService
+        from chalicelib.invitations.services.webhooks import VendorWebhookService
 
         return VendorWebhookService(self.tenant_store, self.invitation_store)
 
     @cached_property
     def sweep(self) -> Any:
-        from chalicelib.adapters.sweep_store import SweepStore
-        from chalicelib.services.sweep import SweepService
+        from chalicelib.delivery.services.sweep import SweepService
+        from chalicelib.delivery.stores.sweep_store import SweepStore
 
         return SweepService(SweepStore(), self.invitation_store, self.queue,
                             self.settings.due_shards,
@@ -144,8 +144,8 @@ class Container:
 
     @cached_property
     def stream(self) -> Any:
-        from chalicelib.adapters.counts_store import CountsStore
-        from chalicelib.services.stream import StreamService
+        from chalicelib.delivery.services.stream import StreamService
+        from chalicelib.invitations.stores.counts_store import CountsStore
 
         return StreamService(self.invitation_store, CountsStore(), self.pool_store, self.queue,
                              self.catalog_store, self.tenant_zones)
@@ -154,9 +154,9 @@ class Container:
     def sender(self) -> Any:
         import time
 
-        from chalicelib.adapters.message_templates import MessageRenderer
-        from chalicelib.domain.pacing import Pacer
-        from chalicelib.services.sender import SenderPorts, SenderService
+        from chalicelib.delivery.adapters.message_templates import MessageRenderer
+        from chalicelib.delivery.domain.pacing import Pacer
+        from chalicelib.delivery.services.sender import SenderPorts, SenderService
 
         ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link)
         rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
@@ -167,20 +167,20 @@ class Container:
 
     @cached_property
     def suppression_store(self) -> Any:
-        from chalicelib.adapters.suppression_store import SuppressionStore
+        from chalicelib.invitations.stores.suppression_store import SuppressionStore
 
         return SuppressionStore()
 
     @cached_property
     def ses_events(self) -> Any:
-        from chalicelib.services.ses_events import SesEventService
+        from chalicelib.delivery.services.ses_events import SesEventService
 
         return SesEventService(self.suppression_store)
 
     @cached_property
     def self_service(self) -> Any:
-        from chalicelib.adapters.signing_key import SigningKey
-        from chalicelib.services.self_service import SelfService
+        from chalicelib.delivery.services.self_service import SelfService
+        from chalicelib.shared.adapters.signing_key import SigningKey
 
         key = SigningKey(self.settings.token_signing_secret,
                          lambda: self._client("secretsmanager"))
@@ -190,14 +190,14 @@ class Container:
 
     @cached_property
     def talent_pool(self) -> Any:
-        from chalicelib.services.talent_pool import TalentPoolService
+        from chalicelib.pool.services.talent_pool import TalentPoolService
 
         return TalentPoolService(self.pool_store)
 
     # -- metering and billing (docs/metering.md) --------------------------------------------
     @cached_property
     def usage_store(self) -> Any:
-        from chalicelib.adapters.usage_store import UsageStore
+        from chalicelib.billing.stores.usage_store import UsageStore
 
         return UsageStore()
 
@@ -205,7 +205,7 @@ class Container:
     def alerts(self) -> Any:
         if "alerts" in self.overrides:
             return self.overrides["alerts"]
-        from chalicelib.adapters.billing_aws import SnsAlerts
+        from chalicelib.billing.adapters.billing_aws import SnsAlerts
 
         return SnsAlerts(self._client("sns"), self.settings.alerts_topic)
 
@@ -216,7 +216,7 @@ class Container:
         import boto3
         from botocore.config import Config
 
-        from chalicelib.adapters.billing_aws import S3Reports
+        from chalicelib.billing.adapters.billing_aws import S3Reports
 
         # SigV4 links: the bucket is KMS-encrypted, and they carry X-Amz-Expires
         client = self.overrides.get("s3") or boto3.session.Session().client(
@@ -225,47 +225,47 @@ class Container:
 
     @cached_property
     def billing(self) -> Any:
-        from chalicelib.adapters.billing_store import BillingStore
-        from chalicelib.services.billing import BillingService
+        from chalicelib.billing.services.billing import BillingService
+        from chalicelib.billing.stores.billing_store import BillingStore
 
         return BillingService(self.usage_store, BillingStore(self.settings.due_shards),
                               self.alerts, self.reports, self.queue)
 
     @cached_property
     def metering(self) -> Any:
-        from chalicelib.services.metering import MeteringService
+        from chalicelib.billing.services.metering import MeteringService
 
         return MeteringService(self.usage_store, self.billing.after_usage)
     @cached_property
     def objects(self) -> Any:
-        from chalicelib.adapters.object_store import ObjectStore
+        from chalicelib.shared.adapters.object_store import ObjectStore
 
         return ObjectStore(self._client("s3"), self.settings.reports_bucket)
 
     @cached_property
     def candidate_import(self) -> Any:
-        from chalicelib.adapters.import_store import ImportStore
-        from chalicelib.services.candidate_import import CandidateImportService
+        from chalicelib.pool.services.candidate_import import CandidateImportService
+        from chalicelib.pool.stores.import_store import ImportStore
 
         return CandidateImportService(ImportStore(), self.objects, self.tenant_store)
 
     @cached_property
     def erasure(self) -> Any:
-        from chalicelib.adapters.erasure_store import ErasureStore
-        from chalicelib.services.erasure import ErasureService
+        from chalicelib.pool.services.erasure import ErasureService
+        from chalicelib.pool.stores.erasure_store import ErasureStore
 
         return ErasureService(ErasureStore())
 
     @cached_property
     def retention(self) -> Any:
-        from chalicelib.adapters.retention_store import RetentionStore
-        from chalicelib.services.retention import RetentionService
+        from chalicelib.pool.services.retention import RetentionService
+        from chalicelib.pool.stores.retention_store import RetentionStore
 
         return RetentionService(RetentionStore(), self.tenant_store, self.erasure.erase)
     @cached_property
     def analytics(self) -> Any:
-        from chalicelib.adapters.aggregates_store import AggregatesStore
-        from chalicelib.services.analytics import AnalyticsService
+        from chalicelib.reports.services.analytics import AnalyticsService
+        from chalicelib.reports.stores.aggregates_store import AggregatesStore
 
         return AnalyticsService(AggregatesStore(),
                                 self.objects,
@@ -276,7 +276,7 @@ class Container:
         """tenant id -> its time zone, read at most every 5 minutes per tenant."""
         import time
 
-        from chalicelib.domain.reminders import zone_of
+        from chalicelib.invitations.domain.reminders import zone_of
 
         cache: dict[str, tuple[float, Any]] = {}
 
@@ -291,27 +291,27 @@ class Container:
         return zone
     @cached_property
     def pool_stats_store(self) -> Any:
-        from chalicelib.adapters.pool_stats_store import PoolStatsStore
+        from chalicelib.pool.stores.pool_stats_store import PoolStatsStore
 
         return PoolStatsStore()
 
     @cached_property
     def pool_stream(self) -> Any:
-        from chalicelib.services.pool_stream import PoolStreamService
+        from chalicelib.pool.services.pool_stream import PoolStreamService
 
         return PoolStreamService(self.pool_store, self.pool_stats_store,
                                  self.invitation_store.get)
 
     @cached_property
     def pool_suggestions(self) -> Any:
-        from chalicelib.services.pool_suggestions import SuggestionService
+        from chalicelib.pool.services.pool_suggestions import SuggestionService
 
         return SuggestionService(self.pool_store, self.pool_stats_store, self.catalog_store,
                                  self.suppression_store)
 
     @cached_property
     def reengagement(self) -> Any:
-        from chalicelib.services.reengagement import ReEngagementService
+        from chalicelib.pool.services.reengagement import ReEngagementService
 
         return ReEngagementService(self.talent_pool, self.pool_store, self.catalog_store,
                                    self.invitation_store, self.invitations,
@@ -319,7 +319,7 @@ class Container:
 
     @cached_property
     def reengagement_rules(self) -> Any:
-        from chalicelib.services.reengagement import ReEngagementRules
+        from chalicelib.pool.services.reengagement import ReEngagementRules
 
         return ReEngagementRules(self.pool_store, self.reengagement)
     # -- exports (docs/exports.md) -----------------------------------------------------------
@@ -330,7 +330,7 @@ class Container:
         import boto3
         from botocore.config import Config
 
-        from chalicelib.adapters.s3_exports import S3ExportObjects
+        from chalicelib.reports.adapters.s3_exports import S3ExportObjects
 
         client = boto3.session.Session().client(
             "s3", region_name=self.settings.region, config=Config(signature_version="s3v4"))
@@ -338,16 +338,16 @@ class Container:
 
     @cached_property
     def exports(self) -> Any:
-        from chalicelib.adapters.export_store import ExportStore
-        from chalicelib.services.exports import ExportService
+        from chalicelib.reports.services.exports import ExportService
+        from chalicelib.reports.stores.export_store import ExportStore
 
         return ExportService(ExportStore(), self.export_objects,
                              link_ttl_s=self.settings.export_link_ttl_s)
 
     @cached_property
     def export_feed(self) -> Any:
-        from chalicelib.adapters.sqs_queue import SqsQueue
-        from chalicelib.services.export_feed import ExportFeed
+        from chalicelib.reports.services.export_feed import ExportFeed
+        from chalicelib.shared.adapters.queue import SqsQueue
 
         queue = self.overrides.get("exports_queue") or SqsQueue(self._client("sqs"),
                                                                 self.settings.exports_queue)
@@ -355,15 +355,15 @@ class Container:
 
     @cached_property
     def import_jobs(self) -> Any:
-        from chalicelib.adapters.import_job_store import ImportJobStore
-        from chalicelib.services.import_jobs import ImportJobService
+        from chalicelib.pool.services.import_jobs import ImportJobService
+        from chalicelib.pool.stores.import_job_store import ImportJobStore
 
         return ImportJobService(ImportJobStore(), self.candidate_import)
 
     @cached_property
     def import_feed(self) -> Any:
-        from chalicelib.adapters.sqs_queue import SqsQueue
-        from chalicelib.services.export_feed import JobFeed
+        from chalicelib.reports.services.export_feed import JobFeed
+        from chalicelib.shared.adapters.queue import SqsQueue
 
         queue = self.overrides.get("imports_queue") or SqsQueue(self._client("sqs"),
                                                                 self.settings.imports_queue)

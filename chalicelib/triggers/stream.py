@@ -20,10 +20,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from chalice import Blueprint
 
-from chalicelib.adapters.counts_store import CountDelta
-from chalicelib.adapters.models import TagItem
-from chalicelib.adapters.pool_stats_store import BehaviourDelta
 from chalicelib.bootstrap import container
+from chalicelib.invitations.stores.counts_store import CountDelta
+from chalicelib.pool.stores.pool_stats_store import BehaviourDelta
+from chalicelib.shared.models import TagItem
 
 bp = Blueprint(__name__)
 
@@ -40,7 +40,7 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
     whose count failed is reported as failed too, so Lambda retries it (idempotently)."""
     to_count: list[tuple[str, CountDelta]] = []
     to_send: list[tuple[str, dict[str, str]]] = []
-    to_meter: list[tuple[str, Any]] = []  # usage records (services/metering.py)
+    to_meter: list[tuple[str, Any]] = []  # usage records (billing/services/metering.py)
     analytics = container().analytics.batch()  # aggregates, S3 feed, summaries (per batch)
     pool = container().pool_stream.batch()  # talent-pool tags and behaviour, per batch
     pool.prefetch(event["Records"])  # the snapshots the tag rules read, all at once

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.adapters.models import (
+from chalicelib.bootstrap import Container
+from chalicelib.shared.domain import ids
+from chalicelib.shared.models import (
     CandidateItem,
     ErasureAuditItem,
     InvitationItem,
@@ -14,8 +16,6 @@ from chalicelib.adapters.models import (
     SuppressionItem,
     TagItem,
 )
-from chalicelib.bootstrap import Container
-from chalicelib.domain import ids
 from tests.functional.conftest import T0, Glue, TenantApi
 
 
