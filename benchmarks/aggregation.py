@@ -55,7 +55,7 @@ PATHS = (
 
 def lifecycles(tenant_id: str, campaigns: list[dict[str, Any]], count: int) -> list[Any]:
     """Stream records of invitation lifecycles, `count` of them, in time order."""
-    from chalicelib.shared.models import InvitationItem
+    from chalicelib.invitations.models import InvitationItem
 
     events: list[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]] = []
     n = 0

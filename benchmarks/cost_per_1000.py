@@ -271,8 +271,8 @@ def main() -> int:
         container = bootstrap.Container(Settings.from_env(), clock=FixedClock(T0))
         bootstrap.use(container)
         import app as app_module
+        from chalicelib.delivery.models import SweepStateItem
         from chalicelib.shared.domain.due import bucket
-        from chalicelib.shared.models import SweepStateItem
         from chalicelib.triggers import schedule, sender, stream
 
         glue_stream = StreamPoller(boto3.client("dynamodbstreams"), res.stream_arn,

@@ -2,7 +2,7 @@
 
 Two measurements, both through the production code path's streaming writer
 (`services/exports.write_export`: rows -> CSV encoder -> 8 MiB parts -> S3 multipart upload
-via `adapters/s3_exports.S3ExportObjects`) against a moto S3 server started as a separate
+via `shared/adapters/object_store.ObjectStore`) against a moto S3 server started as a separate
 process for this benchmark (the local cloud runs moto inside the test process, where the
 stored objects would count in the exporter's RSS):
 
@@ -137,7 +137,7 @@ def writer_run(objects: Any, s3: Any, bucket: str, rows: int) -> dict[str, Any]:
 
 def load_invitations(tenant_id: str, campaign_id: str, rows: int) -> float:
     from chalicelib.invitations.domain.invitation import Status
-    from chalicelib.shared.models import InvitationItem
+    from chalicelib.invitations.models import InvitationItem
 
     statuses = [Status.COMPLETED, Status.NO_SHOW, Status.SENT]
     started = time.perf_counter()

@@ -93,8 +93,8 @@ class Requests:
 
 def stream_records(tenant_id: str, campaign: dict[str, Any], events: int) -> list[dict[str, Any]]:
     """Invitation MODIFY records (old and new images) making `events` behaviour events."""
+    from chalicelib.invitations.models import InvitationItem
     from chalicelib.shared.domain import ids
-    from chalicelib.shared.models import InvitationItem
 
     paths = [(["opened", "started", "completed"], None, 0.5),
              (["no_show"], "schedule_conflict", 0.3),
@@ -153,7 +153,7 @@ def _fields(item: Any) -> dict[str, Any]:
 
 def bench_stream(container: Any, requests: Requests, tenant_id: str,
                  campaign: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.shared.models import PoolStatsItem, TagItem
+    from chalicelib.pool.models import PoolStatsItem, TagItem
     from chalicelib.triggers.stream import stream_handler
     from infra.local.glue import LambdaContext
 
@@ -197,7 +197,9 @@ def load_pool(tenant_id: str, campaign_id: str, position_id: str, n: int) -> flo
     """Candidates with a profile, stats (score) and tags, written with BatchWriteItem."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from chalicelib.shared.models import CandidateItem, Item, PoolStatsItem, TagItem
+    from chalicelib.invitations.models import CandidateItem
+    from chalicelib.pool.models import PoolStatsItem, TagItem
+    from chalicelib.shared.models import Item
 
     rng = random.Random(11)
 

@@ -72,8 +72,8 @@ def measure(container: Any, capacity: Capacity, tenant_id: str, position_id: str
         reminder_policy={"rounds": [{"offset_hours": 0, "channels": ["email"]}],
                          "quiet_hours": None})
     invite(container, tenant_id, campaign["id"], DUE, tag)
+    from chalicelib.delivery.models import SweepStateItem
     from chalicelib.shared.domain.due import bucket
-    from chalicelib.shared.models import SweepStateItem
 
     SweepStateItem(*SweepStateItem.key(), watermark=bucket(deadline)).save()
     capacity.units, capacity.calls = 0.0, Counter()

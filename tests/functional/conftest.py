@@ -164,7 +164,7 @@ def glue(glue_session: Glue, container: bootstrap.Container) -> Glue:
 
 def reset_watermark(at: datetime) -> None:
     """Start the sweep's watermark at `at`'s hour (tests that run on real time use now)."""
+    from chalicelib.delivery.models import SweepStateItem
     from chalicelib.shared.domain.due import bucket
-    from chalicelib.shared.models import SweepStateItem
 
     SweepStateItem(*SweepStateItem.key(), watermark=bucket(at)).save()

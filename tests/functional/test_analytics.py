@@ -238,7 +238,7 @@ def summary_of(container: bootstrap.Container, tenant_id: str,
 
 
 def due_sk(tenant_id: str, campaign_id: str) -> str | None:
-    from chalicelib.shared.models import SummaryStateItem
+    from chalicelib.reports.models import SummaryStateItem
 
     state = SummaryStateItem.get(*SummaryStateItem.key(tenant_id, campaign_id),
                                  consistent_read=True)
@@ -359,8 +359,8 @@ def test_a_feed_that_cannot_be_written_fails_its_records_for_a_retry(
 
 def test_a_batch_of_new_and_replayed_deltas_over_many_rows_counts_each_once(
         container: bootstrap.Container) -> None:
+    from chalicelib.reports.models import AggregateItem
     from chalicelib.reports.stores.aggregates_store import AggDelta, AggregatesStore, _packed
-    from chalicelib.shared.models import AggregateItem
 
     # GIVEN 150 deltas over 30 rows (more than one transaction), the first 70 written before
     store = AggregatesStore()

@@ -7,8 +7,9 @@ from typing import Any
 import boto3
 
 from chalicelib.bootstrap import Container
+from chalicelib.invitations.models import CandidateItem
+from chalicelib.pool.models import TagItem
 from chalicelib.shared.domain import ids
-from chalicelib.shared.models import CandidateItem, TagItem
 from chalicelib.shared.stores.dynamo import get_or_none
 from tests.functional.conftest import Glue, TenantApi
 

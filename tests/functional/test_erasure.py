@@ -6,16 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.bootstrap import Container
+from chalicelib.invitations.models import CandidateItem, InvitationItem, OutboxItem, SuppressionItem
+from chalicelib.pool.models import ErasureAuditItem, TagItem
 from chalicelib.shared.domain import ids
-from chalicelib.shared.models import (
-    CandidateItem,
-    ErasureAuditItem,
-    InvitationItem,
-    Item,
-    OutboxItem,
-    SuppressionItem,
-    TagItem,
-)
+from chalicelib.shared.models import Item
 from tests.functional.conftest import T0, Glue, TenantApi
 
 

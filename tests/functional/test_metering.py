@@ -13,8 +13,8 @@ import boto3
 import pytest
 
 from chalicelib import bootstrap
+from chalicelib.invitations.models import OutboxItem
 from chalicelib.shared.domain.ports import TransientSendError
-from chalicelib.shared.models import OutboxItem
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import StreamPoller, drain
 from tests.functional.conftest import Glue, TenantApi, reset_watermark

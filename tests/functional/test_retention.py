@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.invitations.domain.retention import day_of
+from chalicelib.invitations.models import CandidateItem, TenantItem
+from chalicelib.pool.models import RetentionStateItem
 from chalicelib.shared.domain import ids
-from chalicelib.shared.models import CandidateItem, RetentionStateItem, TenantItem
 from chalicelib.triggers.retention import retention
 from infra.local.glue import LambdaContext
 from infra.local.runner import scheduled_event

@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import bootstrap
+from chalicelib.invitations.models import InvitationItem
 from chalicelib.pool.domain import cooperation
 from chalicelib.pool.domain.tag_rules import TagDecision
+from chalicelib.pool.models import PoolStatsItem, TagItem
 from chalicelib.pool.stores.pool_stats_store import BehaviourDelta
 from chalicelib.pool.stores.pool_store import rule_tag
 from chalicelib.shared.domain import ids
-from chalicelib.shared.models import InvitationItem, MarkerItem, PoolStatsItem, TagItem
+from chalicelib.shared.models import MarkerItem
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import LambdaContext
 from tests.functional.conftest import T0

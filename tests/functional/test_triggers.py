@@ -13,8 +13,8 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from chalicelib import bootstrap
+from chalicelib.invitations.models import OutboxItem
 from chalicelib.shared.domain.ports import PermanentSendError, TransientSendError
-from chalicelib.shared.models import OutboxItem
 from chalicelib.triggers.sender import sender_handler
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import LambdaContext, StreamPoller, drain

@@ -66,7 +66,7 @@ def test_given_reasons_are_the_self_service_list() -> None:
 
 
 def test_every_counter_has_an_aggregate_attribute() -> None:
-    from chalicelib.shared.models import AggregateItem
+    from chalicelib.reports.models import AggregateItem
 
     names = ([f"n_{c}" for c in funnel.COUNTERS]
              + [f"h_{i}" for i in range(funnel.HISTOGRAM_SIZE)]

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.billing.services.metering import usage_of
+from chalicelib.invitations.models import InvitationItem, OutboxItem
 from chalicelib.invitations.services.webhooks import DEDUPE_FOR
-from chalicelib.shared.models import InvitationItem, MarkerItem, OutboxItem
+from chalicelib.shared.models import MarkerItem
 
 AT = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
 

@@ -21,12 +21,13 @@ from typing import Any, Protocol
 from chalicelib.billing.domain import pricing
 from chalicelib.billing.domain.aws_cost import AwsPrices, estimate
 from chalicelib.billing.domain.pricing import Budget, PriceVersion, UsageRecord
+from chalicelib.billing.models import BudgetItem, PriceVersionItem
 from chalicelib.billing.stores.billing_store import BillingStore
 from chalicelib.billing.stores.usage_store import UsageStore
+from chalicelib.invitations.models import OutboxItem
 from chalicelib.shared.domain.due import REDRIVE_AFTER
 from chalicelib.shared.domain.errors import Conflict
 from chalicelib.shared.domain.ports import MessageQueue
-from chalicelib.shared.models import BudgetItem, OutboxItem, PriceVersionItem
 
 CONFIG = Path(__file__).resolve().parents[1] / "pricing"
 
@@ -47,7 +48,9 @@ class AlertPublisher(Protocol):
 class ReportStore(Protocol):
     def put(self, key: str, body: bytes, content_type: str) -> None: ...
 
-    def link(self, key: str, seconds: int = ...) -> str: ...
+    def link(self, key: str) -> str:
+        """An expiring download link (15 minutes)."""
+        ...
 
 
 def statement_key(tenant_id: str, month: str) -> str:

@@ -29,15 +29,11 @@ from chalicelib.billing.domain.pricing import (
     export_usage,
 )
 from chalicelib.billing.stores.usage_store import UsageStore
+from chalicelib.invitations.models import InvitationItem, OutboxItem
 from chalicelib.invitations.services.webhooks import DEDUPE_FOR
 from chalicelib.observability import logger
-from chalicelib.shared.models import (
-    ExportItem,
-    InvitationItem,
-    MarkerItem,
-    OutboxItem,
-    from_image,
-)
+from chalicelib.reports.models import ExportItem
+from chalicelib.shared.models import MarkerItem, from_image
 
 WEBHOOK_MARKS = "#WEBHOOK#MARK"
 

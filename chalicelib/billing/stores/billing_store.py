@@ -15,8 +15,10 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
+from chalicelib.billing.models import BudgetItem, PriceVersionItem
+from chalicelib.invitations.models import OutboxItem
 from chalicelib.shared.domain.due import due_keys
-from chalicelib.shared.models import BudgetItem, MarkerItem, OutboxItem, PriceVersionItem
+from chalicelib.shared.models import MarkerItem
 from chalicelib.shared.stores.dynamo import get_or_none
 
 MARKER_TTL = timedelta(days=400)

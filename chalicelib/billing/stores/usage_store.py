@@ -18,7 +18,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.billing.domain.pricing import OPERATIONS, UsageRecord
-from chalicelib.shared.models import UsageItem, UsageTotalItem
+from chalicelib.billing.models import UsageItem, UsageTotalItem
 from chalicelib.shared.stores.dynamo import (
     cancellation_codes,
     connection,

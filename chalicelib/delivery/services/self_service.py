@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.invitations.domain.invitation import EXTENDABLE, Status
+from chalicelib.invitations.models import InvitationItem, SuppressionItem, TimelineItem
 from chalicelib.invitations.services.invitation_actions import InvitationActions
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore
@@ -23,7 +24,6 @@ from chalicelib.shared.adapters.signing_key import SigningKey
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound, Unauthorized, ValidationFailed
 from chalicelib.shared.domain.tokens import SELF_SERVICE, TokenClaims, TokenProblem, sign, verify
-from chalicelib.shared.models import InvitationItem, SuppressionItem, TimelineItem
 
 REASONS = ("schedule_conflict", "technical_problem", "did_not_see_message", "not_interested",
            "accepted_other_offer", "other")

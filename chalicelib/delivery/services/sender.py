@@ -21,6 +21,7 @@ from chalicelib.delivery.adapters.message_templates import MessageRenderer, Rend
 from chalicelib.delivery.domain.pacing import Pacer
 from chalicelib.invitations.domain.invitation import Event
 from chalicelib.invitations.domain.reminders import zone_of
+from chalicelib.invitations.models import InvitationItem, OutboxItem
 from chalicelib.invitations.services.transitions import apply_event
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore, SentMark, TxResult
@@ -34,7 +35,6 @@ from chalicelib.shared.domain.ports import (
     TransientSendError,
 )
 from chalicelib.shared.domain.sms import sms_length
-from chalicelib.shared.models import InvitationItem, OutboxItem
 
 LEASE = timedelta(minutes=5)
 DIGEST_NAMES = 50  # a digest lists this many of the day's no-shows by name

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.delivery.domain.ses_events import SesEvent
+from chalicelib.invitations.models import SuppressionItem
 from chalicelib.invitations.stores.suppression_store import SuppressionStore
 from chalicelib.observability import logger
-from chalicelib.shared.models import SuppressionItem
 
 
 class SesEventService:

@@ -23,24 +23,13 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from chalicelib.delivery.stores.sweep_store import SweepStore
-from chalicelib.invitations.domain.reminders import RoundPlan
-from chalicelib.invitations.services.transitions import advance_timers, outbox_kind, policy_of
-from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
 from chalicelib.shared.domain.due import (
-    REDRIVE_AFTER,
     bucket,
     buckets_between,
     instant,
     parse_bucket,
 )
-from chalicelib.shared.domain.ports import MessageQueue
-from chalicelib.shared.models import (
-    DigestItem,
-    InvitationItem,
-    Item,
-    OutboxItem,
-    SummaryStateItem,
-)
+from chalicelib.shared.fanout import DueConsumers, DueOutcome
 
 FIRST_LOOKBACK = timedelta(days=7)  # where a brand-new deployment starts looking (once)
 MAX_ITEMS_PER_RUN = 5000  # bounded work per invocation; the next tick continues
@@ -62,6 +51,13 @@ class SweepReport:
     conflicts: int = 0
     redriven: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+
+    def count(self, outcome: DueOutcome) -> None:
+        """Add what one due item's consumer did."""
+        for name, n in outcome.counts.items():
+            setattr(self, name, getattr(self, name) + n)
+        for status, n in outcome.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
 
     def add(self, other: SweepReport) -> None:
         """Fold a shard's counts into this report."""
@@ -92,13 +88,11 @@ class _Budget:
 
 
 class SweepService:
-    def __init__(self, sweeps: SweepStore, invitations: InvitationStore, queue: MessageQueue,
-                 shards: int,
-                 summaries: Callable[[SummaryStateItem, datetime], bool] | None = None) -> None:
-        self._summaries = summaries  # campaign summaries whose refresh was throttled
+    def __init__(self, sweeps: SweepStore, consumers: DueConsumers, shards: int) -> None:
+        """`consumers`: the registry of due-item consumers (bootstrap.py registers one per
+        entity type kept in the due index)."""
         self._sweeps = sweeps
-        self._invitations = invitations
-        self._queue = queue
+        self._consumers = consumers
         self._shards = shards
 
     def run(self, now: datetime, time_left: Callable[[], float] | None = None) -> SweepReport:
@@ -134,68 +128,11 @@ class SweepService:
         an item lost a race (it stays in the index for the next run)."""
         report = SweepReport(now=instant(now))
         finished = True
-        for item in self._sweeps.due(name, shard, until):
+        for item in self._sweeps.due(name, shard, until, self._consumers.entities):
             if not budget.take():
                 return False, report
             report.due += 1
-            if isinstance(item, OutboxItem):
-                self._redrive(item, now, report)
-            elif isinstance(item, DigestItem):
-                self._digest(item, now, report)
-            elif isinstance(item, SummaryStateItem):
-                if self._summaries is not None and not self._summaries(item, now):
-                    finished = False
-            elif not self._advance(item, now, report):
-                finished = False
+            outcome = self._consumers.due(item, now)
+            report.count(outcome)
+            finished = finished and outcome.finished
         return finished, report
-
-    def _digest(self, digest: DigestItem, now: datetime, report: SweepReport) -> None:
-        """Claim the digest (its due keys go) and create its email, in one transaction."""
-        pk = digest.pk
-        sk = f"OUTBOX#digest-{digest.day}#email"
-        email = OutboxItem(pk, sk, tenant_id=digest.tenant_id, invitation_id=digest.campaign_id,
-                           kind=f"digest-{digest.day}", channel="email", template="digest",
-                           recipient=digest.owner_email, created_at=now)
-        self._invitations.watch_outbox(email, now + REDRIVE_AFTER)
-        if self._invitations.claim_digest(digest, email):
-            report.digests += 1
-
-    def _redrive(self, item: OutboxItem, now: datetime, report: SweepReport) -> None:
-        if self._invitations.redrive_outbox(item, now, now + REDRIVE_AFTER):
-            self._queue.enqueue_many([{"pk": item.pk, "sk": item.sk}])
-            report.redriven += 1
-
-    def _advance(self, inv: InvitationItem, now: datetime, report: SweepReport) -> bool:
-        def outbox(current: InvitationItem, plan: RoundPlan) -> list[Item]:
-            policy = policy_of(current)
-            items: list[Item] = []
-            for index in plan.send:
-                reminder = policy.rounds[index]
-                kind = outbox_kind(f"round{index + 1}", int(current.epoch or 0))
-                for channel in (c for c in reminder.channels if c in current.channels):
-                    pk, sk = OutboxItem.key(current.tenant_id, current.invitation_id, kind,
-                                            channel)
-                    item = OutboxItem(pk, sk, tenant_id=current.tenant_id,
-                                      invitation_id=current.invitation_id, kind=kind,
-                                      channel=channel, template=reminder.template,
-                                      created_at=now)
-                    self._invitations.watch_outbox(item, now + REDRIVE_AFTER)
-                    items.append(item)
-            return items
-
-        def reload() -> InvitationItem | None:
-            return self._invitations.get(inv.tenant_id, inv.invitation_id)
-
-        applied, timers = advance_timers(self._invitations, inv, now, outbox, reload)
-        if applied.result is TxResult.CONFLICT:
-            report.conflicts += 1
-            return False
-        if timers is None or applied.outcome is None:
-            return True
-        if timers.outcome.changed:
-            report.transitioned += 1
-            status = timers.outcome.status.value
-            report.statuses[status] = report.statuses.get(status, 0) + 1
-        report.rounds_sent += len(timers.plan.send)
-        report.rounds_skipped += len(timers.plan.skip)
-        return True

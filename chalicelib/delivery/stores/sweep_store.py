@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chalicelib.delivery.models import SweepStateItem
 from chalicelib.shared.domain.due import partition
-from chalicelib.shared.models import (
-    DigestItem,
-    InvitationItem,
-    Item,
-    OutboxItem,
-    SummaryStateItem,
-    SweepStateItem,
-)
+from chalicelib.shared.models import Item
 from chalicelib.shared.stores.dynamo import get_or_none
 
 
@@ -25,11 +19,12 @@ class SweepStore:
         pk, sk = SweepStateItem.key()
         SweepStateItem(pk, sk, watermark=bucket).save()
 
-    def due(self, bucket: str, shard: int,
-            until: str) -> Iterator[InvitationItem | OutboxItem | DigestItem | SummaryStateItem]:
-        """Items of one bucket and shard whose action is due at or before `until`:
-        invitations (deadline, end of grace) and outbox items not sent in time."""
+    def due(self, bucket: str, shard: int, until: str,
+            entities: tuple[type[Item], ...]) -> Iterator[Item]:
+        """Items of one bucket and shard whose action is due at or before `until`, of the
+        entity types the sweep has consumers for (invitations at their deadline or end of
+        grace, outbox items not sent in time, digests, throttled summaries)."""
         condition = Item.due_sk <= until + "#\uffff"
         for item in Item.due.query(partition(bucket, shard), condition):
-            if isinstance(item, InvitationItem | OutboxItem | DigestItem | SummaryStateItem):
+            if isinstance(item, entities):
                 yield item

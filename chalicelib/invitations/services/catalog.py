@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.invitations.domain.reminders import PolicyProblem, default_for, parse_policy
+from chalicelib.invitations.models import CampaignItem, PositionItem
 from chalicelib.invitations.services.views import campaign_view, position_view
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.shared.domain.contacts import ContactProblem, check_locale, normalise_email
 from chalicelib.shared.domain.errors import NotFound, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
-from chalicelib.shared.models import CampaignItem, PositionItem
 
 CHANNELS = ("email", "sms")
 AUDIENCE = re.compile(r"[a-z][a-z0-9_]{0,39}")

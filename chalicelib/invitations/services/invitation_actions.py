@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib.invitations.domain.invitation import Event, Outcome, Status, extended_status
 from chalicelib.invitations.domain.reminders import next_action, round_time, zone_of
+from chalicelib.invitations.models import InvitationItem, OutboxItem
 from chalicelib.invitations.services.transitions import (
     apply_event,
     outbox_kind,
@@ -28,7 +29,7 @@ from chalicelib.invitations.stores.invitation_store import (
 )
 from chalicelib.shared.domain.due import REDRIVE_AFTER
 from chalicelib.shared.domain.errors import ValidationFailed
-from chalicelib.shared.models import InvitationItem, Item, OutboxItem
+from chalicelib.shared.models import Item
 
 ACTIONS = ("cancel", "extend", "resend")
 MAX_IDS = 100

@@ -27,6 +27,7 @@ from chalicelib.invitations.domain.reminders import (
     zone_of,
 )
 from chalicelib.invitations.domain.retention import retention_days, retention_keys
+from chalicelib.invitations.models import CandidateItem, InvitationItem
 from chalicelib.invitations.services.catalog import deadline_for
 from chalicelib.invitations.services.views import invitation_view
 from chalicelib.invitations.stores.catalog_store import CatalogStore
@@ -37,7 +38,7 @@ from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound, TooLarge, ValidationFailed
 from chalicelib.shared.domain.ports import InterviewVendor
-from chalicelib.shared.models import CandidateItem, InvitationItem, Item
+from chalicelib.shared.models import Item
 
 MAX_BATCH = 1000
 STATUSES = tuple(s.value for s in Status)

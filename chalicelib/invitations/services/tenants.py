@@ -12,6 +12,7 @@ from chalicelib.invitations.domain.retention import (
     MIN_RETENTION_DAYS,
     retention_days,
 )
+from chalicelib.invitations.models import ApiKeyItem, TenantItem
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.shared.domain.contacts import ContactProblem, check_locale, check_timezone
 from chalicelib.shared.domain.errors import NotFound, ValidationFailed
@@ -23,7 +24,6 @@ from chalicelib.shared.domain.secrets import (
     new_api_key,
     new_webhook_secret,
 )
-from chalicelib.shared.models import ApiKeyItem, TenantItem
 
 
 @dataclass(frozen=True)

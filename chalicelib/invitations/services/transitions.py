@@ -28,13 +28,14 @@ from chalicelib.invitations.domain.reminders import (
     policy_from_json,
     zone_of,
 )
+from chalicelib.invitations.models import InvitationItem
 from chalicelib.invitations.stores.invitation_store import (
     InvitationStore,
     SentMark,
     TransitionWrite,
     TxResult,
 )
-from chalicelib.shared.models import InvitationItem, Item, MarkerItem
+from chalicelib.shared.models import Item, MarkerItem
 
 MAX_ATTEMPTS = 4
 

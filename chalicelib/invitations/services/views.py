@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chalicelib.invitations.models import CampaignItem, InvitationItem, PositionItem
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.models import (
-    CampaignItem,
-    CandidateItem,
-    InvitationItem,
-    PositionItem,
-    TagItem,
-)
 
 
 def _at(value: datetime | None) -> str | None:
@@ -43,13 +37,3 @@ def invitation_view(i: InvitationItem) -> dict[str, Any]:
             "status_changed_at": _at(i.status_changed_at),
             "score": float(i.score) if i.score is not None else None}
 
-
-def pool_view(tag: TagItem, profile: CandidateItem | None) -> dict[str, Any]:
-    return {"candidate_id": tag.candidate_id,
-            "name": profile.name if profile else None,
-            "email": profile.email if profile else None,
-            "phone": profile.phone if profile else None,
-            "locale": profile.locale if profile else None,
-            "tag": {"name": tag.tag, "campaign_id": tag.campaign_id,
-                    "invitation_id": tag.invitation_id, "source": tag.source,
-                    "reason": tag.reason, "created_at": _at(tag.created_at)}}

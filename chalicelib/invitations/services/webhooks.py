@@ -19,19 +19,14 @@ from standardwebhooks.webhooks import Webhook
 
 from chalicelib.clock import parse_instant
 from chalicelib.invitations.domain.invitation import Event, Outcome
+from chalicelib.invitations.models import InvitationItem, TenantItem, TimelineItem
 from chalicelib.invitations.services.transitions import Applied, SideItems, apply_event
 from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from chalicelib.shared.domain.ids import tenant_of_invitation
-from chalicelib.shared.models import (
-    InvitationItem,
-    Item,
-    MarkerItem,
-    TenantItem,
-    TimelineItem,
-)
+from chalicelib.shared.models import Item, MarkerItem
 
 TOLERANCE = timedelta(minutes=5)
 DEDUPE_FOR = timedelta(days=30)

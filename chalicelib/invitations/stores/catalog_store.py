@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.shared.models import CampaignItem, PositionItem
+from chalicelib.invitations.models import CampaignItem, PositionItem
 from chalicelib.shared.stores.dynamo import get_or_none
 
 

@@ -17,7 +17,8 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.invitations.domain.invitation import Status
-from chalicelib.shared.models import CampaignItem, MarkerItem
+from chalicelib.invitations.models import CampaignItem
+from chalicelib.shared.models import MarkerItem
 from chalicelib.shared.stores.dynamo import cancellation_codes, connection
 
 MARKER_TTL = timedelta(days=7)  # the stream keeps records 24 h: replays cannot be older

@@ -19,9 +19,10 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.invitations.domain.invitation import Outcome
+from chalicelib.invitations.models import InvitationItem, OutboxItem
 from chalicelib.shared.domain.due import due_keys
 from chalicelib.shared.domain.sms import SmsLength
-from chalicelib.shared.models import DigestItem, InvitationItem, Item, MarkerItem, OutboxItem
+from chalicelib.shared.models import Item, MarkerItem
 from chalicelib.shared.stores.dynamo import (
     cancellation_codes,
     connection,
@@ -222,19 +223,6 @@ class InvitationStore:
         if final:
             actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
         item.update(actions=actions, condition=OutboxItem.status == "sending")
-
-    def claim_digest(self, digest: DigestItem, email: OutboxItem) -> bool:
-        """Digest leaves the due index and its email is created, together, once."""
-        try:
-            with TransactWrite(connection=connection()) as tx:
-                tx.update(digest, actions=[DigestItem.due_pk.remove(), DigestItem.due_sk.remove()],
-                          condition=DigestItem.due_sk == digest.due_sk)
-                tx.save(email, condition=OutboxItem.pk.does_not_exist())
-        except TransactWriteError as err:
-            if "ConditionalCheckFailed" in cancellation_codes(err):
-                return False
-            raise
-        return True
 
     def due_keys_for(self, tenant_id: str, item_id: str, at: datetime) -> tuple[str, str]:
         return due_keys(tenant_id, item_id, at, self._due_shards)

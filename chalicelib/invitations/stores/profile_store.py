@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pynamodb.expressions.update import Action
 
-from chalicelib.shared.models import CandidateItem
+from chalicelib.invitations.models import CandidateItem
 
 
 class ProfileStore:

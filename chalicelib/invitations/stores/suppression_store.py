@@ -7,8 +7,8 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.invitations.models import InvitationItem, OutboxItem, SuppressionItem
 from chalicelib.shared.domain.ids import suppressed_address_hash
-from chalicelib.shared.models import InvitationItem, OutboxItem, SuppressionItem
 
 
 class SuppressionStore:

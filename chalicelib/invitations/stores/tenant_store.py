@@ -7,7 +7,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.shared.models import ApiKeyItem, TenantItem
+from chalicelib.invitations.models import ApiKeyItem, TenantItem
 from chalicelib.shared.stores.dynamo import connection, get_or_none
 
 

@@ -25,6 +25,7 @@ from typing import IO, Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.invitations.domain.retention import retention_days, retention_keys
+from chalicelib.invitations.models import CandidateItem
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.pool.domain.candidate_import import (
     ImportRow,
@@ -33,11 +34,12 @@ from chalicelib.pool.domain.candidate_import import (
     missing_fields,
     parse,
 )
+from chalicelib.pool.models import TagItem
 from chalicelib.pool.stores.import_store import ImportStore
 from chalicelib.shared.adapters.object_store import ObjectStore
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.errors import NotFound, ValidationFailed
-from chalicelib.shared.models import CandidateItem, Item, TagItem
+from chalicelib.shared.models import Item
 
 CHUNK_ROWS = 500
 INLINE_ROWS = 1000  # up to this many rows the answer lists every row

@@ -23,17 +23,13 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.invitations.models import CandidateItem, InvitationItem, SuppressionItem
 from chalicelib.observability import logger
+from chalicelib.pool.models import ErasureAuditItem
 from chalicelib.pool.stores.erasure_store import ErasureStore
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound
-from chalicelib.shared.models import (
-    CandidateItem,
-    ErasureAuditItem,
-    InvitationItem,
-    SuppressionItem,
-)
 
 RETRIES = 5
 

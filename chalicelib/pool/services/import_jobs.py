@@ -22,12 +22,12 @@ from typing import Any
 
 from chalicelib.observability import logger
 from chalicelib.pool.domain.candidate_import import MAX_IMPORT_ATTEMPTS, ImportStatus
+from chalicelib.pool.models import ImportJobItem
 from chalicelib.pool.services.candidate_import import CandidateImportService
 from chalicelib.pool.stores.import_job_store import ImportJobStore
 from chalicelib.shared.adapters.object_store import ObjectChanged
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import DomainError, NotFound
-from chalicelib.shared.models import ImportJobItem
 
 COUNTS = ("rows", "created", "merged", "unchanged", "rejected", "tags_added")
 

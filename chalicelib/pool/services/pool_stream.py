@@ -25,20 +25,15 @@ from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
 
+from chalicelib.invitations.models import CandidateItem, InvitationItem, OutboxItem
 from chalicelib.pool.domain import cooperation, tag_rules
 from chalicelib.pool.domain.tag_rules import InvitationChange, TagRules
+from chalicelib.pool.models import PoolStatsItem, TagItem
 from chalicelib.pool.stores.pool_stats_store import BehaviourDelta, PoolStatsStore
 from chalicelib.pool.stores.pool_store import PoolStore, Snapshot, rule_tag
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import DomainError
-from chalicelib.shared.models import (
-    CandidateItem,
-    InvitationItem,
-    OutboxItem,
-    PoolStatsItem,
-    TagItem,
-    from_image,
-)
+from chalicelib.shared.models import from_image
 
 RULES_CACHE = timedelta(minutes=1)
 RESCORE_THREADS = 4  # the score updates are independent: a few in flight at once

@@ -21,13 +21,13 @@ from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore
 from chalicelib.invitations.stores.suppression_store import SuppressionStore
 from chalicelib.pool.domain.tag_rules import TAG_NAME
+from chalicelib.pool.models import ReEngageRuleItem
 from chalicelib.pool.services.pool_suggestions import contact_block
 from chalicelib.pool.services.talent_pool import TalentPoolService, parse_segment
 from chalicelib.pool.stores.pool_store import PoolStore, Snapshot
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import DomainError, NotFound, ValidationFailed
-from chalicelib.shared.models import ReEngageRuleItem
 
 DEFAULT_CAP = timedelta(days=30)
 MAX_MEMBERS = 1000

@@ -26,10 +26,11 @@ from chalicelib.invitations.domain.retention import (
     retention_days,
     retention_keys,
 )
+from chalicelib.invitations.models import CandidateItem, InvitationItem
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.pool.stores.retention_store import RetentionStore
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.models import CandidateItem, InvitationItem, from_image
+from chalicelib.shared.models import from_image
 
 #: what the candidate did: these restart the clock (sending them messages does not)
 ACTIVE = frozenset({Status.OPENED, Status.STARTED, Status.COMPLETED, Status.COMPLETED_LATE})

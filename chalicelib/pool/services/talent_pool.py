@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import parse_instant
-from chalicelib.invitations.services.views import invitation_view, pool_view
+from chalicelib.invitations.services.views import invitation_view
 from chalicelib.pool.domain import cooperation
 from chalicelib.pool.domain.tag_rules import (
     MANUAL_SCOPE,
@@ -29,11 +29,12 @@ from chalicelib.pool.domain.tag_rules import (
     active,
     check_tag_name,
 )
+from chalicelib.pool.models import TagItem
+from chalicelib.pool.services.views import pool_view, tag_view
 from chalicelib.pool.stores.pool_store import PoolStore, Snapshot, audit_item
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound, ValidationFailed
-from chalicelib.shared.models import TagItem
 
 #: rule tags from the (usually) smallest partition to the largest: custom tags come first
 SELECTIVITY = ("breach", "re_invite", "hold_contact", "no_show", "exception_pool")
@@ -304,10 +305,4 @@ class TalentPoolService:
         rules = TagRules.from_json(raw)
         self._store.replace_rules(tenant_id, rules.to_json())
         return {**rules.to_json(), "tags": list(RULE_TAGS)}
-
-
-def tag_view(t: TagItem) -> dict[str, Any]:
-    return {"name": t.tag, "campaign_id": t.campaign_id, "invitation_id": t.invitation_id,
-            "source": t.source, "reason": t.reason, "created_at": instant(t.created_at),
-            "expires_at": instant(t.expires_at) if t.expires_at else None}
 

@@ -10,15 +10,15 @@ from datetime import datetime
 from pynamodb.exceptions import PutError
 from pynamodb.expressions.update import Action
 
-from chalicelib.shared.models import (
+from chalicelib.invitations.models import (
     CampaignItem,
     CandidateItem,
-    ErasureAuditItem,
     InvitationItem,
-    Item,
     OutboxItem,
     SuppressionItem,
 )
+from chalicelib.pool.models import ErasureAuditItem
+from chalicelib.shared.models import Item
 from chalicelib.shared.stores.dynamo import get_or_none
 
 

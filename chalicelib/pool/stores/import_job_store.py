@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.pool.domain.candidate_import import ImportStatus
-from chalicelib.shared.models import ImportJobItem
+from chalicelib.pool.models import ImportJobItem
 from chalicelib.shared.stores import leased_jobs
 from chalicelib.shared.stores.dynamo import get_or_none
 

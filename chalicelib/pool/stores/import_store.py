@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib.invitations.stores.profile_store import ProfileStore
-from chalicelib.shared.models import Item, TagItem
+from chalicelib.pool.models import TagItem
+from chalicelib.shared.models import Item
 
 
 class ImportStore(ProfileStore):

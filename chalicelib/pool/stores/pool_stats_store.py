@@ -19,7 +19,8 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.shared.models import MarkerItem, PoolStatsItem
+from chalicelib.pool.models import PoolStatsItem
+from chalicelib.shared.models import MarkerItem
 from chalicelib.shared.stores.dynamo import cancellation_codes, connection, get_or_none
 
 MARKER_TTL = timedelta(days=7)  # the stream keeps records 24 h: replays cannot be older

@@ -16,20 +16,18 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.invitations.models import CandidateItem, InvitationItem, TenantItem
 from chalicelib.invitations.stores.invitation_store import Page
 from chalicelib.pool.domain.tag_rules import TagDecision
-from chalicelib.shared.domain.due import instant
-from chalicelib.shared.models import (
-    CandidateItem,
-    InvitationItem,
-    Item,
+from chalicelib.pool.models import (
     PoolAuditItem,
     PoolStatsItem,
     ReEngageCapItem,
     ReEngageRuleItem,
     TagItem,
-    TenantItem,
 )
+from chalicelib.shared.domain.due import instant
+from chalicelib.shared.models import Item
 from chalicelib.shared.stores.dynamo import (
     cancellation_codes,
     connection,

@@ -9,7 +9,9 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.invitations.domain.retention import partition
-from chalicelib.shared.models import CandidateItem, Item, RetentionStateItem
+from chalicelib.invitations.models import CandidateItem
+from chalicelib.pool.models import RetentionStateItem
+from chalicelib.shared.models import Item
 from chalicelib.shared.stores.dynamo import get_or_none
 
 

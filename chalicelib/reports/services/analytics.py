@@ -18,17 +18,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
+from chalicelib.invitations.models import InvitationItem, OutboxItem
 from chalicelib.observability import logger
 from chalicelib.reports.domain import funnel
+from chalicelib.reports.models import AggregateItem, SummaryStateItem
 from chalicelib.reports.stores.aggregates_store import AggDelta, AggregatesStore
 from chalicelib.shared.domain.due import due_keys, instant
-from chalicelib.shared.models import (
-    AggregateItem,
-    InvitationItem,
-    OutboxItem,
-    SummaryStateItem,
-    from_image,
-)
+from chalicelib.shared.models import from_image
 
 #: "reminded" counts an invitation once, however many reminders it gets, over its lifetime
 REMINDED_TTL = timedelta(days=400)

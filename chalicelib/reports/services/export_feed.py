@@ -1,7 +1,7 @@
 """What the table's stream does for exports (hooked into triggers/stream.py):
 
 - a new export item (INSERT) is handed to the exports queue, where the exporter picks it up
-  (JobFeed: the same for new import jobs and the imports queue, pool/services/import_jobs.py);
+  (shared/job_feed.py: the same for new import jobs and the imports queue);
   a duplicate message is harmless (only one claim of an export succeeds);
 - `produced()` recognises an export reaching `done` (MODIFY running -> done): the "export
   produced" event for metering, with tenant, report, format, rows and bytes. Replays of the
@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.reports.domain.exports import ExportStatus
 from chalicelib.shared.domain.ports import MessageQueue
+from chalicelib.shared.job_feed import JobFeed
 
 ENTITY = "export"
 
@@ -52,27 +52,6 @@ def produced(event_name: str, new_image: dict[str, Any] | None,
     return ExportProduced(_s(new_image, "tenant_id") or "", _s(new_image, "export_id") or "",
                           _s(new_image, "report") or "", _s(new_image, "format") or "",
                           _n(new_image, "rows"), _n(new_image, "size_bytes"))
-
-
-class JobFeed:
-    """New job items of one entity (INSERT) -> their queue, as {"tenant_id", <id field>}."""
-
-    def __init__(self, queue: MessageQueue, entity: str, id_field: str) -> None:
-        self._queue = queue
-        self._entity = entity
-        self._id_field = id_field
-
-    def message(self, event_name: str, new_image: dict[str, Any] | None) -> dict[str, str] | None:
-        """The queue message for a new job item, else None (cheap: no parsing of other
-        entities)."""
-        if event_name != "INSERT" or not new_image or _s(new_image, "entity") != self._entity:
-            return None
-        return {"tenant_id": _s(new_image, "tenant_id") or "",
-                self._id_field: _s(new_image, self._id_field) or ""}
-
-    def enqueue(self, messages: Sequence[dict[str, str]]) -> list[int]:
-        """Send the batch's messages; returns the indexes that failed (retried by the stream)."""
-        return self._queue.enqueue_many(list(messages))
 
 
 class ExportFeed(JobFeed):

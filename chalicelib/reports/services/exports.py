@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.invitations.models import CampaignItem, InvitationItem
 from chalicelib.observability import logger
 from chalicelib.reports.domain.exports import (
     CONTENT_TYPES,
@@ -36,10 +37,10 @@ from chalicelib.reports.domain.exports import (
     periods_ended,
     scheduled_export_id,
 )
+from chalicelib.reports.models import ExportItem, ExportScheduleItem
 from chalicelib.reports.stores.export_store import ExportStore
 from chalicelib.shared.domain.errors import NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
-from chalicelib.shared.models import CampaignItem, ExportItem, ExportScheduleItem, InvitationItem
 
 
 class ExportRetry(Exception):

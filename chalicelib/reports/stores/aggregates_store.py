@@ -20,13 +20,9 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.shared.models import (
-    AggregateItem,
-    InvitationItem,
-    MarkerItem,
-    OutboxItem,
-    SummaryStateItem,
-)
+from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.reports.models import AggregateItem, SummaryStateItem
+from chalicelib.shared.models import MarkerItem
 from chalicelib.shared.stores.dynamo import cancellation_codes, connection, get_or_none
 
 MARKER_TTL = timedelta(days=7)  # the stream keeps records 24 h: replays cannot be older

@@ -12,13 +12,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from chalicelib.invitations.domain.invitation import Status
+from chalicelib.invitations.models import CampaignItem, InvitationItem
 from chalicelib.reports.domain.exports import ExportStatus
-from chalicelib.shared.models import (
-    CampaignItem,
-    ExportItem,
-    ExportScheduleItem,
-    InvitationItem,
-)
+from chalicelib.reports.models import ExportItem, ExportScheduleItem
 from chalicelib.shared.stores import leased_jobs
 from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor, get_or_none
 

@@ -1,4 +1,4 @@
-"""Budget alerts through the alerts SNS topic; statements to the private reports bucket.
+"""Budget alerts through the alerts SNS topic (statements: shared/adapters/object_store.py).
 
 Clients are passed in (bootstrap builds them lazily). The topic is named by ARN in
 production (the stack passes it); locally by name, resolved once with CreateTopic (idempotent).
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-
-STATEMENT_LINK_SECONDS = 900  # presigned links expire after 15 minutes
 
 
 class SnsAlerts:
@@ -28,17 +26,3 @@ class SnsAlerts:
                                "tenant": {"DataType": "String",
                                           "StringValue": str(message.get("tenant_id", ""))}})
         return str(response["MessageId"])
-
-
-class S3Reports:
-    def __init__(self, client: Any, bucket: str) -> None:
-        self._client = client
-        self._bucket = bucket
-
-    def put(self, key: str, body: bytes, content_type: str) -> None:
-        self._client.put_object(Bucket=self._bucket, Key=key, Body=body,
-                                ContentType=content_type)
-
-    def link(self, key: str, seconds: int = STATEMENT_LINK_SECONDS) -> str:
-        return str(self._client.generate_presigned_url(
-            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=seconds))
