@@ -77,10 +77,7 @@ class SelfService:
             raise ValidationFailed(f"text is longer than {MAX_TEXT} characters",
                                    code="text_too_long")
         inv = self._invitation(token, now)
-        text_action = (InvitationItem.reason_text.set(text) if text
-                       else InvitationItem.reason_text.remove())
-        inv.update(actions=[InvitationItem.reason.set(reason), text_action],
-                   add_version_condition=False)
+        self._invitations.set_reason(inv, reason, text)
         self._timeline(inv, "candidate.reason", now, reason)
         return {"invitation_id": inv.invitation_id, "reason": reason}
 
@@ -95,13 +92,11 @@ class SelfService:
             done = self._actions.run(inv.tenant_id, "extend", [inv.invitation_id], deadline,
                                      now)["results"][0]
             if done["result"] == "done":
-                inv.update(actions=[InvitationItem.self_extensions.add(1)],
-                           add_version_condition=False)
+                self._invitations.count_self_extension(inv)
                 self._timeline(inv, "candidate.extension", now, "approved")
                 return {"invitation_id": inv.invitation_id, "result": "approved",
                         "deadline_at": instant(deadline), "status": done["status"]}
-        inv.update(actions=[InvitationItem.extension_requested_at.set(now)],
-                   add_version_condition=False)
+        self._invitations.request_extension(inv, now)
         self._timeline(inv, "candidate.extension", now, "queued")
         return {"invitation_id": inv.invitation_id, "result": "queued_for_hr",
                 "status": status.value}
@@ -116,7 +111,7 @@ class SelfService:
                     self._suppressions.suppress(SuppressionItem(
                         pk, sk, tenant_id=inv.tenant_id, channel=channel,
                         address=address.lower(), reason="opted_out", created_at=now))
-            profile.update(actions=[type(profile).opted_out_at.set(now)])
+            self._pool.mark_opted_out(profile, now)
         self._timeline(inv, "candidate.opt_out", now, "opted_out")
         return {"invitation_id": inv.invitation_id, "result": "opted_out"}
 
@@ -133,6 +128,7 @@ class SelfService:
     def _timeline(self, inv: InvitationItem, kind: str, now: datetime, detail: str) -> None:
         pk, sk = TimelineItem.key(inv.tenant_id, inv.candidate_id, instant(now),
                                   f"{kind}:{inv.invitation_id}")
-        TimelineItem(pk, sk, tenant_id=inv.tenant_id, candidate_id=inv.candidate_id,
-                     invitation_id=inv.invitation_id, type=kind, occurred_at=now,
-                     source_id=kind, applied=detail).save()
+        self._invitations.add_timeline(TimelineItem(
+            pk, sk, tenant_id=inv.tenant_id, candidate_id=inv.candidate_id,
+            invitation_id=inv.invitation_id, type=kind, occurred_at=now, source_id=kind,
+            applied=detail))

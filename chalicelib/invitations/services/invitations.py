@@ -16,8 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.invitations.domain.candidates import CandidateRow, Rejection, validate_row
 from chalicelib.invitations.domain.invitation import Outcome, Status
 from chalicelib.invitations.domain.reminders import (
@@ -140,11 +138,7 @@ class InvitationService:
         def merge(entry: tuple[CandidateItem, dict[str, str]]) -> None:
             profile, fields = entry
             due = retention_keys(tenant_id, profile.candidate_id, now, days)
-            try:
-                self._profiles.fill(profile, fields, now, False, due)
-            except UpdateError as err:
-                if err.cause_response_code != "ConditionalCheckFailedException":
-                    raise
+            self._profiles.fill_unless_erased(profile, fields, now, False, due)
 
         if len(merges) <= 1:
             for entry in merges:

@@ -19,7 +19,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.invitations.domain.invitation import Outcome
-from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.models import InvitationItem, OutboxItem, TimelineItem
 from chalicelib.shared.domain.due import due_keys
 from chalicelib.shared.domain.sms import SmsLength
 from chalicelib.shared.models import Item, MarkerItem
@@ -197,6 +197,24 @@ class InvitationStore:
                 return False
             raise
         return True
+
+    # -- what the candidate does on the self-service page (not status moves: no version) ----
+    def set_reason(self, inv: InvitationItem, reason: str, text: str | None) -> None:
+        text_action = (InvitationItem.reason_text.set(text) if text
+                       else InvitationItem.reason_text.remove())
+        inv.update(actions=[InvitationItem.reason.set(reason), text_action],
+                   add_version_condition=False)
+
+    def count_self_extension(self, inv: InvitationItem) -> None:
+        inv.update(actions=[InvitationItem.self_extensions.add(1)],
+                   add_version_condition=False)
+
+    def request_extension(self, inv: InvitationItem, now: datetime) -> None:
+        inv.update(actions=[InvitationItem.extension_requested_at.set(now)],
+                   add_version_condition=False)
+
+    def add_timeline(self, event: TimelineItem) -> None:
+        event.save()
 
     # -- outbox --------------------------------------------------------------------------
     def claim_outbox(self, item: OutboxItem, now: datetime, until: datetime) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.invitations.models import CandidateItem
@@ -69,3 +70,14 @@ class ProfileStore:
         else:
             actions += [CandidateItem.due_pk.set(due[0]), CandidateItem.due_sk.set(due[1])]
         profile.update(actions=actions, condition=CandidateItem.erased_at.does_not_exist())
+
+    def fill_unless_erased(self, profile: CandidateItem, fields: dict[str, str], now: datetime,
+                           consent: bool, due: tuple[str, str] | None) -> bool:
+        """`fill`; False (nothing written) when the profile was erased meanwhile."""
+        try:
+            self.fill(profile, fields, now, consent, due)
+        except UpdateError as err:
+            if err.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True

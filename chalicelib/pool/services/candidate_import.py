@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.invitations.domain.retention import retention_days, retention_keys
 from chalicelib.invitations.models import CandidateItem
 from chalicelib.invitations.stores.tenant_store import TenantStore
@@ -251,11 +249,7 @@ class CandidateImportService:
             self._store.write(new_items)
         for line, profile, adds, consent in fills:
             due = retention_keys(tenant_id, profile.candidate_id, now, days)
-            try:
-                self._store.fill(profile, adds, now, consent, due)
-            except UpdateError as err:
-                if err.cause_response_code != "ConditionalCheckFailedException":
-                    raise
+            if not self._store.fill_unless_erased(profile, adds, now, consent, due):
                 results[line] = ("rejected", "erased", "this candidate's personal data was "
                                  "erased while the file was imported")
         for entry in chunk:

@@ -21,8 +21,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.invitations.models import CandidateItem, InvitationItem, SuppressionItem
 from chalicelib.observability import logger
 from chalicelib.pool.models import ErasureAuditItem
@@ -97,12 +95,8 @@ class ErasureService:
                 return False
             if current.reason_text is None and current.timezone is None:
                 return False
-            try:
-                self._store.strip_invitation(current)
+            if self._store.strip_invitation_if_unchanged(current):
                 return True
-            except UpdateError as err:
-                if err.cause_response_code != "ConditionalCheckFailedException":
-                    raise
             current = self._reload(current)
         raise RuntimeError(f"invitation {inv.invitation_id} kept changing; retry the erasure")
 

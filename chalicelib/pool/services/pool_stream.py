@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PynamoDBException
-
 from chalicelib.invitations.models import CandidateItem, InvitationItem, OutboxItem
 from chalicelib.pool.domain import cooperation, tag_rules
 from chalicelib.pool.domain.tag_rules import InvitationChange, TagRules
@@ -119,10 +117,7 @@ class PoolStreamService:
             self._stats.save_score(str(stats.tenant_id), str(stats.candidate_id), value,
                                    components, at)
 
-        try:
-            with ThreadPoolExecutor(max_workers=RESCORE_THREADS) as pool:
-                list(pool.map(save, found))
-        except PynamoDBException:
+        if not self._stats.each_saved(save, found, RESCORE_THREADS):
             # the sums are in (exactly once); retrying the records finds their markers and
             # only rescores
             return list(range(len(deltas)))
@@ -142,7 +137,7 @@ class PoolBatch:
         self._service = service
         self._pool = service.pool
         self._snaps: dict[tuple[str, str], Snapshot] = {}
-        self._reads: dict[tuple[str, str], Future[Snapshot]] = {}
+        self._reads: dict[tuple[str, str], Future[Snapshot | None]] = {}
         self._tenant_rules: dict[str, TagRules] = {}
 
     def prefetch(self, records: Sequence[dict[str, Any]]) -> None:
@@ -162,17 +157,14 @@ class PoolBatch:
             return
         pool = ThreadPoolExecutor(max_workers=SNAPSHOT_THREADS)
         for key in keys:
-            self._reads[key] = pool.submit(self._pool.snapshot, *key)
+            self._reads[key] = pool.submit(self._pool.snapshot_or_none, *key)
         pool.shutdown(wait=False)  # the reads already queued still run
 
     def _snapshot(self, tenant_id: str, candidate_id: str) -> Snapshot:
         key = (tenant_id, candidate_id)
         if key not in self._snaps:
             read = self._reads.pop(key, None)
-            try:
-                snap = read.result() if read is not None else None
-            except PynamoDBException:
-                snap = None  # read again below
+            snap = read.result() if read is not None else None  # None: read again below
             self._snaps[key] = snap or self._pool.snapshot(tenant_id, candidate_id)
         return self._snaps[key]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.invitations.models import (
@@ -75,6 +75,16 @@ class ErasureStore:
         actions: list[Action] = [InvitationItem.reason_text.remove(),
                                  InvitationItem.timezone.remove()]
         invitation.update(actions=actions)
+
+    def strip_invitation_if_unchanged(self, invitation: InvitationItem) -> bool:
+        """`strip_invitation`; False when the invitation changed since it was read."""
+        try:
+            self.strip_invitation(invitation)
+        except UpdateError as err:
+            if err.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
 
     def strip_outbox(self, item: OutboxItem) -> None:
         item.update(actions=[OutboxItem.recipient.remove(), OutboxItem.subject.remove(),

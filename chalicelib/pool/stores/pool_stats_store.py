@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -204,6 +204,16 @@ class PoolStatsStore:
         pk, sk = PoolStatsItem.key(tenant_id, candidate_id)
         PoolStatsItem(pk, sk).update(
             actions=_score_actions((tenant_id, candidate_id), value, components, at))
+
+    def each_saved(self, save: Callable[[PoolStatsItem], None], items: Sequence[PoolStatsItem],
+                   threads: int) -> bool:
+        """Run `save` for every item, `threads` at a time; False when a table write failed."""
+        try:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                list(pool.map(save, items))
+        except PynamoDBException:
+            return False
+        return True
 
     def by_score(self, tenant_id: str, limit: int) -> list[PoolStatsItem]:
         """The best-scored candidates first."""

@@ -147,6 +147,16 @@ class PoolStore:
                                         TagItem.gsi1pk.remove(), TagItem.gsi1sk.remove()])
             tx.save(audit)
 
+    def mark_opted_out(self, profile: CandidateItem, now: datetime) -> None:
+        profile.update(actions=[CandidateItem.opted_out_at.set(now)])
+
+    def snapshot_or_none(self, tenant_id: str, candidate_id: str) -> Snapshot | None:
+        """`snapshot`; None when the read failed (the caller reads again)."""
+        try:
+            return self.snapshot(tenant_id, candidate_id)
+        except PynamoDBException:
+            return None
+
     def snapshot(self, tenant_id: str, candidate_id: str, consistent: bool = False) -> Snapshot:
         pk, _ = PoolStatsItem.key(tenant_id, candidate_id)
         result = Item.query(pk, Item.sk >= "POOL", consistent_read=consistent)
