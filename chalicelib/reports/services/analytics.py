@@ -22,7 +22,7 @@ from chalicelib.invitations.models import InvitationItem, OutboxItem
 from chalicelib.observability import logger
 from chalicelib.reports.domain import funnel
 from chalicelib.reports.models import AggregateItem, SummaryStateItem
-from chalicelib.reports.stores.aggregates_store import AggDelta, AggregatesStore
+from chalicelib.reports.stores.aggregates_store import AggDelta, AggregatesStore, totals_of
 from chalicelib.shared.domain.due import due_keys, instant
 from chalicelib.shared.models import from_image
 
@@ -304,12 +304,3 @@ class AnalyticsService:
             if campaigns is None or row.campaign_id in campaigns:
                 yield row
 
-
-def totals_of(row: AggregateItem) -> funnel.Totals:
-    def n(name: str) -> int:
-        return int(getattr(row, name) or 0)
-
-    return funnel.Totals({c: n(f"n_{c}") for c in funnel.COUNTERS},
-                         [n(f"h_{i}") for i in range(funnel.HISTOGRAM_SIZE)],
-                         {r: n(f"rg_{r}") for r in funnel.GIVEN_REASONS},
-                         {r: n(f"ri_{r}") for r in funnel.INFERRED_REASONS})

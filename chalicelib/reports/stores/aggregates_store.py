@@ -21,6 +21,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.reports.domain import funnel
 from chalicelib.reports.models import AggregateItem, SummaryStateItem
 from chalicelib.shared.models import MarkerItem
 from chalicelib.shared.stores.dynamo import cancellation_codes, connection, get_or_none
@@ -227,3 +228,13 @@ def _packed(deltas: Sequence[AggDelta], indexes: Sequence[int]) -> list[list[int
     if chunk:
         chunks.append(chunk)
     return chunks
+
+
+def totals_of(row: AggregateItem) -> funnel.Totals:
+    def n(name: str) -> int:
+        return int(getattr(row, name) or 0)
+
+    return funnel.Totals({c: n(f"n_{c}") for c in funnel.COUNTERS},
+                         [n(f"h_{i}") for i in range(funnel.HISTOGRAM_SIZE)],
+                         {r: n(f"rg_{r}") for r in funnel.GIVEN_REASONS},
+                         {r: n(f"ri_{r}") for r in funnel.INFERRED_REASONS})
