@@ -21,6 +21,7 @@ from chalicelib.invitations.stores.suppression_store import SuppressionStore
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.pool.stores.pool_store import PoolStore
 from chalicelib.shared.adapters.signing_key import SigningKey
+from chalicelib.shared.domain.channels import addresses
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound, Unauthorized, ValidationFailed
 from chalicelib.shared.domain.tokens import SELF_SERVICE, TokenClaims, TokenProblem, sign, verify
@@ -105,7 +106,7 @@ class SelfService:
         inv = self._invitation(token, now)
         profile = self._pool.profile(inv.tenant_id, inv.candidate_id)
         if profile is not None:
-            for channel, address in (("email", profile.email), ("sms", profile.phone)):
+            for channel, address in addresses(profile):
                 if address:
                     pk, sk = SuppressionItem.key(inv.tenant_id, channel, address.lower())
                     self._suppressions.suppress(SuppressionItem(

@@ -24,9 +24,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.invitations.domain.invitation import FINAL, OPEN, Status
+from chalicelib.shared.domain.channels import NAMES
 from chalicelib.shared.domain.contacts import ContactProblem, check_timezone
 
-CHANNELS = ("email", "sms")
+CHANNELS = NAMES
 TEMPLATES = ("due_tomorrow", "no_show", "final_call")
 MAX_ROUNDS = 6
 MAX_GRACE = timedelta(days=30)

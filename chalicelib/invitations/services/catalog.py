@@ -12,11 +12,12 @@ from chalicelib.invitations.domain.reminders import PolicyProblem, default_for, 
 from chalicelib.invitations.models import CampaignItem, PositionItem
 from chalicelib.invitations.services.views import campaign_view, position_view
 from chalicelib.invitations.stores.catalog_store import CatalogStore
+from chalicelib.shared.domain.channels import NAMES
 from chalicelib.shared.domain.contacts import ContactProblem, check_locale, normalise_email
 from chalicelib.shared.domain.errors import NotFound, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
 
-CHANNELS = ("email", "sms")
+CHANNELS = NAMES
 AUDIENCE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MAX_AUDIENCES = 10
 MAX_WINDOW_HOURS = 24 * 60

@@ -33,6 +33,7 @@ from chalicelib.invitations.stores.invitation_store import InvitationStore
 from chalicelib.invitations.stores.profile_store import ProfileStore
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.shared.domain import ids
+from chalicelib.shared.domain.channels import address_of
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound, TooLarge, ValidationFailed
 from chalicelib.shared.domain.ports import InterviewVendor
@@ -151,8 +152,7 @@ class InvitationService:
                    cand: str, deadline: datetime, policy: ReminderPolicy,
                    default_locale: str, default_zone: str | None,
                    now: datetime) -> list[Item]:
-        usable = [c for c in campaign.channels
-                  if (c == "email" and row.email) or (c == "sms" and row.phone)]
+        usable = [c for c in campaign.channels if address_of(row, c)]
         locale = row.locale or campaign.locale or default_locale  # candidate, campaign, tenant
         zone = row.timezone or default_zone  # quiet hours: the candidate's zone, else tenant's
         cpk, csk = CandidateItem.key(tenant_id, cand)

@@ -26,6 +26,7 @@ from chalicelib.observability import logger
 from chalicelib.pool.models import ErasureAuditItem
 from chalicelib.pool.stores.erasure_store import ErasureStore
 from chalicelib.shared.domain import ids
+from chalicelib.shared.domain.channels import addresses
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound
 
@@ -43,7 +44,7 @@ class ErasureService:
             raise NotFound(f"candidate {candidate_id} not found", code="candidate_not_found")
         already = profile.erased_at is not None
         erased_at = self._store.mark_profile(profile, actor, now)
-        addresses = [(c, a) for c, a in (("email", profile.email), ("sms", profile.phone)) if a]
+        contacts = [(c, a) for c, a in addresses(profile) if a]
         counts = {"profile": 0, "items_deleted": 0, "invitations": 0, "outbox": 0,
                   "suppressions": 0}
         if profile.email or profile.phone or profile.external_id or profile.name != "[erased]":
@@ -69,7 +70,7 @@ class ErasureService:
                                                    item.last_error)):
                         self._store.strip_outbox(item)
                         counts["outbox"] += 1
-        for entry in self._store.suppressions(tenant_id, addresses):
+        for entry in self._store.suppressions(tenant_id, contacts):
             hashed = ids.suppressed_address_hash(tenant_id, entry.channel, entry.address)
             pk, sk = SuppressionItem.key(tenant_id, entry.channel, hashed)
             self._store.replace_suppression(entry, SuppressionItem(

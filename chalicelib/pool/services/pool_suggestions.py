@@ -19,6 +19,7 @@ from chalicelib.pool.domain.tag_rules import TAG_NAME
 from chalicelib.pool.services.talent_pool import active_tags
 from chalicelib.pool.stores.pool_stats_store import PoolStatsStore
 from chalicelib.pool.stores.pool_store import PoolStore, Snapshot
+from chalicelib.shared.domain.channels import addresses
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound
 
@@ -35,8 +36,7 @@ def contact_block(snap: Snapshot, suppressions: SuppressionStore, now: datetime)
         return "hold_contact"
     if profile is None:
         return "no_profile"
-    addresses = [("email", profile.email), ("sms", profile.phone)]
-    usable = [(c, a) for c, a in addresses if a]
+    usable = [(c, a) for c, a in addresses(profile) if a]
     if not usable or all(suppressions.is_suppressed(profile.tenant_id, c, a) for c, a in usable):
         return "suppressed"
     return None

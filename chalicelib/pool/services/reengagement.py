@@ -26,6 +26,7 @@ from chalicelib.pool.services.pool_suggestions import contact_block
 from chalicelib.pool.services.talent_pool import TalentPoolService, parse_segment
 from chalicelib.pool.stores.pool_store import PoolStore, Snapshot
 from chalicelib.shared.domain import ids
+from chalicelib.shared.domain.channels import address_of
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import DomainError, NotFound, ValidationFailed
 
@@ -115,8 +116,7 @@ class ReEngagementService:
         if snap.cap and snap.cap.last_at >= since and snap.cap.campaign_id != campaign_id:
             return "frequency_cap"
         p = snap.profile
-        if p is None or not any((c == "email" and p.email) or (c == "sms" and p.phone)
-                                for c in channels):
+        if p is None or not any(address_of(p, c) for c in channels):
             return "no_address_for_channels"
         return None
 
