@@ -54,12 +54,16 @@ class OutboxFeed:
         before = Status(old.status) if old else None
         after = Status(new.status)
         if old is None:
+            # dated by the invitation itself, not by the record: DynamoDB Streams round
+            # ApproximateCreationDateTime down to the second (and a local writer may run on
+            # another clock), so the record time can be before the invitation was created
+            created = new.created_at
             for channel in map(str, new.channels):
                 pk, sk = OutboxItem.key(new.tenant_id, new.invitation_id, "invite", channel)
                 item = OutboxItem(pk, sk, tenant_id=new.tenant_id,
                                   invitation_id=new.invitation_id, kind="invite",
-                                  channel=channel, created_at=at)
-                self._invitations.watch_outbox(item, at + REDRIVE_AFTER)
+                                  channel=channel, created_at=created)
+                self._invitations.watch_outbox(item, created + REDRIVE_AFTER)
                 self._invitations.put_if_absent(item)
         if after is Status.NO_SHOW and before is not Status.NO_SHOW:
             self._digest(new)
