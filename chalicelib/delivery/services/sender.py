@@ -28,6 +28,7 @@ from chalicelib.invitations.stores.invitation_store import InvitationStore, Sent
 from chalicelib.invitations.stores.suppression_store import SuppressionStore
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.pool.stores.pool_store import PoolStore
+from chalicelib.shared.domain.channels import address_of
 from chalicelib.shared.domain.ports import (
     EmailSender,
     PermanentSendError,
@@ -204,7 +205,7 @@ class SenderService:
         profile = self._pool.profile(inv.tenant_id, inv.candidate_id)
         recipient = None
         if profile is not None:
-            recipient = profile.email if item.channel == "email" else profile.phone
+            recipient = address_of(profile, item.channel)
         campaign = self._cached(("campaign", inv.tenant_id, inv.campaign_id),
                                 lambda: self._catalog.get_campaign(inv.tenant_id, inv.campaign_id))
         position = self._cached(("position", inv.tenant_id, inv.position_id),
