@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chalicelib import bootstrap
-from chalicelib.adapters.invitation_store import InvitationStore
-from chalicelib.adapters.models import CandidateItem
+from chalicelib.invitations.models import CandidateItem
+from chalicelib.invitations.stores.invitation_store import InvitationStore
 from tests.functional.conftest import T0, Glue, TenantApi
 
 

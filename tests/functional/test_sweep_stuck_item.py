@@ -14,8 +14,8 @@ from typing import Any
 import boto3
 
 from chalicelib import bootstrap
-from chalicelib.adapters.models import SummaryStateItem
-from chalicelib.domain.due import MAX_SWEEP_ATTEMPTS, PARKED, bucket
+from chalicelib.reports.models import SummaryStateItem
+from chalicelib.shared.domain.due import MAX_SWEEP_ATTEMPTS, PARKED, bucket
 from infra.local.__main__ import cmd_parked
 from tests.functional.conftest import T0, Glue, TenantApi
 

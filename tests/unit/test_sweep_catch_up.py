@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.adapters.models import SummaryStateItem
-from chalicelib.domain.due import (
+from chalicelib.delivery.services.sweep import SweepService
+from chalicelib.reports.models import SummaryStateItem
+from chalicelib.shared.domain.due import (
     MAX_BUCKETS_PER_RUN,
     RETRY_MAX,
     bucket,
@@ -15,7 +16,8 @@ from chalicelib.domain.due import (
     retry_at,
     sweep_window,
 )
-from chalicelib.services.sweep import SweepService
+from chalicelib.shared.fanout import DueConsumers, DueOutcome
+from chalicelib.shared.models import Item
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -38,11 +40,25 @@ class FakeSweeps:
     def set_watermark(self, value: str) -> None:
         self.mark = value
 
-    def due(self, name: str, shard: int, until: str) -> Iterator[SummaryStateItem]:
+    def due(self, name: str, shard: int, until: str,
+            entities: tuple[type[Item], ...]) -> Iterator[SummaryStateItem]:
         if shard == 0:
             self.buckets_read.append(name)
         kept = self.items.pop((name, shard), [])
         yield from kept
+
+
+class Summaries:
+    """The due consumer of campaign summaries, recording what it was handed."""
+
+    entities: tuple[type[Item], ...] = (SummaryStateItem,)
+
+    def __init__(self) -> None:
+        self.items: list[SummaryStateItem] = []
+
+    def due(self, item: SummaryStateItem, now: datetime) -> DueOutcome:
+        self.items.append(item)
+        return DueOutcome()
 
 
 def summary_due_at(at: datetime) -> SummaryStateItem:
@@ -57,14 +73,8 @@ def test_a_watermark_far_behind_is_caught_up_without_skipping_anything() -> None
     # the 31 days of buckets one run reads away from the watermark
     sweeps = FakeSweeps(bucket(NOW - timedelta(days=32)))
     sweeps.add(summary_due_at(NOW - timedelta(hours=12)))
-    done: list[SummaryStateItem] = []
-
-    def summaries(item: SummaryStateItem, now: datetime) -> bool:
-        done.append(item)
-        return True
-
-    service = SweepService(sweeps, None, None, 1,  # type: ignore[arg-type]
-                           summaries=summaries)
+    done = Summaries()
+    service = SweepService(sweeps, DueConsumers([done]), 1)  # type: ignore[arg-type]
     # WHEN the sweep runs
     first = service.run(NOW)
     # THEN it read the oldest buckets and the newest, and left the watermark where it
@@ -76,7 +86,7 @@ def test_a_watermark_far_behind_is_caught_up_without_skipping_anything() -> None
     # WHEN it runs again a minute later
     second = service.run(NOW + timedelta(minutes=1))
     # THEN the backlog is read, the item handled, and the watermark is at now
-    assert [i.campaign_id for i in done] == ["cmp1"]
+    assert [i.campaign_id for i in done.items] == ["cmp1"]
     assert second.watermark == bucket(NOW) and second.behind == ""
 
 
