@@ -126,6 +126,8 @@ def request_summary(service: str, operation: str, params: dict[str, Any]) -> dic
             "TopicArn", "TargetArn", "SecretId", "Source", "FromEmailAddress",
             "ConfigurationSetName", "SourceArn", "FromArn")
     summary: dict[str, Any] = {k: params[k] for k in keep if k in params}
+    if service == "sns" and "Name" in params:  # CreateTopic: a topic found by its name
+        summary["Name"] = params["Name"]
     if service == "s3" and "Key" in params:  # (DynamoDB's Key is an item's key: not kept)
         summary["Key"] = params["Key"]
     if "PhoneNumber" in params:

@@ -322,14 +322,20 @@ def _resources(service: str, operation: str, request: dict[str, Any], production
         return
     if service == "sqs":
         logical = production.logical_for(_queue_name(request))
+        if operation == "GetQueueUrl" and _in_environment(production, function_logical,
+                                                          production.ref(logical)):
+            return  # locally the env names the queue; in production it carries the URL
         yield action, logical, production.arn(logical)
         return
     if service == "sns":
         if "PhoneNumber" in request:
             yield action, "", "*"  # an SMS: a phone number has no ARN
             return
-        topic = request.get("TopicArn") or request.get("TargetArn") or ""
+        topic = request.get("TopicArn") or request.get("TargetArn") or request.get("Name", "")
         logical = production.logical_for(topic.rsplit(":", 1)[-1])
+        if operation == "CreateTopic" and _in_environment(production, function_logical,
+                                                          production.arn(logical)):
+            return  # locally the env names the topic; in production it carries the ARN
         yield action, logical, production.arn(logical)
         return
     if service == "s3":
@@ -354,6 +360,12 @@ def _resources(service: str, operation: str, request: dict[str, Any], production
         yield action, logical, production.arn(logical)
         return
     raise Unmapped(f"{service}.{operation}: no IAM mapping (add it to tests/infra/aws_calls.py)")
+
+
+def _in_environment(production: Production, function_logical: str, value: str) -> bool:
+    """Whether the function's production environment hands it `value` (a URL, an ARN)."""
+    env = production.environment(function_logical)
+    return value in {str(production.resolve(v)) for v in env.values()}
 
 
 def _queue_name(request: dict[str, Any]) -> str:
