@@ -73,6 +73,11 @@ class Unmapped(ValueError):
     """A recorded call this module cannot translate: extend it rather than skip the call."""
 
 
+class Foreign(Unmapped):
+    """A call on a resource that is not TalentLoop's (a test provoking an error with
+    `no-such-table`): it fails locally already, so there is nothing to check on AWS."""
+
+
 @dataclass(frozen=True)
 class Check:
     """One IAM request a recorded call makes on AWS, with what it came from."""
@@ -208,7 +213,7 @@ class Production:
     def logical_for(self, local_name: str) -> str:
         match = _LOCAL_NAME.match(local_name)
         if match is None:
-            raise Unmapped(f"{local_name!r} is not a TalentLoop resource name")
+            raise Foreign(f"{local_name!r} is not a TalentLoop resource name")
         prod = f"talentloop-prod-{match.group('rest')}"
         for candidate in (prod, f"{prod}-{ACCOUNT}-{REGION}"):  # buckets carry account+region
             if candidate in self._names:
