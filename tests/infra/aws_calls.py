@@ -269,6 +269,8 @@ def mapping_function(call: dict[str, Any], production: Production) -> str:
     for queue, function in by_queue.items():
         if _LOCAL_NAME.sub(r"\g<rest>", name) == queue.logical_name:
             return function
+    if _LOCAL_NAME.match(name) is None:  # a queue a test made for its own poller
+        raise Foreign(f"{name!r} is not a TalentLoop queue")
     raise Unmapped(f"no event source mapping reads queue {name!r}")
 
 

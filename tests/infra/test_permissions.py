@@ -63,7 +63,11 @@ def evaluated(request: pytest.FixtureRequest, prod: Synth) -> dict[str, Any]:
     unknown: list[str] = []
     skipped: list[str] = []
     for call in calls:
-        function = call["function"] or mapping_function(call, production)
+        try:
+            function = call["function"] or mapping_function(call, production)
+        except Foreign as foreign:
+            skipped.append(f"mapping: {call['service']}.{call['operation']}: {foreign}")
+            continue
         if function not in LOGICAL:
             unknown.append(f"{function}: {call}")
             continue
