@@ -41,6 +41,12 @@ class Container:
         return TenantStore()
 
     @cached_property
+    def key_store(self) -> Any:
+        from chalicelib.adapters.key_store import KeyStore
+
+        return KeyStore()
+
+    @cached_property
     def catalog_store(self) -> Any:
         from chalicelib.adapters.catalog_store import CatalogStore
 
@@ -95,7 +101,25 @@ class Container:
     def tenants(self) -> Any:
         from chalicelib.services.tenants import TenantService
 
-        return TenantService(self.tenant_store, self.clock)
+        return TenantService(self.tenant_store, self.clock, self.api_keys)
+
+    @cached_property
+    def api_keys(self) -> Any:
+        from chalicelib.services.api_keys import ApiKeyService
+
+        return ApiKeyService(self.tenant_store, self.key_store, self.clock)
+
+    @cached_property
+    def webhook_secrets(self) -> Any:
+        from chalicelib.services.webhook_secrets import WebhookSecretService
+
+        return WebhookSecretService(self.tenant_store, self.clock)
+
+    @cached_property
+    def tenant_registry(self) -> Any:
+        from chalicelib.services.tenant_registry import TenantRegistry
+
+        return TenantRegistry(self.tenant_store, self.key_store, self.clock)
 
     @cached_property
     def catalog(self) -> Any:
