@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.client
 import pytest
 from chalice.test import Client
 
@@ -17,25 +19,76 @@ from chalicelib.config import Settings
 from infra.ops.cli import main
 from tests.functional.conftest import T0, TenantApi
 
+POLICY = Path(__file__).resolve().parents[2] / "infra" / "ops" / "operator-policy.json"
+TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+            "ConditionCheck": "ConditionCheckItem"}
+
 
 class Ops:
+    """Runs the CLI in this process and records the DynamoDB actions its calls need."""
+
     def __init__(self, settings: Settings, capsys: Any, clock: FixedClock) -> None:
         self.where = ["--table", settings.table_name,
                       "--endpoint-url", os.environ["AWS_ENDPOINT_URL_DYNAMODB"]]
         self.capsys = capsys
         self.clock = clock
+        self.actions: set[tuple[str, str]] = set()  # (dynamodb action, table[/index/name])
+        self.recording = False
 
     def run(self, *argv: str, status: int = 0, **kwargs: Any) -> Any:
         self.capsys.readouterr()
-        code = main([*argv, *self.where], clock=self.clock, **kwargs)
+        self.recording = True
+        try:
+            code = main([*argv, *self.where], clock=self.clock, **kwargs)
+        finally:
+            self.recording = False
         out = self.capsys.readouterr().out
         assert code == status, out
         return json.loads(out) if out.strip() else None
 
+    def record(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        if not self.recording or service != "dynamodb":
+            return
+        if operation == "TransactWriteItems":
+            for entry in params["TransactItems"]:
+                for kind, body in entry.items():
+                    self.actions.add((f"dynamodb:{TRANSACT[kind]}", body["TableName"]))
+            return
+        where = params["TableName"]
+        if params.get("IndexName"):
+            where += f"/index/{params['IndexName']}"
+        self.actions.add((f"dynamodb:{operation}", where))
+
+    def assert_the_sample_policy_allows_every_call(self, stage: str) -> None:
+        """DEPLOY.md's sample operator policy covers what the CLI did (moto and DynamoDB
+        Local enforce no IAM, so nothing else would notice a missing action)."""
+        policy = json.loads(POLICY.read_text())
+        allowed = {(action, resource.split(":table/", 1)[1].replace("${Stage}", stage))
+                   for statement in policy["Statement"] if statement["Effect"] == "Allow"
+                   for action in as_list(statement["Action"])
+                   for resource in as_list(statement["Resource"]) if ":table/" in resource}
+        assert self.actions, "nothing recorded"
+        assert self.actions <= allowed, sorted(self.actions - allowed)
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
 
 @pytest.fixture
-def ops(settings: Settings, capsys: Any, clock: FixedClock) -> Ops:
-    return Ops(settings, capsys, clock)
+def ops(settings: Settings, capsys: Any, clock: FixedClock,
+        monkeypatch: pytest.MonkeyPatch) -> Ops:
+    """Observes every AWS call of this process (PynamoDB builds its own botocore clients,
+    so the hook sits where every client's call passes; restored after the test)."""
+    made = Ops(settings, capsys, clock)
+    original = botocore.client.BaseClient._make_api_call
+
+    def observed(client: Any, operation: str, params: dict[str, Any]) -> Any:
+        made.record(client.meta.service_model.service_name, operation, params)
+        return original(client, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", observed)
+    return made
 
 
 def as_api(client: Client, tenant: dict[str, Any], clock: FixedClock, key: str) -> TenantApi:
@@ -102,6 +155,7 @@ def test_onboard_a_customer_end_to_end(ops: Ops, client: Client,
     # the operator may remove the last admin key explicitly
     ops.run("keys", "revoke", tid, tenant["key_id"], "--allow-last-admin")
     assert api.get("/tenant").status_code == 401
+    ops.assert_the_sample_policy_allows_every_call("test")
 
 
 def test_refusals_and_unknown_ids(ops: Ops) -> None:
@@ -123,6 +177,7 @@ def test_refusals_and_unknown_ids(ops: Ops) -> None:
                    status=1)["error"]["code"] == "invalid_overlap"
     assert ops.run("keys", "revoke", tid, "key-nope", status=1)["error"]["code"] == \
         "key_not_found"
+    ops.assert_the_sample_policy_allows_every_call("test")
 
 
 def test_the_table_comes_from_the_stacks_outputs(settings: Settings, capsys: Any,
