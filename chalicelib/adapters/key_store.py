@@ -32,13 +32,15 @@ class KeyStore:
         return get_or_none(KeySummaryItem, KeySummaryItem.key(tenant_id, key_id),
                            consistent=True)
 
-    def list_keys(self, tenant_id: str, limit: int | None = None,
-                  cursor: str | None = None) -> tuple[list[KeySummaryItem], str | None]:
-        """A tenant's keys, oldest first (key ids are ULIDs)."""
-        result = KeySummaryItem.query(KeySummaryItem.partition(tenant_id),
-                                      KeySummaryItem.sk.startswith("KEY#"), limit=limit,
-                                      last_evaluated_key=decode_cursor(cursor),
-                                      consistent_read=True)
+    def list_keys(self, tenant_id: str, limit: int | None = None, cursor: str | None = None,
+                  include_revoked: bool = True) -> tuple[list[KeySummaryItem], str | None]:
+        """A tenant's keys, oldest first (key ids are ULIDs); every page without a limit.
+        Leaving out revoked keys filters within the Query, so a page may hold fewer."""
+        result = KeySummaryItem.query(
+            KeySummaryItem.partition(tenant_id), KeySummaryItem.sk.startswith("KEY#"),
+            filter_condition=None if include_revoked else
+            KeySummaryItem.revoked_at.does_not_exist(),
+            limit=limit, last_evaluated_key=decode_cursor(cursor), consistent_read=True)
         items = [i for i in result if isinstance(i, KeySummaryItem)]
         return items, encode_cursor(result.last_evaluated_key) if limit else None
 

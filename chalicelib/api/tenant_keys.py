@@ -20,10 +20,14 @@ M = TypeVar("M", bound=BaseModel)
 
 @endpoint(bp, "GET", "/tenant/keys", summary="The tenant's API keys (never the key itself)",
           roles=ADMIN, response=schemas.ApiKeys, errors=(400,), authorizer=api_key,
-          query=(Query("include_revoked", "true (default) or false"),))
+          query=(Query("include_revoked", "true (default) or false"),
+                 Query("limit", "1-100, default 100", schema={"type": "integer"}),
+                 Query("cursor", "next_cursor of the previous page")))
 def list_keys(caller: Caller) -> dict[str, Any]:
     include = (caller.param("include_revoked") or "true").lower() != "false"
-    return {"items": container().api_keys.list_keys(caller.tenant_id, include)}
+    items, cursor = container().api_keys.list_keys(
+        caller.tenant_id, include, caller.limit(default=100), caller.param("cursor"))
+    return {"items": items, "next_cursor": cursor}
 
 
 @endpoint(bp, "POST", "/tenant/keys", summary="Issue an API key (shown once)", status=201,

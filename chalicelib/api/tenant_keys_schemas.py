@@ -40,6 +40,7 @@ class ApiKeyCreated(ApiKey):
 
 class ApiKeys(BaseModel):
     items: list[ApiKey]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
 
 
 class CurrentSecret(BaseModel):

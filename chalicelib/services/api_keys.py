@@ -77,11 +77,12 @@ class ApiKeyService:
         self._keys.add(item, summary)
         return {"tenant_id": tenant_id, "api_key": api_key, **key_view(summary, now)}
 
-    def list_keys(self, tenant_id: str, include_revoked: bool = True) -> list[dict[str, Any]]:
+    def list_keys(self, tenant_id: str, include_revoked: bool = True, limit: int | None = None,
+                  cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of the tenant's keys (all of them without a limit) and the next cursor."""
         now = self._clock.now()
-        items, _ = self._keys.list_keys(tenant_id)
-        views = [key_view(item, now) for item in items]
-        return [v for v in views if include_revoked or v["status"] != "revoked"]
+        items, next_cursor = self._keys.list_keys(tenant_id, limit, cursor, include_revoked)
+        return [key_view(item, now) for item in items], next_cursor
 
     def revoke_key(self, tenant_id: str, key_id: str, by: str,
                    keep_admin: bool = True) -> dict[str, Any]:
@@ -97,7 +98,7 @@ class ApiKeyService:
         keep = None
         if keep_admin and summary.role == "admin" and \
                 status(None, summary.expires_at, now) == "active":
-            items, _ = self._keys.list_keys(tenant_id)
+            items, _ = self._keys.list_keys(tenant_id, include_revoked=False)
             states = {i.key_id: i for i in items}
             other = other_admin([KeyState(i.key_id, i.role, i.revoked_at, i.expires_at)
                                  for i in items], key_id, now)

@@ -56,7 +56,7 @@ def tenants_list(c: Any, a: argparse.Namespace, clock: Clock) -> Any:
 
 def tenants_show(c: Any, a: argparse.Namespace, clock: Clock) -> Any:
     return {**c.tenant_registry.show(a.tenant_id),
-            "keys": c.api_keys.list_keys(a.tenant_id, include_revoked=False),
+            "keys": c.api_keys.list_keys(a.tenant_id, include_revoked=False)[0],
             "webhook_secret": c.webhook_secrets.view(a.tenant_id)}
 
 
@@ -81,7 +81,8 @@ def keys_create(c: Any, a: argparse.Namespace, clock: Clock) -> Any:
 
 
 def keys_list(c: Any, a: argparse.Namespace, clock: Clock) -> Any:
-    return {"items": c.api_keys.list_keys(a.tenant_id, include_revoked=not a.active)}
+    items, _ = c.api_keys.list_keys(a.tenant_id, include_revoked=not a.active)
+    return {"items": items}
 
 
 def keys_revoke(c: Any, a: argparse.Namespace, clock: Clock) -> Any:

@@ -153,3 +153,19 @@ def test_keys_of_a_disabled_tenant_are_refused(api: TenantApi,
     assert call(api, "GET", "/tenant").status_code == 401
     container.tenant_registry.enable(tid)
     assert call(api, "GET", "/tenant").status_code == 200
+
+
+def test_the_listing_pages(api: TenantApi) -> None:
+    made = [call(api, "POST", "/tenant/keys", {"role": "recruiter"}).json_body["key_id"]
+            for _ in range(3)]
+    first = call(api, "GET", "/tenant/keys?limit=2").json_body
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    rest = call(api, "GET", f"/tenant/keys?limit=2&cursor={first['next_cursor']}").json_body
+    seen = [k["key_id"] for k in first["items"] + rest["items"]]
+    assert seen == [api.tenant["key_id"], *made]
+    whole = call(api, "GET", "/tenant/keys").json_body
+    assert whole["next_cursor"] is None and len(whole["items"]) == 4
+    for query, code in (("limit=0", "invalid_limit"), ("limit=101", "invalid_limit"),
+                        ("cursor=bm9wZQ", "invalid_cursor")):
+        response = call(api, "GET", f"/tenant/keys?{query}")
+        assert response.status_code == 400 and response.json_body["error"]["code"] == code
