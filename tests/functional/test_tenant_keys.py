@@ -169,3 +169,21 @@ def test_the_listing_pages(api: TenantApi) -> None:
                         ("cursor=bm9wZQ", "invalid_cursor")):
         response = call(api, "GET", f"/tenant/keys?{query}")
         assert response.status_code == 400 and response.json_body["error"]["code"] == code
+
+
+def test_two_racing_revocations_cannot_remove_both_admin_keys(
+        api: TenantApi, container: bootstrap.Container) -> None:
+    # GIVEN two admin keys, and two requests that each saw the other key still active
+    tid = api.tenant["tenant_id"]
+    second = container.api_keys.create_key(tid, "admin")
+    store = container.key_store
+    first_item, second_item = store.get(tid, api.tenant["key_id"]), store.get(tid,
+                                                                             second["key_id"])
+    # WHEN both revoke, each keeping the other
+    now = api.clock.now()
+    assert store.revoke(first_item, now, "a", keep=second_item) is True
+    assert store.revoke(second_item, now, "b", keep=first_item) is False
+    # THEN one admin key is left, and it still works
+    active = [k["key_id"] for k in call(api, "GET", "/tenant/keys?include_revoked=false",
+                                        key=second["api_key"]).json_body["items"]]
+    assert active == [second["key_id"]]
