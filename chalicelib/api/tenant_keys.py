@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from chalice import Blueprint
 from pydantic import BaseModel
 
-from chalicelib.api import tenant_keys_schemas as schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import Caller, Query, endpoint, log_request
 from chalicelib.bootstrap import container
+from chalicelib.invitations import schemas
 
 bp = Blueprint(__name__)
 ADMIN = ("admin",)

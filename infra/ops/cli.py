@@ -23,8 +23,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import Clock, SystemClock, parse_instant
-from chalicelib.domain.errors import DomainError
-from chalicelib.domain.secrets import ROLES
+from chalicelib.shared.domain.errors import DomainError
+from chalicelib.shared.domain.secrets import ROLES
 from infra.ops.target import Target, TargetError, resolve
 
 Command = Callable[[Any, argparse.Namespace, Clock], Any]
@@ -86,7 +86,7 @@ def keys_list(c: Any, a: argparse.Namespace, clock: Clock) -> Any:
 
 
 def keys_revoke(c: Any, a: argparse.Namespace, clock: Clock) -> Any:
-    from chalicelib.services.api_keys import OPERATOR
+    from chalicelib.invitations.services.api_keys import OPERATOR
 
     return c.api_keys.revoke_key(a.tenant_id, a.key_id, by=OPERATOR,
                                  keep_admin=not a.allow_last_admin)

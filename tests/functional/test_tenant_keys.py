@@ -179,6 +179,7 @@ def test_two_racing_revocations_cannot_remove_both_admin_keys(
     store = container.key_store
     first_item, second_item = store.get(tid, api.tenant["key_id"]), store.get(tid,
                                                                              second["key_id"])
+    assert first_item is not None and second_item is not None
     # WHEN both revoke, each keeping the other
     now = api.clock.now()
     assert store.revoke(first_item, now, "a", keep=second_item) is True

@@ -9,8 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain import webhook_secrets as rules
-from chalicelib.domain.api_keys import KeyProblem, KeyState, check_expiry, other_admin, status
+from chalicelib.invitations.domain import webhook_secrets as rules
+from chalicelib.invitations.domain.api_keys import (
+    KeyProblem,
+    KeyState,
+    check_expiry,
+    other_admin,
+    status,
+)
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)
