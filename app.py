@@ -13,6 +13,7 @@ from chalicelib.api.reports import bp as reports
 from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
+from chalicelib.api.tenant_keys import bp as tenant_keys
 from chalicelib.api.webhooks import bp as webhooks
 from chalicelib.triggers.exports import bp as exports
 from chalicelib.triggers.imports import bp as imports
@@ -24,7 +25,7 @@ from chalicelib.triggers.ses_events import bp as ses_events
 from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
-for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
-                  schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
-                  pool_schedules, reports, exports, imports):
+for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, webhooks,
+                  self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
+                  retention, analytics, pool_schedules, reports, exports, imports):
     app.register_blueprint(blueprint)

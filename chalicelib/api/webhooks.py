@@ -22,7 +22,7 @@ SIGNATURE_HEADERS = (
 
 @endpoint(bp, "POST", "/webhooks/vendor", summary="Vendor interview events (signed)",
           roles=None, body_doc=schemas.VendorEvent, response=schemas.WebhookResult,
-          headers=SIGNATURE_HEADERS, errors=(400, 401, 404, 409))
+          headers=SIGNATURE_HEADERS, errors=(400, 401, 403, 404, 409))
 def vendor_webhook(caller: Caller) -> dict[str, Any]:
     request = caller.request
     result: dict[str, Any] = container().webhooks.receive(

@@ -2,8 +2,9 @@
 profiles and timelines, invitations, their outbox messages and the suppression list.
 
     entity       pk                          sk                     gsi1pk / gsi1sk
-    tenant       TENANT#<t>                  TENANT
+    tenant       TENANT#<t>                  TENANT                 TENANTS / <t>
     api_key      APIKEY#<sha256 of key>      APIKEY
+    key_summary  T#<t>#KEYS                  KEY#<key id>
     position     T#<t>                       POSITION#<id>
     campaign     T#<t>#CAMPAIGN#<c>          CAMPAIGN               T#<t>#CAMPAIGNS / <c>
     candidate    T#<t>#CAND#<k>              PROFILE                T#<t>#PHONE#<E.164> / <k>
@@ -43,12 +44,22 @@ class TenantItem(Item, discriminator="tenant"):
     retention_days = NumberAttribute(null=True)  # None: invitations/domain/retention.py's default
     pool_rules = JSONAttribute(null=True)  # talent-pool tag rules (pool/domain/tag_rules.py)
     webhook_secret = UnicodeAttribute()
+    #: older secrets still verifying until their retire_at (domain/webhook_secrets.py)
+    retiring_webhook_secrets = JSONAttribute(null=True)
+    webhook_secret_rotated_at = UTCDateTimeAttribute(null=True)
+    #: a disabled tenant's keys are refused and its vendor webhooks rejected
+    disabled_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     @classmethod
     def key(cls, tenant_id: str) -> tuple[str, str]:
         """TENANT#<tenant> / TENANT"""
         return f"TENANT#{tenant_id}", "TENANT"
+
+    @classmethod
+    def registry_keys(cls, tenant_id: str) -> tuple[str, str]:
+        """gsi1: TENANTS / <tenant> (the operator's list; tenant ids sort by creation)"""
+        return "TENANTS", tenant_id
 
 
 class ApiKeyItem(Item, discriminator="api_key"):
@@ -58,11 +69,37 @@ class ApiKeyItem(Item, discriminator="api_key"):
     campaign_ids = ListAttribute(of=UnicodeAttribute, null=True)  # interviewer keys only
     label = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute(null=True)  # refused from then on (request clock)
 
     @classmethod
     def key(cls, key_hash: str) -> tuple[str, str]:
         """APIKEY#<sha256 of the key> / APIKEY: the key itself is never stored."""
         return f"APIKEY#{key_hash}", "APIKEY"
+
+
+class KeySummaryItem(Item, discriminator="key_summary"):
+    """What a tenant's key listing shows (never the key), written in the same transaction
+    as the hashed-key item. Revoking deletes the hashed item and stamps `revoked_at` here."""
+
+    tenant_id = UnicodeAttribute()
+    key_id = UnicodeAttribute()
+    key_hash = UnicodeAttribute()  # the hashed item's key, to revoke it
+    role = UnicodeAttribute()
+    campaign_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    label = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute(null=True)
+    revoked_at = UTCDateTimeAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)  # a key id, or "operator"
+
+    @classmethod
+    def key(cls, tenant_id: str, key_id: str) -> tuple[str, str]:
+        """T#<tenant>#KEYS / KEY#<key id>: one Query lists a tenant's keys."""
+        return cls.partition(tenant_id), f"KEY#{key_id}"
+
+    @classmethod
+    def partition(cls, tenant_id: str) -> str:
+        return f"{tenant_pk(tenant_id)}#KEYS"
 
 
 class PositionItem(Item, discriminator="position"):
@@ -265,6 +302,7 @@ class SuppressionItem(Item, discriminator="suppression"):
 register([
     TenantItem,
     ApiKeyItem,
+    KeySummaryItem,
     PositionItem,
     CampaignItem,
     CandidateItem,

@@ -11,15 +11,19 @@ from chalicelib.shared.wiring import SharedWiring
 
 if TYPE_CHECKING:
     from chalicelib.invitations.adapters.vendor import LinkVendor
+    from chalicelib.invitations.services.api_keys import ApiKeyService
     from chalicelib.invitations.services.catalog import CatalogService
     from chalicelib.invitations.services.idempotency import IdempotentInvite
     from chalicelib.invitations.services.invitation_actions import InvitationActions
     from chalicelib.invitations.services.invitations import InvitationService
+    from chalicelib.invitations.services.tenant_registry import TenantRegistry
     from chalicelib.invitations.services.tenants import TenantService
+    from chalicelib.invitations.services.webhook_secrets import WebhookSecretService
     from chalicelib.invitations.services.webhooks import VendorWebhookService
     from chalicelib.invitations.stores.catalog_store import CatalogStore
     from chalicelib.invitations.stores.counts_store import CountsStore
     from chalicelib.invitations.stores.invitation_store import InvitationStore
+    from chalicelib.invitations.stores.key_store import KeyStore
     from chalicelib.invitations.stores.suppression_store import SuppressionStore
     from chalicelib.invitations.stores.tenant_store import TenantStore
 
@@ -31,6 +35,12 @@ class InvitationsWiring(SharedWiring):
         from chalicelib.invitations.stores.tenant_store import TenantStore
 
         return TenantStore()
+
+    @cached_property
+    def key_store(self) -> KeyStore:
+        from chalicelib.invitations.stores.key_store import KeyStore
+
+        return KeyStore()
 
     @cached_property
     def catalog_store(self) -> CatalogStore:
@@ -67,7 +77,25 @@ class InvitationsWiring(SharedWiring):
     def tenants(self) -> TenantService:
         from chalicelib.invitations.services.tenants import TenantService
 
-        return TenantService(self.tenant_store, self.clock)
+        return TenantService(self.tenant_store, self.clock, self.api_keys)
+
+    @cached_property
+    def api_keys(self) -> ApiKeyService:
+        from chalicelib.invitations.services.api_keys import ApiKeyService
+
+        return ApiKeyService(self.tenant_store, self.key_store, self.clock)
+
+    @cached_property
+    def webhook_secrets(self) -> WebhookSecretService:
+        from chalicelib.invitations.services.webhook_secrets import WebhookSecretService
+
+        return WebhookSecretService(self.tenant_store, self.clock)
+
+    @cached_property
+    def tenant_registry(self) -> TenantRegistry:
+        from chalicelib.invitations.services.tenant_registry import TenantRegistry
+
+        return TenantRegistry(self.tenant_store, self.key_store, self.clock)
 
     @cached_property
     def tenant_zones(self) -> Callable[[str], tzinfo]:

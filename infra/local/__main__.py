@@ -5,7 +5,8 @@ run                      start DynamoDB Local, moto, the API, the glue; stay in 
 tick [--at TIME]         fire the scheduled functions at TIME (default now), drain
 outbox [--json]          every email and SMS handed to SES / SNS
 create-tenant NAME       create a tenant; prints its admin API key and webhook secret
-create-key TENANT ROLE   another API key (admin, recruiter, finance)
+create-key TENANT ROLE   another API key (admin, recruiter, finance, interviewer)
+                         (the full operator tool: python -m infra.ops ... --local)
 demo                     the seed's scenario end to end (500 invited, 72 no-shows)
 parked [--requeue]       due items the sweep parked after they kept failing (requeue: due now)
 """

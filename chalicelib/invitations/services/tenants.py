@@ -6,24 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.clock import Clock
+from chalicelib.invitations.domain.api_keys import status
 from chalicelib.invitations.domain.reminders import PolicyProblem, parse_policy
 from chalicelib.invitations.domain.retention import (
     MAX_RETENTION_DAYS,
     MIN_RETENTION_DAYS,
     retention_days,
 )
-from chalicelib.invitations.models import ApiKeyItem, TenantItem
+from chalicelib.invitations.models import TenantItem
+from chalicelib.invitations.services.api_keys import ApiKeyService, key_items
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.shared.domain.contacts import ContactProblem, check_locale, check_timezone
 from chalicelib.shared.domain.errors import NotFound, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
-from chalicelib.shared.domain.secrets import (
-    CAMPAIGN_SCOPED,
-    ROLES,
-    hash_api_key,
-    new_api_key,
-    new_webhook_secret,
-)
+from chalicelib.shared.domain.secrets import KEY_PREFIX, hash_api_key, new_webhook_secret
 
 
 @dataclass(frozen=True)
@@ -60,9 +56,10 @@ def settings_view(tenant: TenantItem) -> dict[str, Any]:
 
 
 class TenantService:
-    def __init__(self, store: TenantStore, clock: Clock) -> None:
+    def __init__(self, store: TenantStore, clock: Clock, keys: ApiKeyService) -> None:
         self._store = store
         self._clock = clock
+        self._keys = keys
 
     def create_tenant(self, name: str, *, default_locale: str = "en", timezone: str = "UTC",
                       quiet_hours: str | None = None) -> dict[str, str]:
@@ -77,8 +74,10 @@ class TenantService:
         tenant = TenantItem(pk, sk, tenant_id=tenant_id, name=name.strip(),
                             default_locale=default_locale, timezone=timezone,
                             quiet_hours=quiet, webhook_secret=secret, created_at=now)
-        api_key, key_item = self._key_item(tenant_id, "admin", "initial admin key")
-        self._store.create(tenant, key_item)
+        tenant.gsi1pk, tenant.gsi1sk = TenantItem.registry_keys(tenant_id)
+        api_key, key_item, summary = key_items(tenant_id, "admin", "initial admin key", None,
+                                               None, now)
+        self._store.create(tenant, key_item, summary)
         return {"tenant_id": tenant_id, "name": tenant.name, "api_key": api_key,
                 "key_id": key_item.key_id, "role": "admin", "webhook_secret": secret}
 
@@ -128,35 +127,23 @@ class TenantService:
 
     def create_key(self, tenant_id: str, role: str, label: str | None = None,
                    campaign_ids: list[str] | None = None) -> dict[str, Any]:
-        if role not in ROLES:
-            raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", code="invalid_role")
-        if (role in CAMPAIGN_SCOPED) != bool(campaign_ids):
-            raise ValidationFailed("campaign ids go with (and only with) interviewer keys",
-                                   code="invalid_campaign_scope")
-        if self._store.get(tenant_id) is None:
-            raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
-        api_key, item = self._key_item(tenant_id, role, label)
-        item.campaign_ids = list(campaign_ids) if campaign_ids else None  # type: ignore[arg-type]
-        self._store.add_key(item)
-        return {"tenant_id": tenant_id, "api_key": api_key, "key_id": item.key_id, "role": role,
-                "campaign_ids": campaign_ids or []}
+        """Another key for the tenant (kept for `python -m infra.local create-key`)."""
+        result: dict[str, Any] = self._keys.create_key(tenant_id, role, label, campaign_ids)
+        return result
 
     def authenticate(self, token: str | None) -> Principal | None:
+        """The bearer key's tenant and role, or None: an unknown, revoked (its hashed item
+        is gone) or expired key (by the request clock), or a disabled tenant."""
         if not token:
             return None
         scheme, _, key = token.strip().partition(" ")
-        if scheme.lower() != "bearer" or not key.startswith("tlk_"):
+        if scheme.lower() != "bearer" or not key.startswith(KEY_PREFIX):
             return None
         item = self._store.find_key(hash_api_key(key.strip()))
-        if item is None:
+        if item is None or status(None, item.expires_at, self._clock.now()) != "active":
+            return None
+        tenant = self._store.get(item.tenant_id)
+        if tenant is None or tenant.disabled_at is not None:
             return None
         return Principal(item.tenant_id, item.role, item.key_id,
                          tuple(map(str, item.campaign_ids or ())))
-
-    def _key_item(self, tenant_id: str, role: str,
-                  label: str | None) -> tuple[str, ApiKeyItem]:
-        api_key = new_api_key()
-        pk, sk = ApiKeyItem.key(hash_api_key(api_key))
-        item = ApiKeyItem(pk, sk, tenant_id=tenant_id, key_id=new_id("key"), role=role,
-                          label=label, created_at=self._clock.now())
-        return api_key, item

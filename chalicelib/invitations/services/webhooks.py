@@ -1,7 +1,9 @@
 """Vendor webhooks (Standard Webhooks).
 
 HMAC-SHA256 over `id.timestamp.body` with the tenant's `whsec_` secret, ±5 minutes around the
-receipt time (time is an input, not read here), several signatures accepted (secret rotation).
+receipt time (time is an input, not read here), several signatures accepted, each checked
+against every secret that verifies at the receipt time (the current one and older ones inside
+their rotation overlap; domain/webhook_secrets.py). A disabled tenant's events are refused.
 A repeated `webhook-id` is answered 2xx with no second effect: the dedupe marker is written in
 the same transaction as the state change. Events out of order never move an invitation
 backwards; they are kept in the candidate's timeline only.
@@ -19,12 +21,19 @@ from standardwebhooks.webhooks import Webhook
 
 from chalicelib.clock import parse_instant
 from chalicelib.invitations.domain.invitation import Event, Outcome
+from chalicelib.invitations.domain.webhook_secrets import parse_retiring, verifying_secrets
 from chalicelib.invitations.models import InvitationItem, TenantItem, TimelineItem
 from chalicelib.invitations.services.transitions import Applied, SideItems, apply_event
 from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.domain.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from chalicelib.shared.domain.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
 from chalicelib.shared.domain.ids import tenant_of_invitation
 from chalicelib.shared.models import Item, MarkerItem
 
@@ -41,10 +50,12 @@ class VendorWebhookService:
         self._invitations = invitations
         self._secrets: dict[str, tuple[datetime, TenantItem | None]] = {}
 
-    def _tenant(self, tenant_id: str, now: datetime) -> TenantItem | None:
-        """Tenants (and their secrets) cached for a minute: a vendor sends bursts."""
+    def _tenant(self, tenant_id: str, now: datetime, fresh: bool = False) -> TenantItem | None:
+        """Tenants (and their secrets) cached for a minute: a vendor sends bursts. So a
+        retired secret or a disabled tenant takes up to a minute to be refused; a new
+        secret is accepted at once (a failed check reads the tenant again)."""
         cached = self._secrets.get(tenant_id)
-        if cached is not None and abs(now - cached[0]) < SECRET_CACHE:
+        if not fresh and cached is not None and abs(now - cached[0]) < SECRET_CACHE:
             return cached[1]
         if len(self._secrets) > 1000:
             self._secrets.clear()
@@ -72,8 +83,14 @@ class VendorWebhookService:
         text = body.decode("utf-8", errors="replace")
         tenant_id = tenant_of_invitation(_claimed_invitation(text) or "")
         tenant = self._tenant(tenant_id, received_at) if tenant_id else None
-        if tenant is None or not _signed(tenant.webhook_secret, msg_id, sent_at, text, signatures):
+        if tenant_id and tenant is not None and \
+                not _signed(tenant, msg_id, sent_at, text, signatures, received_at):
+            tenant = self._tenant(tenant_id, received_at, fresh=True)  # rotated meanwhile?
+        if tenant is None or not _signed(tenant, msg_id, sent_at, text, signatures,
+                                         received_at):
             raise Unauthorized("no valid signature", code="invalid_signature")
+        if tenant.disabled_at is not None:
+            raise Forbidden("the tenant is disabled", code="tenant_disabled")
         payload = _parse(text)
         event = EVENTS[payload["type"]]
         occurred = min(payload["timestamp"], received_at)
@@ -126,11 +143,16 @@ def _claimed_invitation(text: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _signed(secret: str, msg_id: str, sent_at: datetime, text: str, header: str) -> bool:
-    expected = Webhook(secret).sign(msg_id=msg_id, timestamp=sent_at, data=text)
-    for candidate in header.split():
-        version, _, signature = candidate.partition(",")
-        if version == "v1" and hmac.compare_digest(signature, expected.split(",", 1)[1]):
+def _signed(tenant: TenantItem, msg_id: str, sent_at: datetime, text: str, header: str,
+            received_at: datetime) -> bool:
+    """Any v1 signature in the header made with any secret live at the receipt time (the
+    `standardwebhooks` library checks one secret at a time, so each is tried)."""
+    retiring = parse_retiring(tenant.retiring_webhook_secrets)
+    given = [sig for version, _, sig in (c.partition(",") for c in header.split())
+             if version == "v1"]
+    for secret in verifying_secrets(tenant.webhook_secret, retiring, received_at):
+        expected = Webhook(secret).sign(msg_id=msg_id, timestamp=sent_at, data=text)
+        if any(hmac.compare_digest(sig, expected.split(",", 1)[1]) for sig in given):
             return True
     return False
 
