@@ -6,6 +6,10 @@ from chalicelib.api.analytics import bp as analytics
 from chalicelib.api.auth import auth
 from chalicelib.api.billing import bp as billing
 from chalicelib.api.catalog import bp as catalog
+from chalicelib.api.catalog_reads import bp as catalog_reads
+from chalicelib.api.chalice_errors import bp as chalice_errors
+from chalicelib.api.console import bp as console
+from chalicelib.api.invitation_reads import bp as invitation_reads
 from chalicelib.api.invitations import bp as invitations
 from chalicelib.api.openapi import bp as openapi
 from chalicelib.api.privacy import bp as privacy
@@ -26,5 +30,6 @@ from chalicelib.triggers.stream import bp as stream
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
                   schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
-                  pool_schedules, reports, exports, imports):
+                  pool_schedules, reports, exports, imports, catalog_reads, invitation_reads,
+                  console, chalice_errors):
     app.register_blueprint(blueprint)

@@ -116,6 +116,19 @@ class Container:
                                  self.tenant_store, ProfileStore())
 
     @cached_property
+    def catalog_reads(self) -> Any:
+        from chalicelib.services.catalog_reads import CatalogReads
+
+        return CatalogReads(self.catalog_store)
+
+    @cached_property
+    def invitation_reads(self) -> Any:
+        from chalicelib.adapters.profile_store import ProfileStore
+        from chalicelib.services.invitation_reads import InvitationReads
+
+        return InvitationReads(self.catalog_store, self.invitation_store, ProfileStore())
+
+    @cached_property
     def idempotent_invite(self) -> Any:
         from chalicelib.services.idempotency import IdempotentInvite
 

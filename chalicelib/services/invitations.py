@@ -26,7 +26,7 @@ from chalicelib.adapters.tenant_store import TenantStore
 from chalicelib.domain import ids
 from chalicelib.domain.candidates import CandidateRow, Rejection, validate_row
 from chalicelib.domain.due import instant
-from chalicelib.domain.errors import NotFound, TooLarge, ValidationFailed
+from chalicelib.domain.errors import Conflict, NotFound, TooLarge, ValidationFailed
 from chalicelib.domain.invitation import Outcome, Status
 from chalicelib.domain.ports import InterviewVendor
 from chalicelib.domain.reminders import ReminderPolicy, next_action, policy_from_json, zone_of
@@ -58,6 +58,8 @@ class InvitationService:
         campaign = self._catalog.get_campaign(tenant_id, campaign_id)
         if campaign is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+        if campaign.closed_at is not None:
+            raise Conflict(f"campaign {campaign_id} is closed", code="campaign_closed")
         channels = tuple(str(c) for c in campaign.channels)
         audiences = frozenset(campaign.audience_windows or {})
         rejected: list[Rejection] = []
