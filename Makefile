@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo tick outbox lint unit functional e2e bench deps java clean-data
+.PHONY: run test demo tick outbox lint unit functional e2e bench deps java chromium console clean-data
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,21 @@ java:
 	@command -v java >/dev/null 2>&1 || { echo "installing Java (default-jre-headless) for DynamoDB Local"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; }
 
-deps: $(STAMP) node_modules/.package-lock.json java
+# the browser tests drive Debian's Chromium (Playwright's own browser download is not used)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+# the HR console (console/, Vite + TypeScript) -> chalicelib/console_dist/ (git-ignored; the
+# API serves it at /console and it ships inside chalicelib/ with the Chalice app)
+CONSOLE_SRC := $(shell find console -type f 2>/dev/null)
+chalicelib/console_dist/index.html: node_modules/.package-lock.json $(CONSOLE_SRC)
+	npx --no-install tsc -p console/tsconfig.json
+	npx --no-install vite build --config console/vite.config.ts --logLevel warn
+
+console: chalicelib/console_dist/index.html
+
+deps: $(STAMP) node_modules/.package-lock.json java console
 
 run: deps
 	$(PY) -m infra.local run
@@ -46,10 +60,10 @@ unit: deps
 functional: deps
 	$(PY) -m pytest tests/functional -q
 
-e2e: deps
+e2e: deps chromium
 	$(PY) -m pytest tests/e2e -q
 
-test: deps lint
+test: deps chromium lint
 	$(PY) -m pytest tests -q -p no:cacheprovider
 
 bench: deps

@@ -15,6 +15,7 @@ from chalicelib.api.openapi import bp as openapi
 from chalicelib.api.privacy import bp as privacy
 from chalicelib.api.reports import bp as reports
 from chalicelib.api.self_service import bp as self_service
+from chalicelib.api.session import bp as session
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.webhooks import bp as webhooks
@@ -31,5 +32,5 @@ app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, catalog, invitations, talent_pool, webhooks, self_service, openapi,
                   schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
                   pool_schedules, reports, exports, imports, catalog_reads, invitation_reads,
-                  console, chalice_errors):
+                  console, session, chalice_errors):
     app.register_blueprint(blueprint)

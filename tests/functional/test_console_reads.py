@@ -165,3 +165,13 @@ def test_console_page_is_served_or_says_how_to_build_it(api: TenantApi) -> None:
     else:
         assert error_code(response) == "console_not_built"
     assert api.client.http.get("/console/assets/..%2Fsecret.js").status_code == 404
+
+
+def test_me_tells_the_console_who_the_key_is(api: TenantApi, container: bootstrap.Container,
+                                             client: Client) -> None:
+    me = api.get("/me").json_body
+    assert me["role"] == "admin" and me["tenant_id"] == api.tenant["tenant_id"]
+    key = container.tenants.create_key(api.tenant["tenant_id"], "interviewer",
+                                       campaign_ids=["cmp01abc"])
+    scoped = client.http.get("/me", headers={"Authorization": f"Bearer {key['api_key']}"})
+    assert scoped.json_body["campaign_ids"] == ["cmp01abc"]
