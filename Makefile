@@ -21,17 +21,20 @@ java:
 	@command -v java >/dev/null 2>&1 || { echo "installing Java (default-jre-headless) for DynamoDB Local"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; }
 
-# the browser tests drive Debian's Chromium (Playwright's own browser download is not used)
+# the browser tests drive Debian's Chromium (Playwright's own browser download is not used);
+# a CJK font so zh-CN pages render (and are screenshot) as text, not boxes
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+	@{ command -v chromium && test -d /usr/share/fonts/truetype/wqy; } >/dev/null 2>&1 || { \
+	  echo "installing Chromium and a CJK font (zh-CN screenshots) for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    fonts-wqy-microhei) >/dev/null; }
 
 # the HR console (console/, Vite + TypeScript) -> chalicelib/console_dist/ (git-ignored; the
 # API serves it at /console and it ships inside chalicelib/ with the Chalice app)
 CONSOLE_SRC := $(shell find console -type f 2>/dev/null)
 chalicelib/console_dist/index.html: node_modules/.package-lock.json $(CONSOLE_SRC)
 	npx --no-install tsc -p console/tsconfig.json
-	npx --no-install vite build --config console/vite.config.ts --logLevel warn
+	npx --no-install vite build --config console/vite.config.mts --logLevel warn
 
 console: chalicelib/console_dist/index.html
 

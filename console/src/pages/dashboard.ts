@@ -16,10 +16,14 @@ function stat(name: string, label: string, value: number | string): HTMLElement 
 }
 
 export const dashboardPage: Page = async (main, me, [id]) => {
-  const [campaign, funnel, reasons] = await Promise.all([
-    get(`/campaigns/${id}`),
+  const campaign = await get(`/campaigns/${id}`);
+  // reasons over the campaign's life: from its first day, a year on (the API's widest range)
+  const first = new Date(campaign.created_at);
+  const last = new Date(first.getTime() + 365 * 86_400_000);
+  const [funnel, reasons] = await Promise.all([
     get(`/reports/campaigns/${id}/funnel`).catch(() => null),
-    get("/reports/no-show-reasons", { campaign_id: id }).catch(() => null),
+    get("/reports/no-show-reasons", { campaign_id: id, from: first.toISOString().slice(0, 10),
+                                      to: last.toISOString().slice(0, 10) }).catch(() => null),
   ]);
   const reached: Record<string, number> = funnel?.counts ?? {};
   const live: Record<string, number> = campaign.counts;
