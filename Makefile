@@ -7,7 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo tick outbox lint unit functional e2e bench deps java chromium console clean-data
+.PHONY: run test test-shifted demo tick outbox lint unit functional e2e bench deps java faketime \
+        chromium console clean-data
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +21,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 java:
 	@command -v java >/dev/null 2>&1 || { echo "installing Java (default-jre-headless) for DynamoDB Local"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; }
+
+faketime:
+	@command -v faketime >/dev/null 2>&1 || { echo "installing faketime (libfaketime) for make test-shifted"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime) >/dev/null; }
 
 # the browser tests drive Debian's Chromium (Playwright's own browser download is not used);
 # a CJK font so zh-CN pages render (and are screenshot) as text, not boxes
@@ -68,6 +73,13 @@ e2e: deps chromium
 
 test: deps chromium lint
 	$(PY) -m pytest tests -q -p no:cacheprovider
+
+# The whole suite with the machine's date moved forward (default 400 days: past a year end
+# and a leap day). Every process sees the shifted clock (Python, DynamoDB Local's JVM, moto),
+# so a test that mixes its fixed clock with the wall clock fails here. SHIFT=+30d etc.
+SHIFT ?= +400d
+test-shifted: deps chromium faketime
+	faketime -f '$(SHIFT)' $(PY) -m pytest tests -q -p no:cacheprovider
 
 bench: deps
 	$(PY) benchmarks/bulk_invite.py

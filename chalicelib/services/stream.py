@@ -101,12 +101,16 @@ class StreamService:
             delta = CountDelta(new.tenant_id, new.campaign_id, new.pk, int(new.version or 0),
                                before, after)
         if old is None:
+            # dated by the invitation itself, not by the record: DynamoDB Streams round
+            # ApproximateCreationDateTime down to the second (and a local writer may run on
+            # another clock), so the record time can be before the invitation was created
+            created = new.created_at
             for channel in map(str, new.channels):
                 pk, sk = OutboxItem.key(new.tenant_id, new.invitation_id, "invite", channel)
                 item = OutboxItem(pk, sk, tenant_id=new.tenant_id,
                                   invitation_id=new.invitation_id, kind="invite",
-                                  channel=channel, created_at=at)
-                self._invitations.watch_outbox(item, at + REDRIVE_AFTER)
+                                  channel=channel, created_at=created)
+                self._invitations.watch_outbox(item, created + REDRIVE_AFTER)
                 self._invitations.put_if_absent(item)
             done.append("outbox")
         # the no_show tag and the other pool tags: services/pool_stream.py (tag rules)

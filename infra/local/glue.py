@@ -146,14 +146,53 @@ def _epoch_seconds(value: Any) -> float:
     return float(value)
 
 
+class RecordTimes:
+    """When each stream record was *created*, on the clock of whoever wrote it.
+
+    On AWS, ``ApproximateCreationDateTime`` is the instant of the write, and the writer's
+    clock is the wall clock, so the two agree. Locally the writer may run on another clock
+    (a test's fixed clock, ``tick --at``), while DynamoDB Local stamps records with the
+    machine's wall clock: decay, tag expiry and outbox redrive would then be computed from a
+    different "now" than the request that wrote the record. So the glue stamps a record
+    with ``clock()`` the first time any poller sees it (right after the write, since pollers
+    are drained after each step) and keeps that stamp for re-reads of the same record
+    (replays from TRIM_HORIZON, retries), as AWS keeps the original creation time.
+
+    With no clock, DynamoDB Local's own stamp is passed on unchanged.
+    """
+
+    def __init__(self, clock: Callable[[], datetime] | None = None,
+                 keep: int = 500_000) -> None:
+        self.clock = clock
+        self._keep = keep
+        self._stamps: dict[tuple[str, str], float] = {}
+
+    def stamp(self, stream_arn: str, sequence_number: str, fallback: Any) -> float | None:
+        key = (stream_arn, sequence_number)
+        if key not in self._stamps:
+            if self.clock is None:
+                return None if fallback is None else _epoch_seconds(fallback)
+            if len(self._stamps) >= self._keep:  # bounded: the oldest stamps go first
+                del self._stamps[next(iter(self._stamps))]
+            self._stamps[key] = self.clock().timestamp()
+        return self._stamps[key]
+
+
+#: The stamps every poller of this process shares (a replay poller sees the first stamp).
+RECORD_TIMES = RecordTimes()
+
+
 def stream_record_to_lambda(
-    record: Mapping[str, Any], *, stream_arn: str, region: str = DEFAULT_REGION
+    record: Mapping[str, Any], *, stream_arn: str, region: str = DEFAULT_REGION,
+    times: RecordTimes | None = None,
 ) -> dict[str, Any]:
     """One ``GetRecords`` record -> the record Lambda puts in a DynamoDB stream event."""
     src = record["dynamodb"]
     dynamodb: dict[str, Any] = {}
-    if "ApproximateCreationDateTime" in src:
-        dynamodb["ApproximateCreationDateTime"] = _epoch_seconds(src["ApproximateCreationDateTime"])
+    created = (times or RECORD_TIMES).stamp(stream_arn, str(src.get("SequenceNumber")),
+                                            src.get("ApproximateCreationDateTime"))
+    if created is not None:
+        dynamodb["ApproximateCreationDateTime"] = created
     for key in ("Keys", "NewImage", "OldImage"):
         if key in src:
             dynamodb[key] = _image(src[key])

@@ -30,7 +30,7 @@ import boto3
 
 from infra.definition import RESOURCES
 from infra.local.cloud import CloudConfig, LocalCloud
-from infra.local.glue import QueuePoller, StreamPoller, drain
+from infra.local.glue import RECORD_TIMES, QueuePoller, StreamPoller, drain
 from infra.local.provision import Provisioned, provision
 from infra.local.schedules import fires_at
 
@@ -329,14 +329,19 @@ class LocalRunner:
         from infra.local.glue import LambdaContext
 
         with self._pump_lock:
-            event = scheduled_event("sweep", at, self.config.stage)
-            report = self._labelled("sweep")(event, LambdaContext("sweep"))
-            others = {}
-            for name, expression in RESOURCES.schedules.items():  # as EventBridge would
-                if name != "sweep" and fires_at(expression, at):
-                    others[name] = self._labelled(name)(
-                        scheduled_event(name, at, self.config.stage), LambdaContext(name))
-            delivered = drain(self._pollers, timeout_s=1200)
+            drain(self._pollers, timeout_s=1200)  # what the API wrote, on the wall clock
+            RECORD_TIMES.clock = lambda: at  # what the scheduled functions write happens at `at`
+            try:
+                event = scheduled_event("sweep", at, self.config.stage)
+                report = self._labelled("sweep")(event, LambdaContext("sweep"))
+                others = {}
+                for name, expression in RESOURCES.schedules.items():  # as EventBridge would
+                    if name != "sweep" and fires_at(expression, at):
+                        others[name] = self._labelled(name)(
+                            scheduled_event(name, at, self.config.stage), LambdaContext(name))
+                delivered = drain(self._pollers, timeout_s=1200)
+            finally:
+                RECORD_TIMES.clock = None
         return {"at": at.isoformat(), "sweep": report, "delivered": delivered,
                 **({"scheduled": others} if others else {})}
 

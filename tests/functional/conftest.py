@@ -19,7 +19,7 @@ from standardwebhooks.webhooks import Webhook
 from chalicelib import bootstrap
 from chalicelib.clock import FixedClock
 from chalicelib.config import Settings
-from infra.local.glue import QueuePoller, StreamPoller, drain
+from infra.local.glue import RECORD_TIMES, QueuePoller, StreamPoller, drain
 from infra.local.runner import scheduled_event, stage_environment
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -135,6 +135,15 @@ class Glue:
                                    imports.importer_handler, queue_arn=res.imports_queue_arn,
                                    batch_size=1)
         self.stage = "test"
+        #: the test's clock: stream records are stamped with it (see RecordTimes)
+        self.clock: FixedClock | None = None
+        self._ticking: datetime | None = None  # during tick(): the scheduled event's time
+
+    def now(self) -> datetime:
+        """The writers' "now": the scheduled time while a tick runs, else the test's clock."""
+        if self._ticking is not None:
+            return self._ticking
+        return self.clock.now() if self.clock is not None else datetime.now(UTC)
 
     def drain(self) -> int:
         return drain([self.stream, self.queue, self.exports, self.imports])
@@ -142,9 +151,13 @@ class Glue:
     def tick(self, at: datetime) -> dict[str, Any]:
         from infra.local.glue import LambdaContext
 
-        report: dict[str, Any] = self.sweep_handler(scheduled_event("sweep", at, self.stage),
-                                                    LambdaContext("sweep"))
-        self.drain()
+        self._ticking = at
+        try:
+            report: dict[str, Any] = self.sweep_handler(
+                scheduled_event("sweep", at, self.stage), LambdaContext("sweep"))
+            self.drain()
+        finally:
+            self._ticking = None
         return report
 
 
@@ -154,12 +167,19 @@ def glue_session(local_cloud: Any, app: Any) -> Glue:
 
 
 @pytest.fixture
-def glue(glue_session: Glue, container: bootstrap.Container) -> Glue:
+def glue(glue_session: Glue, container: bootstrap.Container,
+         clock: FixedClock) -> Iterator[Glue]:
     """The glue, quiet, with a fresh sweep watermark: every test starts its clock at T0 again,
-    which a real deployment never does (its time only moves forward)."""
-    glue_session.drain()  # whatever earlier tests left
+    which a real deployment never does (its time only moves forward). Stream records are
+    stamped with the test's clock, as AWS stamps them with the writer's (wall) time."""
+    glue_session.drain()  # whatever earlier tests left, on their own clock
+    glue_session.clock = clock
+    RECORD_TIMES.clock = glue_session.now
     reset_watermark(T0)
-    return glue_session
+    yield glue_session
+    glue_session.drain()  # this test's records, stamped by this test's clock
+    glue_session.clock = None
+    RECORD_TIMES.clock = None
 
 
 def reset_watermark(at: datetime) -> None:

@@ -17,7 +17,7 @@ from chalicelib.adapters.models import OutboxItem
 from chalicelib.domain.ports import PermanentSendError, TransientSendError
 from chalicelib.triggers.sender import sender_handler
 from chalicelib.triggers.stream import stream_handler
-from infra.local.glue import LambdaContext, StreamPoller, drain
+from infra.local.glue import RECORD_TIMES, LambdaContext, StreamPoller, drain
 from tests.functional.conftest import Glue, TenantApi, reset_watermark
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -155,8 +155,10 @@ def test_a_lost_queue_message_is_redriven_by_the_sweep(api: TenantApi, glue: Glu
                                                        local_cloud: Any) -> None:
     from datetime import UTC, datetime, timedelta
 
-    # GIVEN an invitation whose queue message is lost
-    reset_watermark(datetime.now(UTC))
+    # GIVEN an invitation whose queue message is lost (on real time: the clock is now)
+    start = datetime.now(UTC)
+    api.clock.set(start)
+    reset_watermark(start)
     container.overrides["queue"] = LossyQueue(container.queue, drop=1)
     container.__dict__.pop("queue", None)
     container.__dict__.pop("stream", None)
@@ -166,8 +168,8 @@ def test_a_lost_queue_message_is_redriven_by_the_sweep(api: TenantApi, glue: Glu
     glue.drain()
     inv = body["items"][0]["invitation_id"]
     assert outbox_item(api.tenant["tenant_id"], inv).status == "pending"
-    # WHEN the sweep runs more than 10 minutes later (the stream stamps real time)
-    report = glue.tick(datetime.now(UTC) + timedelta(minutes=11))
+    # WHEN the sweep runs more than 10 minutes later
+    report = glue.tick(start + timedelta(minutes=11))
     # THEN the message is queued again and sent, once
     assert report["redriven"] >= 1
     item = outbox_item(api.tenant["tenant_id"], inv)
@@ -328,3 +330,29 @@ def test_email_is_not_held_behind_sms_in_a_mixed_batch(container: bootstrap.Cont
     # only the throttled email is reported failed
     assert gate.sms_saw_emails_done == [True, True]
     assert response == {"batchItemFailures": [{"itemIdentifier": "m3"}]}
+
+
+def test_the_invitation_message_is_dated_by_the_invitation_not_by_its_stream_record(
+        api: TenantApi, glue: Glue) -> None:
+
+    # GIVEN an invitation created at 09:00:00.700 whose stream record says 09:00:00, as
+    # DynamoDB Streams round ApproximateCreationDateTime down to the second
+    created = api.clock.now().replace(microsecond=700_000)
+    api.clock.set(created)
+    RECORD_TIMES.clock = lambda: created.replace(microsecond=0)
+    campaign = api.campaign()
+    body = api.invite(campaign["id"], [{"name": "R", "email": "round@example.com"}]).json_body
+    inv = body["items"][0]
+    # WHEN the stream writes its invitation message
+    glue.drain()
+    # THEN the message is created when the invitation was, and watched from then on
+    from chalicelib.adapters.models import InvitationItem
+    from chalicelib.domain.due import REDRIVE_AFTER, instant
+
+    tid = api.tenant["tenant_id"]
+    invitation = InvitationItem.get(*InvitationItem.key(tid, inv["invitation_id"]))
+    item = outbox_item(tid, inv["invitation_id"])
+    assert invitation.created_at == created
+    assert item.created_at == created
+    if item.due_sk is not None:  # still unsent: watched REDRIVE_AFTER the invitation
+        assert item.due_sk.startswith(instant(created + REDRIVE_AFTER))
