@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 
 from tests.e2e.browser import check_page, new_context
 from tests.e2e.conftest import LocalStack
@@ -89,4 +90,30 @@ def test_roles_see_their_pages(stack: LocalStack, chromium_browser: Any) -> None
     check_page(page, "10 billing (finance, zh-CN)")
     page.goto(f"{stack.console_url}#/pool")
     page.wait_for_selector("[role=alert]")  # not for finance
+    context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(300)
+def test_an_interviewer_sees_only_its_campaign(stack: LocalStack, chromium_browser: Any) -> None:
+    # GIVEN two campaigns and an interviewer key for one of them
+    admin = requests.Session()
+    admin.headers["Authorization"] = f"Bearer {stack.tenant['api_key']}"
+    position = admin.post(f"{stack.api_url}/positions", json={"title": "Data Engineer"},
+                          timeout=60).json()
+    made = [admin.post(f"{stack.api_url}/campaigns", timeout=60, json={
+        "position_id": position["id"], "name": name, "window_hours": 48,
+        "channels": ["email"]}).json() for name in ("Visible to interviewer", "Hidden")]
+    key = stack.create_key("interviewer", made[0]["id"])
+    context = new_context(chromium_browser)
+    page = context.new_page()
+    sign_in(page, stack, key)
+    # THEN its campaign only, no creation, and the other campaign's page is not found
+    page.wait_for_selector("#campaign-list a")
+    names = page.locator("#campaign-list tbody a").all_inner_texts()
+    assert names == ["Visible to interviewer"], names
+    assert "New campaign" not in page.locator("header nav").inner_text()
+    check_page(page, "11 campaigns (interviewer)")
+    page.goto(f"{stack.console_url}#/campaigns/{made[1]['id']}")
+    page.wait_for_selector("[role=alert]:has-text('campaign_not_found')")
     context.close()
