@@ -58,7 +58,7 @@ def _build_console() -> None:
         subprocess.run(["make", "console"], cwd=ROOT, check=True, timeout=600)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # up while tests/e2e runs, not for the whole session
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     _build_console()
     data = tmp_path_factory.mktemp("console-cloud")
@@ -104,7 +104,7 @@ def _healthy(control_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium_browser() -> Iterator[Any]:
     if not chromium.CHROMIUM.exists():
         pytest.fail(f"{chromium.CHROMIUM} is missing: run `make chromium`")
