@@ -28,6 +28,7 @@ class LocalStack:
     control_url: str
     tenant: dict[str, Any]
     env: dict[str, str]
+    log: Path  # what `python -m infra.local run` printed
 
     @property
     def console_url(self) -> str:
@@ -79,7 +80,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
             assert process.poll() is None, (data / "run.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the local cloud did not start in 180 s"
             time.sleep(0.5)
-        yield LocalStack(f"http://127.0.0.1:{api}", control_url, tenant, env)
+        yield LocalStack(f"http://127.0.0.1:{api}", control_url, tenant, env, data / "run.log")
     finally:
         process.terminate()
         try:

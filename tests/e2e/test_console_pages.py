@@ -28,7 +28,11 @@ def test_every_page_signs_in_switches_language_and_passes_axe(stack: LocalStack,
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
-    # GIVEN the sign-in page (the browser's language: English)
+    # GIVEN `make run`'s banner, which names the console next to the demo key
+    banner = stack.log.read_text()
+    assert f"HR console     {stack.console_url}" in banner
+    assert stack.tenant["api_key"] in banner
+    # AND the sign-in page (the browser's language: English)
     page.goto(stack.console_url)
     assert page.locator("html").get_attribute("lang") == "en"
     check_page(page, "01 sign in (en)")
