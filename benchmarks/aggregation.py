@@ -55,7 +55,7 @@ PATHS = (
 
 def lifecycles(tenant_id: str, campaigns: list[dict[str, Any]], count: int) -> list[Any]:
     """Stream records of invitation lifecycles, `count` of them, in time order."""
-    from chalicelib.adapters.models import InvitationItem
+    from chalicelib.invitations.models import InvitationItem
 
     events: list[tuple[datetime, str, dict[str, Any] | None, dict[str, Any]]] = []
     n = 0
@@ -131,7 +131,7 @@ def main() -> int:
         from chalicelib import bootstrap
         from chalicelib.bootstrap import Container
         from chalicelib.config import Settings
-        from chalicelib.services.analytics import AnalyticsService
+        from chalicelib.reports.services.analytics import AnalyticsService
         from chalicelib.triggers.stream import stream_handler
         from infra.local.glue import LambdaContext
 

@@ -7,7 +7,7 @@ deadline -> no-shows at the deadline with a reminder -> some complete late -> cl
 grace. Every AWS call is counted (DynamoDB with ReturnConsumedCapacity=TOTAL, so read and
 write units are DynamoDB Local's own figures), every Lambda invocation and its duration is
 counted, every API request is counted; then the counts are priced at the list prices of
-chalicelib/pricing/aws_list_prices.json and scaled to 1,000 invitations.
+chalicelib/billing/pricing/aws_list_prices.json and scaled to 1,000 invitations.
 
 Scenarios: `email` (invitation + reminders by email) and `email_sms` (the same plus one SMS
 per invitation: the invitation SMS).
@@ -260,9 +260,9 @@ def main() -> int:
         import boto3
 
         from chalicelib import bootstrap
+        from chalicelib.billing.services.billing import load_config
         from chalicelib.clock import FixedClock
         from chalicelib.config import Settings
-        from chalicelib.services.billing import load_config
         from infra.local.glue import QueuePoller, StreamPoller
 
         meter = Meter()
@@ -271,8 +271,8 @@ def main() -> int:
         container = bootstrap.Container(Settings.from_env(), clock=FixedClock(T0))
         bootstrap.use(container)
         import app as app_module
-        from chalicelib.adapters.models import SweepStateItem
-        from chalicelib.domain.due import bucket
+        from chalicelib.delivery.models import SweepStateItem
+        from chalicelib.shared.domain.due import bucket
         from chalicelib.triggers import schedule, sender, stream
 
         glue_stream = StreamPoller(boto3.client("dynamodbstreams"), res.stream_arn,

@@ -2,7 +2,7 @@
 
 Two measurements, both through the production code path's streaming writer
 (`services/exports.write_export`: rows -> CSV encoder -> 8 MiB parts -> S3 multipart upload
-via `adapters/s3_exports.S3ExportObjects`) against a moto S3 server started as a separate
+via `shared/adapters/object_store.ObjectStore`) against a moto S3 server started as a separate
 process for this benchmark (the local cloud runs moto inside the test process, where the
 stored objects would count in the exporter's RSS):
 
@@ -113,8 +113,8 @@ def count_lines(s3: Any, bucket: str, key: str) -> int:
 
 
 def writer_run(objects: Any, s3: Any, bucket: str, rows: int) -> dict[str, Any]:
-    from chalicelib.domain.exports import CONTENT_TYPES, Format, Report, RowEncoder
-    from chalicelib.services.exports import write_export
+    from chalicelib.reports.domain.exports import CONTENT_TYPES, Format, Report, RowEncoder
+    from chalicelib.reports.services.exports import write_export
 
     key = f"exports/tenant=tn01bench/report=invitations/date=2026-11-25/bench-{rows}.csv"
     before = rss_now()
@@ -136,8 +136,8 @@ def writer_run(objects: Any, s3: Any, bucket: str, rows: int) -> dict[str, Any]:
 
 
 def load_invitations(tenant_id: str, campaign_id: str, rows: int) -> float:
-    from chalicelib.adapters.models import InvitationItem
-    from chalicelib.domain.invitation import Status
+    from chalicelib.invitations.domain.invitation import Status
+    from chalicelib.invitations.models import InvitationItem
 
     statuses = [Status.COMPLETED, Status.NO_SHOW, Status.SENT]
     started = time.perf_counter()

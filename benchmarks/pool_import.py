@@ -80,7 +80,7 @@ def write_csv(path: Path, rows: int, tag: str) -> None:
 
 
 def run(container: Any, s3: Any, tenant_id: str, rows: int, tag: str) -> dict[str, Any]:
-    from chalicelib.services.candidate_import import upload_prefix
+    from chalicelib.pool.services.candidate_import import upload_prefix
 
     path = Path(tempfile.mkdtemp(prefix="tl-import-")) / f"{tag}.csv"
     write_csv(path, rows, tag)

@@ -93,8 +93,8 @@ class Requests:
 
 def stream_records(tenant_id: str, campaign: dict[str, Any], events: int) -> list[dict[str, Any]]:
     """Invitation MODIFY records (old and new images) making `events` behaviour events."""
-    from chalicelib.adapters.models import InvitationItem
-    from chalicelib.domain import ids
+    from chalicelib.invitations.models import InvitationItem
+    from chalicelib.shared.domain import ids
 
     paths = [(["opened", "started", "completed"], None, 0.5),
              (["no_show"], "schedule_conflict", 0.3),
@@ -153,7 +153,7 @@ def _fields(item: Any) -> dict[str, Any]:
 
 def bench_stream(container: Any, requests: Requests, tenant_id: str,
                  campaign: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.adapters.models import PoolStatsItem, TagItem
+    from chalicelib.pool.models import PoolStatsItem, TagItem
     from chalicelib.triggers.stream import stream_handler
     from infra.local.glue import LambdaContext
 
@@ -197,7 +197,9 @@ def load_pool(tenant_id: str, campaign_id: str, position_id: str, n: int) -> flo
     """Candidates with a profile, stats (score) and tags, written with BatchWriteItem."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from chalicelib.adapters.models import CandidateItem, Item, PoolStatsItem, TagItem
+    from chalicelib.invitations.models import CandidateItem
+    from chalicelib.pool.models import PoolStatsItem, TagItem
+    from chalicelib.shared.models import Item
 
     rng = random.Random(11)
 
@@ -269,7 +271,7 @@ def bench_segments(container: Any, capacity: Capacity, tenant_id: str,
                      "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
                      "read_units_per_returned": round(capacity.units / max(returned, 1), 3),
                      "requests": dict(capacity.calls)}
-    from chalicelib.services.talent_pool import parse_segment
+    from chalicelib.pool.services.talent_pool import parse_segment
 
     started = time.perf_counter()
     counted = service.count(tenant_id, parse_segment({"all": "breach"}), T0)
@@ -287,9 +289,9 @@ def main() -> int:
         os.environ.update(stage_environment("test"))
         provision("test")
         from chalicelib import bootstrap
-        from chalicelib.adapters.models import Item
         from chalicelib.clock import FixedClock
         from chalicelib.config import Settings
+        from chalicelib.shared.models import Item
 
         container = bootstrap.Container(Settings.from_env(), clock=FixedClock(T0))
         bootstrap.use(container)

@@ -124,7 +124,7 @@ def run(cloud: LocalCloud, settings: Any, tag: str, phone_prefix: str, *, sender
         to = message["to"] if message["channel"] == "sms" else ",".join(message["to"])
         if tag in to or to.startswith(f"+86138{phone_prefix}"):
             per_pair[f"{message['channel']}:{to}"] += 1
-    from chalicelib.adapters.models import OutboxItem
+    from chalicelib.invitations.models import OutboxItem
 
     items = [o for o in OutboxItem.scan(OutboxItem.tenant_id == tid)]
     bootstrap.use(None)

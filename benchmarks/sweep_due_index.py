@@ -72,8 +72,8 @@ def measure(container: Any, capacity: Capacity, tenant_id: str, position_id: str
         reminder_policy={"rounds": [{"offset_hours": 0, "channels": ["email"]}],
                          "quiet_hours": None})
     invite(container, tenant_id, campaign["id"], DUE, tag)
-    from chalicelib.adapters.models import SweepStateItem
-    from chalicelib.domain.due import bucket
+    from chalicelib.delivery.models import SweepStateItem
+    from chalicelib.shared.domain.due import bucket
 
     SweepStateItem(*SweepStateItem.key(), watermark=bucket(deadline)).save()
     capacity.units, capacity.calls = 0.0, Counter()
@@ -100,9 +100,9 @@ def main() -> int:
         cloud.apply_env()
         os.environ.update(stage_environment("test"))
         provision("test")
-        from chalicelib.adapters.models import Item
         from chalicelib.bootstrap import Container
         from chalicelib.config import Settings
+        from chalicelib.shared.models import Item
 
         container = Container(Settings.from_env())
         capacity = Capacity()

@@ -177,7 +177,7 @@ class Resources:
 
 
 #: Number of shards of the sparse due index: spreads one deadline shared by 100k
-#: invitations over several partitions (see chalicelib/domain/due.py).
+#: invitations over several partitions (see shared/domain/due.py).
 DUE_SHARDS = 8
 
 TABLE = TableDef(

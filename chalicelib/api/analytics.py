@@ -7,13 +7,13 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, Query, endpoint
 from chalicelib.bootstrap import container
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.funnel import MAX_RANGE_DAYS, day_range
-from chalicelib.domain.secrets import CAMPAIGN_SCOPED
+from chalicelib.reports import schemas
+from chalicelib.reports.domain.funnel import MAX_RANGE_DAYS, day_range
+from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
 
 bp = Blueprint(__name__)
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import Caller, Query, endpoint
+from chalicelib.billing import schemas
 from chalicelib.bootstrap import container
 
 bp = Blueprint(__name__)

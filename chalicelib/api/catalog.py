@@ -6,10 +6,10 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, endpoint
 from chalicelib.bootstrap import container
+from chalicelib.invitations import schemas
 
 bp = Blueprint(__name__)
 

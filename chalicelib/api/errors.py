@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.domain.errors import (
+from chalicelib.shared.domain.errors import (
     Conflict,
     DomainError,
     Forbidden,

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.errors import error_response, from_domain
 from chalicelib.bootstrap import container
-from chalicelib.domain.errors import DomainError, NotFound, ValidationFailed
-from chalicelib.domain.secrets import CAMPAIGN_SCOPED
 from chalicelib.observability import logger
+from chalicelib.shared.domain.errors import DomainError, NotFound, ValidationFailed
+from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
 
 WRITERS = ("admin", "recruiter")
 READERS = ("admin", "recruiter", "interviewer")  # interviewers: their campaigns only

@@ -6,11 +6,11 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import read_schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, endpoint
 from chalicelib.bootstrap import container
-from chalicelib.domain.errors import NotFound
+from chalicelib.invitations import read_schemas
+from chalicelib.shared.domain.errors import NotFound
 
 bp = Blueprint(__name__)
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import read_schemas, schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
 from chalicelib.bootstrap import container
+from chalicelib.invitations import read_schemas, schemas
 
 bp = Blueprint(__name__)
 

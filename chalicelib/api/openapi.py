@@ -11,8 +11,8 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.api import schemas
 from chalicelib.api.http import REGISTRY, RouteDoc
+from chalicelib.shared import schemas
 
 bp = Blueprint(__name__)
 

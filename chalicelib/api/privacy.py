@@ -7,11 +7,11 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.api import schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import WRITERS, Caller, Query, endpoint, log_request
 from chalicelib.bootstrap import container
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.pool import schemas
+from chalicelib.shared.domain.errors import ValidationFailed
 
 bp = Blueprint(__name__)
 

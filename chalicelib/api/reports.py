@@ -6,10 +6,10 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import schemas
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import Caller, Query, endpoint, log_request
 from chalicelib.bootstrap import container
+from chalicelib.reports import schemas
 
 bp = Blueprint(__name__)
 

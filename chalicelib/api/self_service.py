@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import schemas
 from chalicelib.api.http import Caller, endpoint
 from chalicelib.bootstrap import container
+from chalicelib.delivery import schemas
 
 bp = Blueprint(__name__)
 

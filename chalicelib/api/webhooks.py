@@ -7,9 +7,9 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api import schemas
 from chalicelib.api.http import Caller, Query, endpoint
 from chalicelib.bootstrap import container
+from chalicelib.invitations import schemas
 
 bp = Blueprint(__name__)
 

@@ -1,7 +1,7 @@
 """Imports: the imports queue (SQS) -> the importer, one job at a time.
 
 The importer's mapping (infra/) takes one message at a time and reports failures, so a
-failed attempt goes back to the queue and is retried (services/import_jobs.py).
+failed attempt goes back to the queue and is retried (pool/services/import_jobs.py).
 """
 
 from __future__ import annotations

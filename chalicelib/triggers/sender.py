@@ -1,7 +1,8 @@
 """The outbox queue (SQS) -> SES / SNS. Wired in infra/ with ReportBatchItemFailures and a
 maximum concurrency matching the provider's send rate.
 
-Sends are paced per channel (domain/pacing.py). A batch is split by channel and each part runs
+Sends are paced per channel (delivery/domain/pacing.py).
+A batch is split by channel and each part runs
 in its own thread, so email does not wait behind SMS being paced at a slower rate within the
 batch (the channel is the outbox item's sort key's last part: no read needed to split)."""
 
@@ -21,8 +22,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
-from chalicelib.domain.pacing import retry_delay
-from chalicelib.domain.ports import TransientSendError
+from chalicelib.delivery.domain.pacing import retry_delay
+from chalicelib.shared.domain.ports import TransientSendError
 
 bp = Blueprint(__name__)
 

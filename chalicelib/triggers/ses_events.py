@@ -10,7 +10,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
-from chalicelib.domain.ses_events import parse_ses_event
+from chalicelib.delivery.domain.ses_events import parse_ses_event
 from chalicelib.observability import logger
 
 bp = Blueprint(__name__)

@@ -184,7 +184,7 @@ def glue(glue_session: Glue, container: bootstrap.Container,
 
 def reset_watermark(at: datetime) -> None:
     """Start the sweep's watermark at `at`'s hour (tests that run on real time use now)."""
-    from chalicelib.adapters.models import SweepStateItem
-    from chalicelib.domain.due import bucket
+    from chalicelib.delivery.models import SweepStateItem
+    from chalicelib.shared.domain.due import bucket
 
     SweepStateItem(*SweepStateItem.key(), watermark=bucket(at)).save()

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.clock import FixedClock
-from chalicelib.services.analytics import feed_key
+from chalicelib.reports.services.analytics import feed_key
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import LambdaContext, StreamPoller, drain
 from tests.functional.conftest import T0, Glue, TenantApi
@@ -228,7 +228,7 @@ def test_reports_are_scoped_to_the_tenant_and_the_interviewers_campaigns(
 
 def summary_of(container: bootstrap.Container, tenant_id: str,
                campaign_id: str) -> dict[str, Any]:
-    from chalicelib.services.analytics import summary_key
+    from chalicelib.reports.services.analytics import summary_key
 
     s3 = boto3.client("s3")
     body = s3.get_object(Bucket=container.settings.reports_bucket,
@@ -238,7 +238,7 @@ def summary_of(container: bootstrap.Container, tenant_id: str,
 
 
 def due_sk(tenant_id: str, campaign_id: str) -> str | None:
-    from chalicelib.adapters.models import SummaryStateItem
+    from chalicelib.reports.models import SummaryStateItem
 
     state = SummaryStateItem.get(*SummaryStateItem.key(tenant_id, campaign_id),
                                  consistent_read=True)
@@ -359,8 +359,8 @@ def test_a_feed_that_cannot_be_written_fails_its_records_for_a_retry(
 
 def test_a_batch_of_new_and_replayed_deltas_over_many_rows_counts_each_once(
         container: bootstrap.Container) -> None:
-    from chalicelib.adapters.aggregates_store import AggDelta, AggregatesStore, _packed
-    from chalicelib.adapters.models import AggregateItem
+    from chalicelib.reports.models import AggregateItem
+    from chalicelib.reports.stores.aggregates_store import AggDelta, AggregatesStore, _packed
 
     # GIVEN 150 deltas over 30 rows (more than one transaction), the first 70 written before
     store = AggregatesStore()

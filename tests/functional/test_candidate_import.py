@@ -6,10 +6,11 @@ from typing import Any
 
 import boto3
 
-from chalicelib.adapters.dynamo import get_or_none
-from chalicelib.adapters.models import CandidateItem, TagItem
 from chalicelib.bootstrap import Container
-from chalicelib.domain import ids
+from chalicelib.invitations.models import CandidateItem
+from chalicelib.pool.models import TagItem
+from chalicelib.shared.domain import ids
+from chalicelib.shared.stores.dynamo import get_or_none
 from tests.functional.conftest import Glue, TenantApi
 
 

@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.adapters.models import (
-    CandidateItem,
-    ErasureAuditItem,
-    InvitationItem,
-    Item,
-    OutboxItem,
-    SuppressionItem,
-    TagItem,
-)
 from chalicelib.bootstrap import Container
-from chalicelib.domain import ids
+from chalicelib.invitations.models import CandidateItem, InvitationItem, OutboxItem, SuppressionItem
+from chalicelib.pool.models import ErasureAuditItem, TagItem
+from chalicelib.shared.domain import ids
+from chalicelib.shared.models import Item
 from tests.functional.conftest import T0, Glue, TenantApi
 
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from chalicelib import bootstrap
-from chalicelib.domain.exports import BOM, COLUMNS, Report
+from chalicelib.reports.domain.exports import BOM, COLUMNS, Report
 from chalicelib.triggers.exports import export_schedule
 from infra.local.glue import LambdaContext
 from infra.local.runner import scheduled_event
@@ -240,8 +240,8 @@ def test_duplicate_deliveries_export_once(api: TenantApi, glue: Glue,
 
 def test_a_running_export_is_claimed_once(api: TenantApi,
                                           container: bootstrap.Container) -> None:
-    from chalicelib.adapters.export_store import ExportStore
-    from chalicelib.services.exports import ExportRetry
+    from chalicelib.reports.services.exports import ExportRetry
+    from chalicelib.reports.stores.export_store import ExportStore
 
     created = api.post("/reports/exports", {"report": "campaign-summary"}).json_body
     store = ExportStore()
@@ -308,7 +308,7 @@ def test_a_worker_that_outlived_its_lease_cannot_undo_or_finish_the_next_ones_wo
 
     from pynamodb.exceptions import UpdateError
 
-    from chalicelib.adapters.export_store import ExportStore
+    from chalicelib.reports.stores.export_store import ExportStore
 
     created = api.post("/reports/exports", {"report": "campaign-summary"}).json_body
     store, tenant, now = ExportStore(), api.tenant["tenant_id"], api.clock.now()

@@ -13,8 +13,8 @@ import boto3
 import pytest
 
 from chalicelib import bootstrap
-from chalicelib.adapters.models import OutboxItem
-from chalicelib.domain.ports import TransientSendError
+from chalicelib.invitations.models import OutboxItem
+from chalicelib.shared.domain.ports import TransientSendError
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import StreamPoller, drain
 from tests.functional.conftest import Glue, TenantApi, reset_watermark
@@ -170,7 +170,7 @@ def put(api: TenantApi, path: str, body: Any) -> Any:
 
 
 def seed_usage(container: bootstrap.Container, tenant_id: str) -> None:
-    from chalicelib.domain.pricing import UsageRecord
+    from chalicelib.billing.domain.pricing import UsageRecord
 
     records = [UsageRecord(tenant_id, "invitation", 1, f"invitation#i{n}",
                            datetime(2026, 11, 3 + n % 20, tzinfo=UTC)) for n in range(40)]

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.bootstrap import Container
-from chalicelib.domain import ids
+from chalicelib.shared.domain import ids
 from tests.functional.conftest import T0, Glue, TenantApi
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.adapters.models import CandidateItem, RetentionStateItem, TenantItem
-from chalicelib.domain import ids
-from chalicelib.domain.retention import day_of
+from chalicelib.invitations.domain.retention import day_of
+from chalicelib.invitations.models import CandidateItem, TenantItem
+from chalicelib.pool.models import RetentionStateItem
+from chalicelib.shared.domain import ids
 from chalicelib.triggers.retention import retention
 from infra.local.glue import LambdaContext
 from infra.local.runner import scheduled_event

@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.models import InvitationItem, OutboxItem, SuppressionItem
-from chalicelib.domain import ids
+from chalicelib.invitations.models import InvitationItem, OutboxItem, SuppressionItem
+from chalicelib.shared.domain import ids
 from chalicelib.triggers.ses_events import ses_events_handler
 from infra.local.glue import LambdaContext
 from tests.functional.conftest import T0, Glue, TenantApi

@@ -209,7 +209,7 @@ def test_tenant_default_quiet_hours_apply_to_its_campaigns(container: Any, clien
     assert Api(client, off, container.clock).campaign()["reminder_policy"]["quiet_hours"] is None
     import pytest
 
-    from chalicelib.domain.errors import ValidationFailed
+    from chalicelib.shared.domain.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as bad:
         container.tenants.create_tenant("Bad", quiet_hours="25:00-06:00")

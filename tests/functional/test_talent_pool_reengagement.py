@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import bootstrap
-from chalicelib.adapters.models import CandidateItem, InvitationItem
+from chalicelib.invitations.models import CandidateItem, InvitationItem
 from tests.functional.conftest import T0, Glue, TenantApi
 
 DEADLINE = T0 + timedelta(hours=72, minutes=1)

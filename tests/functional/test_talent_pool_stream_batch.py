@@ -7,11 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import bootstrap
-from chalicelib.adapters.models import InvitationItem, MarkerItem, PoolStatsItem, TagItem
-from chalicelib.adapters.pool_stats_store import BehaviourDelta
-from chalicelib.adapters.pool_store import rule_tag
-from chalicelib.domain import cooperation, ids
-from chalicelib.domain.tag_rules import TagDecision
+from chalicelib.invitations.models import InvitationItem
+from chalicelib.pool.domain import cooperation
+from chalicelib.pool.domain.tag_rules import TagDecision
+from chalicelib.pool.models import PoolStatsItem, TagItem
+from chalicelib.pool.stores.pool_stats_store import BehaviourDelta
+from chalicelib.pool.stores.pool_store import rule_tag
+from chalicelib.shared.domain import ids
+from chalicelib.shared.models import MarkerItem
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import LambdaContext
 from tests.functional.conftest import T0
@@ -122,7 +125,7 @@ def test_batch_tag_writes_skip_existing_and_removed_tags_and_write_a_key_once(
 
 
 def _audit(tid: str) -> Any:
-    from chalicelib.adapters.pool_store import audit_item
+    from chalicelib.pool.stores.pool_store import audit_item
 
     return audit_item(tid, "candrm", "tag.removed", "no_show", "key1", "test", T0 + H)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import bootstrap
-from chalicelib.adapters.models import CandidateItem, InvitationItem, SuppressionItem
+from chalicelib.invitations.models import CandidateItem, InvitationItem, SuppressionItem
 from tests.functional.conftest import T0, Glue, TenantApi
 
 DEADLINE = T0 + timedelta(hours=72, minutes=1)

@@ -13,8 +13,8 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from chalicelib import bootstrap
-from chalicelib.adapters.models import OutboxItem
-from chalicelib.domain.ports import PermanentSendError, TransientSendError
+from chalicelib.invitations.models import OutboxItem
+from chalicelib.shared.domain.ports import PermanentSendError, TransientSendError
 from chalicelib.triggers.sender import sender_handler
 from chalicelib.triggers.stream import stream_handler
 from infra.local.glue import RECORD_TIMES, LambdaContext, StreamPoller, drain
@@ -346,8 +346,8 @@ def test_the_invitation_message_is_dated_by_the_invitation_not_by_its_stream_rec
     # WHEN the stream writes its invitation message
     glue.drain()
     # THEN the message is created when the invitation was, and watched from then on
-    from chalicelib.adapters.models import InvitationItem
-    from chalicelib.domain.due import REDRIVE_AFTER, instant
+    from chalicelib.invitations.models import InvitationItem
+    from chalicelib.shared.domain.due import REDRIVE_AFTER, instant
 
     tid = api.tenant["tenant_id"]
     invitation = InvitationItem.get(*InvitationItem.key(tid, inv["invitation_id"]))

@@ -4,7 +4,7 @@ no_show < {completed_late, closed}; anything non-final < cancelled."""
 
 from __future__ import annotations
 
-from chalicelib.domain.invitation import FINAL, Status
+from chalicelib.invitations.domain.invitation import FINAL, Status
 
 _EDGES: set[tuple[Status, Status]] = {
     (Status.INVITED, Status.SENT),

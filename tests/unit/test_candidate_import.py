@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.candidate_import import (
+from chalicelib.pool.domain.candidate_import import (
     ImportRow,
     RowRejection,
     detect_encoding,
@@ -14,7 +14,7 @@ from chalicelib.domain.candidate_import import (
     parse,
     parse_tags,
 )
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import ValidationFailed
 
 CHINESE = "姓名,邮箱,手机号,标签\n李雷,li.lei@example.com,13800138000,后端;校招\n"
 

@@ -1,4 +1,5 @@
-"""Unit tests for row-by-row validation of bulk invitation requests (domain/candidates.py)."""
+"""Unit tests for row-by-row validation of bulk invitation requests
+(invitations/domain/candidates.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.candidates import MAX_NAME, CandidateRow, Rejection, validate_row
+from chalicelib.invitations.domain.candidates import MAX_NAME, CandidateRow, Rejection, validate_row
 
 EMAIL = ("email",)
 SMS = ("sms",)

@@ -1,4 +1,4 @@
-"""Unit and property tests for the cooperation score (chalicelib/domain/cooperation.py)."""
+"""Unit and property tests for the cooperation score (pool/domain/cooperation.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.cooperation import (
+from chalicelib.pool.domain.cooperation import (
     HALF_LIFE,
     KINDS,
     Behaviour,

@@ -1,4 +1,4 @@
-"""Unit tests for the keys of the sparse, sharded due index (chalicelib/domain/due.py)."""
+"""Unit tests for the keys of the sparse, sharded due index (shared/domain/due.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.due import (
+from chalicelib.shared.domain.due import (
     bucket,
     buckets_between,
     due_keys,
@@ -19,7 +19,7 @@ from chalicelib.domain.due import (
     partition,
     shard_of,
 )
-from chalicelib.domain.ids import invitation_id
+from chalicelib.shared.domain.ids import invitation_id
 
 CST = timezone(timedelta(hours=8))
 NEWFOUNDLAND = timezone(timedelta(hours=-3, minutes=-30))

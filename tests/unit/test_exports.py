@@ -11,8 +11,7 @@ from unittest.mock import Mock
 
 import pytest
 
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.exports import (
+from chalicelib.reports.domain.exports import (
     BOM,
     COLUMNS,
     Format,
@@ -26,8 +25,9 @@ from chalicelib.domain.exports import (
     periods_ended,
     scheduled_export_id,
 )
-from chalicelib.services.export_feed import ExportFeed, produced
-from chalicelib.services.exports import write_export
+from chalicelib.reports.services.export_feed import ExportFeed, produced
+from chalicelib.reports.services.exports import write_export
+from chalicelib.shared.domain.errors import ValidationFailed
 
 
 def _row(i: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Unit tests for the funnel arithmetic (chalicelib/domain/funnel.py)."""
+"""Unit tests for the funnel arithmetic (reports/domain/funnel.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain import funnel
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.invitation import Status
+from chalicelib.invitations.domain.invitation import Status
+from chalicelib.reports.domain import funnel
+from chalicelib.shared.domain.errors import ValidationFailed
 
 CHAIN = ["invited", "sent", "opened", "started", "completed"]
 
@@ -58,7 +58,7 @@ def test_no_show_reasons_are_inferred_from_the_last_open_status(
 
 
 def test_given_reasons_are_the_self_service_list() -> None:
-    from chalicelib.services.self_service import REASONS
+    from chalicelib.delivery.services.self_service import REASONS
 
     assert tuple(REASONS) == funnel.GIVEN_REASONS
     assert funnel.given_reason("aliens") == "other"
@@ -66,7 +66,7 @@ def test_given_reasons_are_the_self_service_list() -> None:
 
 
 def test_every_counter_has_an_aggregate_attribute() -> None:
-    from chalicelib.adapters.models import AggregateItem
+    from chalicelib.reports.models import AggregateItem
 
     names = ([f"n_{c}" for c in funnel.COUNTERS]
              + [f"h_{i}" for i in range(funnel.HISTOGRAM_SIZE)]

@@ -1,4 +1,5 @@
-"""Unit tests for identifiers (domain/ids.py) and API keys / webhook secrets (domain/secrets.py)."""
+"""Unit tests for identifiers (shared/domain/ids.py) and API keys / webhook secrets
+(shared/domain/secrets.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.ids import candidate_id, invitation_id, new_id, tenant_of_invitation
-from chalicelib.domain.secrets import (
+from chalicelib.shared.domain.ids import candidate_id, invitation_id, new_id, tenant_of_invitation
+from chalicelib.shared.domain.secrets import (
     KEY_PREFIX,
     hash_api_key,
     new_api_key,

@@ -1,4 +1,4 @@
-"""Unit tests for the pure invitation state machine (chalicelib/domain/invitation.py)."""
+"""Unit tests for the pure invitation state machine (invitations/domain/invitation.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.invitation import (
+from chalicelib.invitations.domain.invitation import (
     FINAL,
     OPEN,
     Event,

@@ -1,4 +1,5 @@
-"""Unit tests for rendering messages from template files (adapters/message_templates.py)."""
+"""Unit tests for rendering messages from template files
+(delivery/adapters/message_templates.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
-from chalicelib.adapters.message_templates import MessageRenderer, Rendered
+from chalicelib.delivery.adapters.message_templates import MessageRenderer, Rendered
 
 KINDS = ["invite", "due_tomorrow", "no_show", "final_call"]
 LOCALES = ["en", "zh-CN"]

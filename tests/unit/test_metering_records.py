@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.adapters.models import InvitationItem, MarkerItem, OutboxItem
-from chalicelib.services.metering import usage_of
-from chalicelib.services.webhooks import DEDUPE_FOR
+from chalicelib.billing.services.metering import usage_of
+from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.services.webhooks import DEDUPE_FOR
+from chalicelib.shared.models import MarkerItem
 
 AT = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain.pacing import Pacer, retry_delay
+from chalicelib.delivery.domain.pacing import Pacer, retry_delay
 
 
 class FakeTime:

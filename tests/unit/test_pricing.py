@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.domain import pricing
-from chalicelib.domain.aws_cost import AwsPrices, estimate, work_units
-from chalicelib.domain.errors import ValidationFailed
+from chalicelib.billing.domain import pricing
+from chalicelib.billing.domain.aws_cost import AwsPrices, estimate, work_units
+from chalicelib.shared.domain.errors import ValidationFailed
 
 PRICES = {"invitation": "0.02", "email": "0.002", "sms_part": "0.09", "webhook_event": "0.0005",
           "export": "0.5"}

@@ -1,4 +1,4 @@
-"""Unit tests for the reminder policy and round planning (chalicelib/domain/reminders.py).
+"""Unit tests for the reminder policy and round planning (invitations/domain/reminders.py).
 
 Pure functions only: no I/O, no mocks. The last section simulates the sweep (timed event via
 `apply`, then `plan_rounds`, then `rounds_done`) against random vendor events and ticks to
@@ -17,8 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import event as note
 from hypothesis import strategies as st
 
-from chalicelib.domain.invitation import FINAL, OPEN, Event, Policy, Status, apply, timed_event
-from chalicelib.domain.reminders import (
+from chalicelib.invitations.domain.invitation import (
+    FINAL,
+    OPEN,
+    Event,
+    Policy,
+    Status,
+    apply,
+    timed_event,
+)
+from chalicelib.invitations.domain.reminders import (
     CHANNELS,
     DEFAULT_POLICY,
     MAX_ROUNDS,

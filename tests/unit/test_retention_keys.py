@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.domain.retention import (
+from chalicelib.invitations.domain.retention import (
     DEFAULT_RETENTION_DAYS,
     RETENTION_SHARDS,
     days_between,

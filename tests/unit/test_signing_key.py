@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.adapters.signing_key import SigningKey
+from chalicelib.shared.adapters.signing_key import SigningKey
 
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:talentloop/prod/token-signing-key"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain.sms import sms_length
+from chalicelib.shared.domain.sms import sms_length
 
 
 @pytest.mark.parametrize(("text", "encoding", "units", "parts"), [

@@ -1,4 +1,4 @@
-"""Unit tests for ranking pool candidates for a position (chalicelib/domain/suggestions.py)."""
+"""Unit tests for ranking pool candidates for a position (pool/domain/suggestions.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain.suggestions import keywords, rank
+from chalicelib.pool.domain.suggestions import keywords, rank
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""Unit tests for the talent-pool tag rules (chalicelib/domain/tag_rules.py)."""
+"""Unit tests for the talent-pool tag rules (pool/domain/tag_rules.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.errors import ValidationFailed
-from chalicelib.domain.tag_rules import (
+from chalicelib.pool.domain.tag_rules import (
     InvitationChange,
     TagRules,
     active,
@@ -15,6 +14,7 @@ from chalicelib.domain.tag_rules import (
     evaluate,
     opted_out,
 )
+from chalicelib.shared.domain.errors import ValidationFailed
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 RULES = TagRules()

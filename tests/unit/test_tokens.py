@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.tokens import SELF_SERVICE, TokenClaims, TokenProblem, sign, verify
+from chalicelib.shared.domain.tokens import SELF_SERVICE, TokenClaims, TokenProblem, sign, verify
 
 KEY = b"k" * 32
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

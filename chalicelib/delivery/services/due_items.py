@@ -1,0 +1,101 @@
+"""Delivery's due-item consumers (registered with the sweep in bootstrap.py):
+
+- an invitation at its deadline or the end of a grace round moves on (claim, then act: a
+  conditional write on its version with its reminder outbox items, services/transitions.py);
+- an outbox item not sent in time is queued again (a lost queue message never strands it);
+- a campaign owner's digest is claimed with its email (one transaction).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.delivery.models import DigestItem
+from chalicelib.delivery.stores.digest_store import DigestStore
+from chalicelib.invitations.domain.reminders import RoundPlan
+from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.services.transitions import advance_timers, outbox_kind, policy_of
+from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
+from chalicelib.shared.domain.due import REDRIVE_AFTER
+from chalicelib.shared.domain.ports import MessageQueue
+from chalicelib.shared.fanout import DueOutcome
+from chalicelib.shared.models import Item
+
+
+class InvitationTimers:
+    """Deadlines and reminder rounds of invitations."""
+
+    entities: tuple[type[Item], ...] = (InvitationItem,)
+
+    def __init__(self, invitations: InvitationStore) -> None:
+        self._invitations = invitations
+
+    def due(self, inv: InvitationItem, now: datetime) -> DueOutcome:
+        def outbox(current: InvitationItem, plan: RoundPlan) -> list[Item]:
+            policy = policy_of(current)
+            items: list[Item] = []
+            for index in plan.send:
+                reminder = policy.rounds[index]
+                kind = outbox_kind(f"round{index + 1}", int(current.epoch or 0))
+                for channel in (c for c in reminder.channels if c in current.channels):
+                    pk, sk = OutboxItem.key(current.tenant_id, current.invitation_id, kind,
+                                            channel)
+                    item = OutboxItem(pk, sk, tenant_id=current.tenant_id,
+                                      invitation_id=current.invitation_id, kind=kind,
+                                      channel=channel, template=reminder.template,
+                                      created_at=now)
+                    self._invitations.watch_outbox(item, now + REDRIVE_AFTER)
+                    items.append(item)
+            return items
+
+        def reload() -> InvitationItem | None:
+            return self._invitations.get(inv.tenant_id, inv.invitation_id)
+
+        applied, timers = advance_timers(self._invitations, inv, now, outbox, reload)
+        if applied.result is TxResult.CONFLICT:
+            return DueOutcome(False, {"conflicts": 1})
+        if timers is None or applied.outcome is None:
+            return DueOutcome()
+        outcome = DueOutcome(counts={"rounds_sent": len(timers.plan.send),
+                                     "rounds_skipped": len(timers.plan.skip)})
+        if timers.outcome.changed:
+            outcome.counts["transitioned"] = 1
+            outcome.statuses[timers.outcome.status.value] = 1
+        return outcome
+
+
+class OutboxRedrive:
+    """Outbox items still unsent when their check came due: queued again."""
+
+    entities: tuple[type[Item], ...] = (OutboxItem,)
+
+    def __init__(self, invitations: InvitationStore, queue: MessageQueue) -> None:
+        self._invitations = invitations
+        self._queue = queue
+
+    def due(self, item: OutboxItem, now: datetime) -> DueOutcome:
+        if self._invitations.redrive_outbox(item, now, now + REDRIVE_AFTER):
+            self._queue.enqueue_many([{"pk": item.pk, "sk": item.sk}])
+            return DueOutcome(counts={"redriven": 1})
+        return DueOutcome()
+
+
+class DigestSend:
+    """A campaign owner's digest, due the morning after: claimed with its email, once."""
+
+    entities: tuple[type[Item], ...] = (DigestItem,)
+
+    def __init__(self, invitations: InvitationStore, digests: DigestStore) -> None:
+        self._invitations = invitations
+        self._digests = digests
+
+    def due(self, digest: DigestItem, now: datetime) -> DueOutcome:
+        pk = digest.pk
+        sk = f"OUTBOX#digest-{digest.day}#email"
+        email = OutboxItem(pk, sk, tenant_id=digest.tenant_id, invitation_id=digest.campaign_id,
+                           kind=f"digest-{digest.day}", channel="email", template="digest",
+                           recipient=digest.owner_email, created_at=now)
+        self._invitations.watch_outbox(email, now + REDRIVE_AFTER)
+        if self._digests.claim(digest, email):
+            return DueOutcome(counts={"digests": 1})
+        return DueOutcome()

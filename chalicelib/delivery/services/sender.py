@@ -1,0 +1,240 @@
+"""The sender: one outbox item -> one email (SES) or SMS (SNS).
+
+Claim, then act: the item moves pending -> sending with a lease; then the provider is called;
+then the item is marked sent *with the provider's message id* - never without one. If the
+process dies between the provider accepting and the mark, the lease expires and a redelivered
+queue message sends again: at least once, never marked sent without an id. Throttling and
+other transient errors release the claim and fail the queue message, so SQS retries it with
+its visibility timeout and finally moves it to the dead-letter queue; permanent errors mark the
+item failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from chalicelib.delivery.adapters.message_templates import MessageRenderer, Rendered
+from chalicelib.delivery.domain.pacing import Pacer
+from chalicelib.invitations.domain.invitation import Event
+from chalicelib.invitations.domain.reminders import zone_of
+from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.services.transitions import apply_event
+from chalicelib.invitations.stores.catalog_store import CatalogStore
+from chalicelib.invitations.stores.invitation_store import InvitationStore, SentMark, TxResult
+from chalicelib.invitations.stores.suppression_store import SuppressionStore
+from chalicelib.invitations.stores.tenant_store import TenantStore
+from chalicelib.pool.stores.pool_store import PoolStore
+from chalicelib.shared.domain.channels import address_of
+from chalicelib.shared.domain.ports import (
+    EmailSender,
+    PermanentSendError,
+    SmsSender,
+    TransientSendError,
+)
+from chalicelib.shared.domain.sms import sms_length
+
+LEASE = timedelta(minutes=5)
+DIGEST_NAMES = 50  # a digest lists this many of the day's no-shows by name
+
+
+class Busy(Exception):
+    """Another sender holds the claim; the queue message is retried later."""
+
+
+@dataclass(frozen=True)
+class SenderPorts:
+    email: EmailSender
+    sms: SmsSender
+    renderer: MessageRenderer
+    links: Callable[[InvitationItem], str]  # the candidate's signed self-service link
+
+
+class SenderService:
+    def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
+                 tenants: TenantStore, pool: PoolStore, ports: SenderPorts,
+                 suppressions: SuppressionStore, pacer: Pacer | None = None,
+                 hold: Callable[[OutboxItem, datetime], bool] | None = None) -> None:
+        self._pacer = pacer
+        self._hold = hold  # budget hard cap: an SMS that must wait (paused, stays pending)
+        self._suppressions = suppressions
+        self._invitations = invitations
+        self._catalog = catalog
+        self._tenants = tenants
+        self._pool = pool
+        self._ports = ports
+        self._cache: dict[tuple[str, ...], Any] = {}
+
+    def deliver(self, pk: str, sk: str, now: datetime) -> str:
+        item = self._invitations.get_outbox(pk, sk)
+        if item is None or item.status == "failed":
+            return "skipped"
+        if item.kind.startswith("digest"):
+            return self._deliver_digest(item, now)
+        inv = self._invitations.get(item.tenant_id, item.invitation_id)
+        if item.status == "sent":
+            self._after_send(item, inv, now)
+            return "already_sent"
+        if self._hold is not None and self._hold(item, now):
+            return "paused"
+        if not self._invitations.claim_outbox(item, now, now + LEASE):
+            raise Busy(f"{pk} {sk} is claimed by another sender")
+        recipient, rendered = self._render(item, inv) if inv else (None, None)
+        if inv is None or recipient is None or rendered is None:
+            # nothing can ever be sent: fail it (and leave the due index) instead of retrying
+            self._invitations.release_outbox(item, "no invitation or recipient", final=True)
+            return "failed"
+        if self._suppressions.is_suppressed(item.tenant_id, item.channel, recipient):
+            self._invitations.release_outbox(item, "suppressed: bounced or complained",
+                                             final=True)
+            return "suppressed"
+        provider_id = self._provider(item, lambda: self._send(item, recipient, rendered))
+        if provider_id is None:
+            return "failed"
+        sms = sms_length(rendered.text) if item.channel == "sms" else None
+        mark = SentMark(item, provider_id, rendered.subject, now, sms)
+        if item.kind == "invite":  # the invitation becomes `sent` in the same transaction
+            applied = apply_event(self._invitations, inv, Event.MESSAGE_SENT, now, sent=mark,
+                                  reload=lambda: self._invitations.get(inv.tenant_id,
+                                                                       inv.invitation_id))
+            if applied.result is TxResult.APPLIED:
+                return "sent"
+        self._invitations.mark_outbox_sent(mark)
+        self._after_send(item, inv, now)
+        return "sent"
+
+    def _deliver_digest(self, item: OutboxItem, now: datetime) -> str:
+        """The campaign owner's digest: where the campaign stands, with the no-show group."""
+        if item.status == "sent":
+            return "already_sent"
+        if not self._invitations.claim_outbox(item, now, now + LEASE):
+            raise Busy(f"{item.pk} {item.sk} is claimed by another sender")
+        campaign = self._catalog.get_campaign(item.tenant_id, item.invitation_id)
+        tenant = self._tenants.get(item.tenant_id)
+        if campaign is None or not item.recipient:
+            self._invitations.release_outbox(item, "no campaign or owner", final=True)
+            return "failed"
+        counts = campaign.counts()
+        day = item.kind.removeprefix("digest-")
+        no_shows, total = self._no_shows_of(item.tenant_id, campaign.campaign_id, day,
+                                            zone_of(tenant.timezone if tenant else None))
+        context = {"company": tenant.name if tenant else "", "campaign": campaign.name,
+                   "day": day, "counts": counts, "invited": sum(counts.values()),
+                   "campaign_id": campaign.campaign_id, "no_shows": no_shows,
+                   "no_show_total": total}
+        locale = (tenant.default_locale if tenant else None) or "en"
+        rendered = self._ports.renderer.render("digest", "email", locale, context)
+        recipient = item.recipient
+        provider_id = self._provider(item, lambda: self._ports.email.send_email(
+            to=recipient, subject=rendered.subject or "", text=rendered.text,
+            html=rendered.html or "", tags={"tenant": item.tenant_id,
+                                            "outbox": f"{item.kind}_email"}))
+        if provider_id is None:
+            return "failed"
+        self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject, now))
+        return "sent"
+
+    def _no_shows_of(self, tenant_id: str, campaign_id: str, day: str,
+                     zone: tzinfo) -> tuple[list[dict[str, str]], int]:
+        """Who turned no_show on `day` (the tenant's calendar day) and is still a no-show:
+        the first DIGEST_NAMES with name, contact and reason, and how many in all."""
+        picked: list[InvitationItem] = []
+        total = 0
+        cursor: str | None = None
+        while True:
+            page = self._invitations.list_by_status(tenant_id, campaign_id, "no_show", 100,
+                                                    cursor)
+            for inv in page.items:
+                if inv.status_changed_at.astimezone(zone).strftime("%Y-%m-%d") == day:
+                    total += 1
+                    if len(picked) < DIGEST_NAMES:
+                        picked.append(inv)
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        profiles = self._pool.profiles(tenant_id, [i.candidate_id for i in picked]) \
+            if picked else {}
+        rows = []
+        for inv in sorted(picked, key=lambda i: i.status_changed_at):
+            profile = profiles.get(inv.candidate_id)
+            erased = profile is None or profile.erased_at is not None
+            rows.append({"name": "(erased)" if erased or profile is None else profile.name,
+                         "contact": "" if erased or profile is None
+                         else profile.email or profile.phone or "",
+                         "reason": inv.reason or ""})
+        return rows, total
+
+    def _provider(self, item: OutboxItem, send: Callable[[], str]) -> str | None:
+        """Hand a claimed item to the provider: its message id, or None after a permanent
+        refusal (item failed). A transient error releases the claim and propagates, so the
+        queue retries the message. Sends are paced per channel (the provider's quota)."""
+        if self._pacer is not None:
+            self._pacer.wait(item.channel)
+        try:
+            return send()
+        except TransientSendError as err:
+            self._invitations.release_outbox(item, f"transient: {err}", final=False)
+            raise
+        except PermanentSendError as err:
+            self._invitations.release_outbox(item, f"permanent: {err}", final=True)
+            return None
+
+    def _send(self, item: OutboxItem, to: str, message: Rendered) -> str:
+        if item.channel == "email":
+            tags = {"tenant": item.tenant_id, "invitation": item.invitation_id,
+                    "outbox": f"{item.kind}_{item.channel}"}
+            return self._ports.email.send_email(to=to, subject=message.subject or "",
+                                                text=message.text, html=message.html or "",
+                                                tags=tags)
+        return self._ports.sms.send_sms(to=to, text=message.text)
+
+    def _after_send(self, item: OutboxItem, inv: InvitationItem | None, now: datetime) -> None:
+        """The invitation is `sent` once its first message went out (idempotent)."""
+        if item.kind != "invite" or inv is None:
+            return
+
+        def reload() -> InvitationItem | None:
+            return self._invitations.get(inv.tenant_id, inv.invitation_id)
+
+        apply_event(self._invitations, inv, Event.MESSAGE_SENT, now, reload=reload)
+
+    def _render(self, item: OutboxItem, inv: InvitationItem) -> tuple[str | None, Rendered]:
+        profile = self._pool.profile(inv.tenant_id, inv.candidate_id)
+        recipient = None
+        if profile is not None:
+            recipient = address_of(profile, item.channel)
+        campaign = self._cached(("campaign", inv.tenant_id, inv.campaign_id),
+                                lambda: self._catalog.get_campaign(inv.tenant_id, inv.campaign_id))
+        position = self._cached(("position", inv.tenant_id, inv.position_id),
+                                lambda: self._catalog.get_position(inv.tenant_id, inv.position_id))
+        tenant = self._cached(("tenant", inv.tenant_id),
+                              lambda: self._tenants.get(inv.tenant_id))
+        grace_end = inv.deadline_at + timedelta(hours=int(inv.grace_hours))
+        context = {
+            "name": profile.name if profile else "",
+            "company": tenant.name if tenant else "",
+            "position_title": position.title if position else (campaign.name if campaign else ""),
+            "interview_url": inv.interview_url,
+            # the candidate's zone, else the tenant's (copied onto the invitation)
+            "deadline": _local(inv.deadline_at, inv.timezone),
+            "grace_end": _local(grace_end, inv.timezone),
+            "self_service_url": self._ports.links(inv),
+        }
+        template = item.template or item.kind
+        return recipient, self._ports.renderer.render(template, item.channel, inv.locale, context)
+
+    def _cached(self, key: tuple[str, ...], load: Any) -> Any:
+        if key not in self._cache:
+            if len(self._cache) > 1000:  # a warm function lives long: stay bounded
+                self._cache.clear()
+            self._cache[key] = load()
+        return self._cache[key]
+
+
+def _local(at: datetime, timezone: str | None) -> str:
+    """A deadline as the candidate reads it: their time zone, with the offset shown."""
+    zone = ZoneInfo(timezone) if timezone else ZoneInfo("UTC")
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")

@@ -1,0 +1,76 @@
+"""Delivery's wiring: the channels' senders (email, SMS), templates, pacing, the sender,
+SES events and the candidate's self-service page. The sweep is composed in bootstrap.py,
+from every feature's due-item consumers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from chalicelib.reports.wiring import ReportsWiring
+
+if TYPE_CHECKING:
+    from chalicelib.delivery.services.self_service import SelfService
+    from chalicelib.delivery.services.sender import SenderService
+    from chalicelib.delivery.services.ses_events import SesEventService
+    from chalicelib.invitations.models import OutboxItem
+    from chalicelib.shared.domain.ports import EmailSender, SmsSender
+
+
+class DeliveryWiring(ReportsWiring):
+    @cached_property
+    def email(self) -> EmailSender:
+        if "email" in self.overrides:
+            email: EmailSender = self.overrides["email"]
+            return email
+        from chalicelib.delivery.adapters.aws_senders import SesEmailSender
+
+        return SesEmailSender(self._client("ses"), self.settings.sender_email,
+                              self.settings.ses_configuration_set)
+
+    @cached_property
+    def sms(self) -> SmsSender:
+        if "sms" in self.overrides:
+            sms: SmsSender = self.overrides["sms"]
+            return sms
+        from chalicelib.delivery.adapters.aws_senders import SnsSmsSender
+
+        return SnsSmsSender(self._client("sns"))
+
+    def _sms_hold(self) -> Callable[[OutboxItem, datetime], bool] | None:
+        """Whether an SMS must wait (billing's budget cap); bootstrap.py supplies it."""
+        return None
+
+    @cached_property
+    def sender(self) -> SenderService:
+        import time
+
+        from chalicelib.delivery.adapters.message_templates import MessageRenderer
+        from chalicelib.delivery.domain.pacing import Pacer
+        from chalicelib.delivery.services.sender import SenderPorts, SenderService
+
+        ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link)
+        rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
+        pacer = Pacer(rates, time.monotonic, time.sleep, self.settings.sender_instances)
+        return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
+                             self.pool_store, ports, self.suppression_store, pacer,
+                             hold=self._sms_hold())
+
+    @cached_property
+    def ses_events(self) -> SesEventService:
+        from chalicelib.delivery.services.ses_events import SesEventService
+
+        return SesEventService(self.suppression_store)
+
+    @cached_property
+    def self_service(self) -> SelfService:
+        from chalicelib.delivery.services.self_service import SelfService
+        from chalicelib.shared.adapters.signing_key import SigningKey
+
+        key = SigningKey(self.settings.token_signing_secret,
+                         lambda: self._client("secretsmanager"))
+        return SelfService(self.invitation_store, self.catalog_store, self.tenant_store,
+                           self.pool_store, self.suppression_store, self.invitation_actions,
+                           key, self.settings.public_api_url)

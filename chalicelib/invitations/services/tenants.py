@@ -1,0 +1,162 @@
+"""Tenants and API keys: create them, and resolve a bearer key to a principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.clock import Clock
+from chalicelib.invitations.domain.reminders import PolicyProblem, parse_policy
+from chalicelib.invitations.domain.retention import (
+    MAX_RETENTION_DAYS,
+    MIN_RETENTION_DAYS,
+    retention_days,
+)
+from chalicelib.invitations.models import ApiKeyItem, TenantItem
+from chalicelib.invitations.stores.tenant_store import TenantStore
+from chalicelib.shared.domain.contacts import ContactProblem, check_locale, check_timezone
+from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.ids import new_id
+from chalicelib.shared.domain.secrets import (
+    CAMPAIGN_SCOPED,
+    ROLES,
+    hash_api_key,
+    new_api_key,
+    new_webhook_secret,
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: str
+    role: str
+    key_id: str
+    campaign_ids: tuple[str, ...] = ()  # the only campaigns an interviewer key may read
+
+
+def parse_quiet_hours(text: str) -> dict[str, str] | None:
+    """"22:00-07:00" -> {"start": "22:00", "end": "07:00"}; "off" -> none at all."""
+    if text.strip().lower() == "off":
+        return {"off": "true"}
+    start, _, end = text.partition("-")
+    try:
+        parse_policy({"quiet_hours": {"start": start.strip(), "end": end.strip()}}, ())
+    except PolicyProblem as problem:
+        raise ValidationFailed(str(problem), code=problem.code) from problem
+    return {"start": start.strip(), "end": end.strip()}
+
+
+def settings_view(tenant: TenantItem) -> dict[str, Any]:
+    quiet = tenant.quiet_hours
+    if quiet is None:
+        shown = "21:00-08:00"
+    elif quiet.get("off"):
+        shown = "off"
+    else:
+        shown = f"{quiet['start']}-{quiet['end']}"
+    return {"tenant_id": tenant.tenant_id, "name": tenant.name,
+            "default_locale": tenant.default_locale, "timezone": tenant.timezone,
+            "quiet_hours": shown, "retention_days": retention_days(tenant.retention_days)}
+
+
+class TenantService:
+    def __init__(self, store: TenantStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def create_tenant(self, name: str, *, default_locale: str = "en", timezone: str = "UTC",
+                      quiet_hours: str | None = None) -> dict[str, str]:
+        """A tenant with an admin key. The key and webhook secret are shown only here."""
+        if not name.strip():
+            raise ValidationFailed("tenant name is required", code="missing_name")
+        now = self._clock.now()
+        tenant_id = new_id("tn")
+        secret = new_webhook_secret()
+        pk, sk = TenantItem.key(tenant_id)
+        quiet = parse_quiet_hours(quiet_hours) if quiet_hours else None
+        tenant = TenantItem(pk, sk, tenant_id=tenant_id, name=name.strip(),
+                            default_locale=default_locale, timezone=timezone,
+                            quiet_hours=quiet, webhook_secret=secret, created_at=now)
+        api_key, key_item = self._key_item(tenant_id, "admin", "initial admin key")
+        self._store.create(tenant, key_item)
+        return {"tenant_id": tenant_id, "name": tenant.name, "api_key": api_key,
+                "key_id": key_item.key_id, "role": "admin", "webhook_secret": secret}
+
+    def settings(self, tenant_id: str) -> dict[str, Any]:
+        tenant = self._store.get(tenant_id)
+        if tenant is None:
+            raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
+        return settings_view(tenant)
+
+    def update_settings(self, tenant_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change the tenant's name, default locale, time zone (the default for candidates
+        without one: quiet hours are kept in it), default quiet hours ("21:00-08:00" or
+        "off") or retention period (days without activity or consent before a candidate is
+        anonymised). Applies to invitations and campaigns created afterwards (a campaign keeps
+        the policy it was created with) and to profiles as they are next touched."""
+        values: dict[str, Any] = {}
+        if "name" in changes:
+            if not str(changes["name"] or "").strip():
+                raise ValidationFailed("tenant name must not be empty", code="missing_name")
+            values["name"] = str(changes["name"]).strip()
+        for field, check in (("default_locale", check_locale), ("timezone", check_timezone)):
+            if field in changes:
+                checked = check(str(changes[field] or ""))
+                if isinstance(checked, ContactProblem):
+                    raise ValidationFailed(checked.message, code=checked.code)
+                values[field] = checked
+        if "quiet_hours" in changes:
+            raw = changes["quiet_hours"]
+            if not isinstance(raw, str) or not raw.strip():
+                raise ValidationFailed('quiet_hours must be "HH:MM-HH:MM" or "off"',
+                                       code="invalid_quiet_hours")
+            values["quiet_hours"] = parse_quiet_hours(raw)
+        if "retention_days" in changes:
+            days = changes["retention_days"]
+            if isinstance(days, bool) or not isinstance(days, int) or \
+                    not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+                raise ValidationFailed(
+                    f"retention_days must be a whole number of days, {MIN_RETENTION_DAYS}-"
+                    f"{MAX_RETENTION_DAYS}", code="invalid_retention_days")
+            values["retention_days"] = days
+        if not values:
+            raise ValidationFailed("nothing to change", code="empty_update")
+        tenant = self._store.update(tenant_id, values)
+        if tenant is None:
+            raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
+        return settings_view(tenant)
+
+    def create_key(self, tenant_id: str, role: str, label: str | None = None,
+                   campaign_ids: list[str] | None = None) -> dict[str, Any]:
+        if role not in ROLES:
+            raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", code="invalid_role")
+        if (role in CAMPAIGN_SCOPED) != bool(campaign_ids):
+            raise ValidationFailed("campaign ids go with (and only with) interviewer keys",
+                                   code="invalid_campaign_scope")
+        if self._store.get(tenant_id) is None:
+            raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
+        api_key, item = self._key_item(tenant_id, role, label)
+        item.campaign_ids = list(campaign_ids) if campaign_ids else None  # type: ignore[arg-type]
+        self._store.add_key(item)
+        return {"tenant_id": tenant_id, "api_key": api_key, "key_id": item.key_id, "role": role,
+                "campaign_ids": campaign_ids or []}
+
+    def authenticate(self, token: str | None) -> Principal | None:
+        if not token:
+            return None
+        scheme, _, key = token.strip().partition(" ")
+        if scheme.lower() != "bearer" or not key.startswith("tlk_"):
+            return None
+        item = self._store.find_key(hash_api_key(key.strip()))
+        if item is None:
+            return None
+        return Principal(item.tenant_id, item.role, item.key_id,
+                         tuple(map(str, item.campaign_ids or ())))
+
+    def _key_item(self, tenant_id: str, role: str,
+                  label: str | None) -> tuple[str, ApiKeyItem]:
+        api_key = new_api_key()
+        pk, sk = ApiKeyItem.key(hash_api_key(api_key))
+        item = ApiKeyItem(pk, sk, tenant_id=tenant_id, key_id=new_id("key"), role=role,
+                          label=label, created_at=self._clock.now())
+        return api_key, item

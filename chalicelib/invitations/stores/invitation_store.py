@@ -1,0 +1,270 @@
+"""Invitations, their outbox items and the transactions that move them.
+
+Every state change is a conditional write on the invitation's version, done in one transaction
+with whatever it causes (outbox items with deterministic ids, webhook dedupe markers, timeline
+events). Two overlapping writers cannot both win; a retry finds the work already done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.invitations.domain.invitation import Outcome
+from chalicelib.invitations.models import InvitationItem, OutboxItem, TimelineItem
+from chalicelib.shared.domain.due import due_keys
+from chalicelib.shared.domain.sms import SmsLength
+from chalicelib.shared.models import Item, MarkerItem
+from chalicelib.shared.stores.dynamo import (
+    cancellation_codes,
+    connection,
+    decode_cursor,
+    encode_cursor,
+    get_or_none,
+)
+
+
+class TxResult(Enum):
+    APPLIED = "applied"
+    CONFLICT = "conflict"  # the invitation changed since it was read: re-read and retry
+    DUPLICATE = "duplicate"  # the marker exists: this already happened
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class SentMark:
+    """Mark an outbox item sent - only ever with the provider's message id."""
+
+    item: OutboxItem
+    provider_id: str
+    subject: str | None
+    at: datetime
+    sms: SmsLength | None = None
+
+    def actions(self) -> list[Action]:
+        billing: list[Action] = []
+        if self.sms is not None:
+            billing = [OutboxItem.sms_parts.set(self.sms.parts),
+                       OutboxItem.sms_encoding.set(self.sms.encoding)]
+        return [*billing, OutboxItem.status.set("sent"),
+                OutboxItem.provider_message_id.set(self.provider_id),
+                OutboxItem.subject.set(self.subject or ""),
+                OutboxItem.sent_at.set(self.at),
+                OutboxItem.claim_until.remove(),
+                OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
+
+
+@dataclass
+class TransitionWrite:
+    """One invitation change and what must be written with it, atomically."""
+
+    invitation: InvitationItem
+    outcome: Outcome
+    at: datetime
+    new_items: list[Item] = field(default_factory=list)  # must not exist yet
+    plain_items: list[Item] = field(default_factory=list)  # written as they are
+    marker: MarkerItem | None = None  # must not exist yet: dedupe
+    score: float | None = None  # the vendor's interview score, set with a completion
+    sent: SentMark | None = None  # an outbox item to mark sent in the same transaction
+    rounds_done: int | None = None  # reminder rounds gone past, when they moved
+    deadline: datetime | None = None  # a new deadline (HR extension), with a new epoch
+
+
+class InvitationStore:
+    def __init__(self, due_shards: int) -> None:
+        self._due_shards = due_shards
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, tenant_id: str, invitation_id: str,
+            consistent: bool = True) -> InvitationItem | None:
+        return get_or_none(InvitationItem, InvitationItem.key(tenant_id, invitation_id), consistent)
+
+    def existing_ids(self, tenant_id: str, invitation_ids: Sequence[str]) -> set[str]:
+        """Which of these invitations exist (BatchGetItem, 100 keys a call)."""
+        keys = [InvitationItem.key(tenant_id, i) for i in invitation_ids]
+        found = InvitationItem.batch_get(keys, attributes_to_get=["pk", "sk", "invitation_id"])
+        return {item.invitation_id for item in found}
+
+    def list_by_status(self, tenant_id: str, campaign_id: str, status: str, limit: int,
+                       cursor: str | None) -> Page:
+        hash_key, _ = InvitationItem.status_index_keys(tenant_id, campaign_id, status, "")
+        result = InvitationItem.gsi1.query(
+            hash_key, limit=limit, last_evaluated_key=decode_cursor(cursor))
+        items = list(result)
+        return Page(items, encode_cursor(result.last_evaluated_key))
+
+    def get_outbox(self, pk: str, sk: str) -> OutboxItem | None:
+        return get_or_none(OutboxItem, (pk, sk), True)
+
+    # -- writes --------------------------------------------------------------------------
+    def write_new(self, items: Sequence[Item], parallel: int = 4) -> int:
+        """BatchWriteItem, 25 items a request, a few requests in flight at once (latency,
+        not CPU, bounds a 1,000-row request); unprocessed items are retried by PynamoDB.
+        Returns the number of requests."""
+        chunks = [items[i:i + 25] for i in range(0, len(items), 25)]
+
+        def write(chunk: Sequence[Item]) -> None:
+            with Item.batch_write() as batch:
+                for item in chunk:
+                    batch.save(item)
+
+        if len(chunks) <= 1:
+            for chunk in chunks:
+                write(chunk)
+        else:
+            with ThreadPoolExecutor(max_workers=parallel) as pool:
+                list(pool.map(write, chunks))  # re-raises the first failure
+        return len(chunks)
+
+    def index_fields(self, inv: InvitationItem, outcome: Outcome) -> None:
+        """Set the status index and due keys an invitation in `outcome` must carry."""
+        inv.gsi1pk, inv.gsi1sk = InvitationItem.status_index_keys(
+            inv.tenant_id, inv.campaign_id, outcome.status.value, inv.invitation_id)
+        if outcome.next_action_at is None:
+            inv.due_pk = inv.due_sk = None
+        else:
+            inv.due_pk, inv.due_sk = due_keys(inv.tenant_id, inv.invitation_id,
+                                              outcome.next_action_at, self._due_shards)
+
+    def transition(self, write: TransitionWrite) -> TxResult:
+        """Apply an outcome to an invitation (conditional on its version) with its items."""
+        inv, outcome = write.invitation, write.outcome
+        with_change = (outcome.changed or write.rounds_done is not None
+                       or write.deadline is not None)
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                if write.marker is not None:
+                    tx.save(write.marker, condition=MarkerItem.pk.does_not_exist())
+                if with_change:
+                    self.index_fields(inv, outcome)
+                    actions: list[Action] = [
+                        InvitationItem.status.set(outcome.status.value),
+                        InvitationItem.gsi1pk.set(inv.gsi1pk),
+                        InvitationItem.gsi1sk.set(inv.gsi1sk),
+                    ]
+                    if outcome.changed:
+                        actions.append(InvitationItem.status_changed_at.set(write.at))
+                    if inv.due_pk is None:
+                        actions += [InvitationItem.due_pk.remove(),
+                                    InvitationItem.due_sk.remove()]
+                    else:
+                        actions += [InvitationItem.due_pk.set(inv.due_pk),
+                                    InvitationItem.due_sk.set(inv.due_sk)]
+                    if write.rounds_done is not None:
+                        actions.append(InvitationItem.rounds_done.set(write.rounds_done))
+                    if write.deadline is not None:
+                        actions += [InvitationItem.deadline_at.set(write.deadline),
+                                    InvitationItem.epoch.add(1)]
+                    if write.score is not None:
+                        actions.append(InvitationItem.score.set(write.score))
+                    tx.update(inv, actions=actions)
+                for item in write.new_items:
+                    tx.save(item, condition=Item.pk.does_not_exist())
+                for item in write.plain_items:
+                    tx.save(item)
+                if write.sent is not None:
+                    tx.update(write.sent.item, actions=write.sent.actions(),
+                              condition=OutboxItem.status == "sending",
+                              add_version_condition=False)
+        except TransactWriteError as err:
+            codes = cancellation_codes(err)
+            if write.marker is not None and codes and codes[0] == "ConditionalCheckFailed":
+                return TxResult.DUPLICATE
+            if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
+                return TxResult.CONFLICT
+            raise
+        return TxResult.APPLIED
+
+    def put_if_absent(self, item: Item) -> bool:
+        """Create `item` unless its key exists; True when created."""
+        try:
+            item.save(condition=Item.pk.does_not_exist())
+        except PutError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    # -- what the candidate does on the self-service page (not status moves: no version) ----
+    def set_reason(self, inv: InvitationItem, reason: str, text: str | None) -> None:
+        text_action = (InvitationItem.reason_text.set(text) if text
+                       else InvitationItem.reason_text.remove())
+        inv.update(actions=[InvitationItem.reason.set(reason), text_action],
+                   add_version_condition=False)
+
+    def count_self_extension(self, inv: InvitationItem) -> None:
+        inv.update(actions=[InvitationItem.self_extensions.add(1)],
+                   add_version_condition=False)
+
+    def request_extension(self, inv: InvitationItem, now: datetime) -> None:
+        inv.update(actions=[InvitationItem.extension_requested_at.set(now)],
+                   add_version_condition=False)
+
+    def add_timeline(self, event: TimelineItem) -> None:
+        event.save()
+
+    # -- outbox --------------------------------------------------------------------------
+    def claim_outbox(self, item: OutboxItem, now: datetime, until: datetime) -> bool:
+        """pending (or an abandoned claim) -> sending; False when someone else holds it."""
+        condition = (OutboxItem.status == "pending") | (
+            (OutboxItem.status == "sending") & (OutboxItem.claim_until < now))
+        try:
+            item.update(actions=[OutboxItem.status.set("sending"),
+                                 OutboxItem.claim_until.set(until),
+                                 OutboxItem.attempts.add(1)], condition=condition)
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def mark_outbox_sent(self, mark: SentMark) -> None:
+        mark.item.update(actions=mark.actions(), condition=OutboxItem.status == "sending")
+
+    def release_outbox(self, item: OutboxItem, error: str, *, final: bool) -> None:
+        actions: list[Action] = [OutboxItem.status.set("failed" if final else "pending"),
+                                 OutboxItem.last_error.set(error[:500]),
+                                 OutboxItem.claim_until.remove()]
+        if final:
+            actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
+        item.update(actions=actions, condition=OutboxItem.status == "sending")
+
+    def due_keys_for(self, tenant_id: str, item_id: str, at: datetime) -> tuple[str, str]:
+        return due_keys(tenant_id, item_id, at, self._due_shards)
+
+    def watch_outbox(self, item: OutboxItem, at: datetime) -> None:
+        """Give a new outbox item due keys: if it is not sent by `at`, the sweep finds it
+        again (a lost queue message can never strand a message)."""
+        item.due_pk, item.due_sk = due_keys(item.tenant_id, item.item_id, at, self._due_shards)
+
+    def redrive_outbox(self, item: OutboxItem, now: datetime, next_check: datetime) -> bool:
+        """Re-arm an outbox item that is still unsent (pending, or claimed by a sender whose
+        lease ran out); True when it should be queued again. Sent or failed items only
+        leave the index."""
+        if item.status in ("sent", "failed"):
+            item.update(actions=[OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()])
+            return False
+        due_pk, due_sk = due_keys(item.tenant_id, item.item_id, next_check, self._due_shards)
+        stuck = (OutboxItem.status == "pending") | (
+            (OutboxItem.status == "sending") & (OutboxItem.claim_until < now))
+        try:
+            item.update(actions=[OutboxItem.due_pk.set(due_pk), OutboxItem.due_sk.set(due_sk)],
+                        condition=stuck & (OutboxItem.due_sk == item.due_sk))
+        except UpdateError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False  # being sent right now, or another sweep re-armed it
+            raise
+        return True

@@ -1,0 +1,249 @@
+"""Request and response models of the talent pool: segments, profiles, tags and rules,
+suggestions, re-engagement, candidate imports and erasure."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from chalicelib.invitations.schemas import Invitation
+from chalicelib.shared.schemas import Strict
+
+
+class PoolTag(BaseModel):
+    name: str
+    campaign_id: str
+    invitation_id: str | None
+    source: str
+    reason: str
+    created_at: str
+    expires_at: str | None = None
+
+
+class PoolCandidate(BaseModel):
+    candidate_id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    locale: str | None
+    tag: PoolTag
+    tags: list[str] | None = Field(None, description="the candidate's active tags")
+    score: float | None = Field(None, description="stored cooperation score, 0-100")
+    last_activity_at: str | None = None
+
+
+class PoolPage(BaseModel):
+    items: list[PoolCandidate]
+    next_cursor: str | None
+    count: int | None = Field(None, description="the whole segment's size (count=true)")
+
+
+class ImportFromObject(Strict):
+    s3_key: str = Field(min_length=1, max_length=1024,
+                        description="an object in the uploads bucket under uploads/<tenant>/")
+    mapping: dict[str, str] | None = Field(
+        default=None, description='field -> column header, e.g. {"name": "Full Name"}')
+
+
+class ImportRowResult(BaseModel):
+    line: int
+    result: Literal["created", "merged", "unchanged", "rejected"]
+    candidate_id: str | None
+    code: str | None
+    message: str | None
+
+
+class ImportRejection(BaseModel):
+    line: int
+    code: str | None
+    message: str | None
+
+
+class ImportResult(BaseModel):
+    import_id: str
+    rows: int
+    created: int
+    merged: int
+    unchanged: int
+    rejected: int
+    tags_added: int
+    report_key: str | None = Field(description="the full per-row report (CSV) in the bucket")
+    items: list[ImportRowResult] | None = Field(
+        default=None, description="every row, for files of up to 1,000 rows")
+    first_rejections: list[ImportRejection] | None = Field(
+        default=None, description="the first 100 rejections, for larger files")
+
+
+class ImportJob(BaseModel):
+    import_id: str
+    s3_key: str
+    status: Literal["queued", "running", "done", "failed"]
+    attempts: int
+    rows: int | None = Field(description="counts, once done")
+    created: int | None
+    merged: int | None
+    unchanged: int | None
+    rejected: int | None
+    tags_added: int | None
+    report_key: str | None = Field(description="the full per-row report (CSV), once done")
+    first_rejections: list[ImportRejection] | None
+    error: str | None = Field(description="why it failed: an error class or object_changed")
+    created_at: str
+    finished_at: str | None
+
+
+class ErasureResult(BaseModel):
+    candidate_id: str
+    result: Literal["erased", "already_erased"]
+    erased_at: str
+    counts: dict[str, int]
+
+
+class TagIn(Strict):
+    tag: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    reason: str = Field(min_length=1, max_length=500, description="why (kept in the audit)")
+    expires_at: AwareDatetime | None = None
+
+
+class TagRemoved(BaseModel):
+    candidate_id: str
+    tag: str
+    removed: int
+
+
+class PoolScore(BaseModel):
+    value: float
+    components: dict[str, float]
+    half_life_days: int
+    stored: float | None
+    stored_at: str | None
+
+
+class PoolAudit(BaseModel):
+    action: str
+    tag: str | None
+    by: str
+    why: str | None
+    at: str
+
+
+class PoolProfile(BaseModel):
+    candidate_id: str
+    profile: dict[str, Any]
+    tags: list[PoolTag]
+    score: PoolScore
+    behaviour_events: int
+    last_activity_at: str | None
+    opted_out_at: str | None
+    invitations: list[Invitation]
+    audit: list[PoolAudit]
+
+
+class TagRulesIn(Strict):
+    enabled: list[str] | None = None
+    expires_days: dict[str, int | None] | None = None
+    breach_window_days: int | None = None
+    hold_contact_reasons: list[str] | None = None
+    re_invite_reasons: list[str] | None = None
+    re_invite_min_score: float | None = None
+
+
+class TagRules(BaseModel):
+    enabled: list[str]
+    expires_days: dict[str, int | None]
+    breach_window_days: int
+    hold_contact_reasons: list[str]
+    re_invite_reasons: list[str]
+    re_invite_min_score: float
+    tags: list[str]
+
+
+class Suggestion(BaseModel):
+    candidate_id: str
+    name: str | None
+    rank: float = Field(description="0.5 score/100 + 0.2 recency + 0.3 fit")
+    score: float
+    recency: float
+    fit: float
+    matched_keywords: list[str]
+    tags: list[str]
+    last_activity_at: str | None
+
+
+class Suggestions(BaseModel):
+    position_id: str
+    keywords: list[str]
+    items: list[Suggestion]
+    skipped: dict[str, int] = Field(description="candidates left out, by reason")
+
+
+class SegmentIn(Strict):
+    tag: str | None = None
+    all: str | None = Field(None, description="comma-separated tags")
+    any: str | None = None
+    none: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    campaign_id: str | None = Field(None, description="tags from this campaign only")
+    position_id: str | None = None
+    active_since: str | None = None
+    locale: str | None = None
+
+
+class ReEngagementIn(Strict):
+    segment: SegmentIn
+    campaign_id: str = Field(description="the campaign to invite them to")
+    dry_run: bool = True
+    cap_days: int = Field(30, ge=1, le=365, description="at most one re-invitation per "
+                                                        "candidate in this many days")
+    max_candidates: int = Field(500, ge=1, le=1000)
+
+
+class ReEngaged(BaseModel):
+    candidate_id: str
+    why: str
+    invitation_id: str | None
+
+
+class ReEngageSkipped(BaseModel):
+    candidate_id: str
+    reason: str
+
+
+class ReEngagement(BaseModel):
+    campaign_id: str
+    dry_run: bool
+    segment_size: int
+    invited: list[ReEngaged]
+    skipped: list[ReEngageSkipped]
+
+
+class ReEngagementRuleIn(Strict):
+    segment: SegmentIn
+    campaign_id: str
+    every_hours: int = Field(24, ge=1, le=24 * 90)
+    cap_days: int = Field(30, ge=1, le=365)
+    max_candidates: int = Field(500, ge=1, le=1000)
+    enabled: bool = True
+
+
+class ReEngagementRule(BaseModel):
+    rule_id: str
+    segment: dict[str, Any]
+    campaign_id: str
+    cap_days: int
+    max_candidates: int
+    every_hours: int
+    enabled: bool
+    last_run_at: str | None
+    last_result: dict[str, Any] | None
+
+
+class ReEngagementRules(BaseModel):
+    items: list[ReEngagementRule]
+
+
+class Deleted(BaseModel):
+    rule_id: str
+    deleted: bool
