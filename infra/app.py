@@ -31,8 +31,8 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 import aws_cdk as cdk  # noqa: E402
 from cdk_nag import AwsSolutionsChecks  # noqa: E402
 
-from infra.definition import RESOURCES  # noqa: E402
 from infra.stack import STAGES, TalentLoopStack, settings_for  # noqa: E402
+from infra.stack.settings import REQUIRED_IN_PROD, MissingContext  # noqa: E402
 
 DEFAULT_STAGE = "dev"
 #: CDK feature flags this app relies on; here rather than in cdk.json so that tests and
@@ -58,19 +58,20 @@ def new_app(*, outdir: Path | None = None, context: dict[str, str] | None = None
 
 
 def add_stages(app: cdk.App, stages: Sequence[str]) -> list[TalentLoopStack]:
-    """One stack per stage. Context keys read: `sender_email`, `alarm_email`,
-    `public_api_url`."""
-    sender_email = str(app.node.try_get_context("sender_email") or RESOURCES.sender_email)
+    """One stack per stage. Context keys read: `sender_email`, `public_api_url`,
+    `vendor_base_url` (all three required for `prod`), `alarm_email` (optional)."""
+    context = {key: app.node.try_get_context(key) for key in REQUIRED_IN_PROD}
     alarm_email = app.node.try_get_context("alarm_email")
-    public_api_url = app.node.try_get_context("public_api_url")
-    return [
-        TalentLoopStack(app, settings=settings_for(stage, sender_email=sender_email,
-                                                   alarm_email=alarm_email,
-                                                   public_api_url=public_api_url),
-                        source_dir=REPO_ROOT,
-                        package_dir=Path(app.outdir) / "chalice" / stage)
-        for stage in stages
-    ]
+    stacks = []
+    for stage in stages:
+        try:
+            settings = settings_for(stage, alarm_email=alarm_email,
+                                    **{k: str(v) if v else None for k, v in context.items()})
+        except MissingContext as missing:
+            raise SystemExit(f"cannot synthesize {stage}: {missing}") from None
+        stacks.append(TalentLoopStack(app, settings=settings, source_dir=REPO_ROOT,
+                                      package_dir=Path(app.outdir) / "chalice" / stage))
+    return stacks
 
 
 def main(argv: Sequence[str] | None = None) -> None:

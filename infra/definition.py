@@ -230,6 +230,7 @@ def environment(
     alerts_topic: str | None = None,
     exports_queue: str | None = None,
     imports_queue: str | None = None,
+    vendor_base_url: str | None = None,
 ) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
@@ -259,6 +260,8 @@ def environment(
         env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set
     if public_api_url:
         env["TALENTLOOP_PUBLIC_API_URL"] = public_api_url
+    if vendor_base_url:
+        env["TALENTLOOP_VENDOR_BASE_URL"] = vendor_base_url
     if alerts_topic:  # budget alerts (metering); locally found by name
         env["TALENTLOOP_ALERTS_TOPIC"] = alerts_topic
     for secret in RESOURCES.secrets:

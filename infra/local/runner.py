@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlparse
 import boto3
 
 from infra.definition import RESOURCES
+from infra.local import iam_record
 from infra.local.cloud import CloudConfig, LocalCloud
 from infra.local.glue import RECORD_TIMES, QueuePoller, StreamPoller, drain
 from infra.local.provision import Provisioned, provision
@@ -129,6 +130,7 @@ class LocalRunner:
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> None:
+        iam_record.install_from_env()  # tests: every AWS call each function makes
         self.cloud.start()
         self.cloud.apply_env()
         os.environ.update(stage_environment(self.config.stage))

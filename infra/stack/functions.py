@@ -59,6 +59,7 @@ class Functions(Construct):
             ses_configuration_set=messaging.configuration_set.configuration_set_name,
             secrets=secrets.arns(),
             public_api_url=settings.public_api_url,
+            vendor_base_url=settings.vendor_base_url,
             alerts_topic=messaging.alerts.topic_arn,
             exports_queue=messaging.exports.queue_url,
             imports_queue=messaging.imports.queue_url,

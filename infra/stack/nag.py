@@ -68,6 +68,12 @@ def acknowledge_findings(stack: TalentLoopStack) -> None:
         "keys (tenant=<id>/feed=.../date=.../<seq>-<seq>.jsonl) that are only known per "
         "batch; s3:PutObject alone, on this one bucket, below the tenant= prefix.")
     acknowledge(
+        _resource(roles["sweep"].node.find_child("DefaultPolicy")),
+        "AwsSolutions-IAM5[Resource::<StorageReports31B47EB2.Arn>/tenant=*]",
+        "The sweep writes the campaign summaries whose refresh was throttled (due index) to "
+        "tenant=<id>/report=campaign-summary/campaign=<id>/summary.json, keys known only at "
+        "run time; s3:PutObject alone, on this one bucket, below the tenant= prefix.")
+    acknowledge(
         _resource(stack.api.cloudwatch_role),
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
         "AmazonAPIGatewayPushToCloudWatchLogs]",

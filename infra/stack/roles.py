@@ -34,8 +34,12 @@ QUEUE_SEND = ("sqs:SendMessage", "sqs:GetQueueAttributes")
 QUEUE_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                  "sqs:GetQueueAttributes")
 KEY_USE = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
-#: Functions that write report objects (the stream: change feed, campaign summaries).
-REPORT_WRITERS = ("stream",)
+#: Functions that publish budget alerts to the (KMS-encrypted) alerts topic (metering).
+ALERT_PUBLISHERS = ("stream",)
+#: Functions that write report objects: the stream (change feed, campaign summaries) and
+#: the sweep (a campaign summary whose refresh the stream found throttled waits in the due
+#: index; the sweep writes it a minute later).
+REPORT_WRITERS = ("stream", "sweep")
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ class FunctionRoles:
             services.append("sqs")
         if spec.name in REPORT_WRITERS:
             services.append("s3")
+        if spec.name in ALERT_PUBLISHERS:  # SNS asks for a data key with the publisher's
+            services.append("sns")         # permissions when the topic is encrypted
         if spec.name in _secret_readers():
             services.append("secretsmanager")
         if spec.name == "api_handler":  # candidate imports read/write the reports bucket
@@ -205,7 +211,7 @@ class FunctionRoles:
 
     def _grant_report_writes(self, storage: Storage) -> None:
         """PutObject under the tenant-partitioned prefixes only; no reads, lists or deletes
-        (the stream rewrites a whole object on replay)."""
+        (the stream rewrites a whole object on replay; the sweep writes due summaries)."""
         for name in REPORT_WRITERS:
             self.roles[name].add_to_policy(aws_iam.PolicyStatement(
                 sid="WriteReportObjects", actions=["s3:PutObject"],
@@ -238,9 +244,10 @@ class FunctionRoles:
         """Metering (docs/metering.md): the stream publishes budget alerts to the alerts
         topic; the API writes statements to the reports bucket (and presigns their links)
         and queues SMS again when a budget cap is lifted."""
-        self.roles["stream"].add_to_policy(aws_iam.PolicyStatement(
-            sid="PublishBudgetAlerts", actions=["sns:Publish"],
-            resources=[self._messaging.alerts.topic_arn]))
+        for name in ALERT_PUBLISHERS:
+            self.roles[name].add_to_policy(aws_iam.PolicyStatement(
+                sid="PublishBudgetAlerts", actions=["sns:Publish"],
+                resources=[self._messaging.alerts.topic_arn]))
         api = self.roles["api_handler"]
         bucket = self.reports_bucket_arn
         if bucket:

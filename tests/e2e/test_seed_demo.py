@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.local import iam_record
 from infra.local.cloud import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.timeout(1500)
 def test_demo_reproduces_the_seed(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TALENTLOOP_"))}
+    if iam_record.ENV_RECORD in os.environ:  # the demo's AWS calls join the permission check
+        env[iam_record.ENV_RECORD] = os.environ[iam_record.ENV_RECORD]
     env.update({"TALENTLOOP_LOCAL_DATA": str(tmp_path / "data"),
                 "TALENTLOOP_DYNAMODB_PORT": str(free_port()),
                 "TALENTLOOP_MOTO_PORT": str(free_port()),

@@ -24,6 +24,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 STAGES = ("dev", "prod")
 #: A cold synth builds the Lambda layer (`pip download` of requirements.txt) first.
 SYNTH_TIMEOUT_S = 240
+#: The deploy parameters a prod synth requires (infra/DEPLOY.md), given explicitly as a
+#: person deploying would; reserved `.test` names, so nothing here is a real address.
+DEPLOY_CONTEXT = {"sender_email": "no-reply@mail.talentloop.test",
+                  "public_api_url": "https://api.talentloop.test",
+                  "vendor_base_url": "https://interview.vendor.test"}
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,17 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "slow: synthesizes the CDK app (tens of seconds); part of `make test`")
 
 
+def synth_command(stage: str, context: dict[str, str]) -> list[str]:
+    return [sys.executable, str(REPO_ROOT / "infra" / "app.py"), "-c", f"stage={stage}",
+            *(arg for key, value in context.items() for arg in ("-c", f"{key}={value}"))]
+
+
 def synth(stage: str, outdir: Path) -> Synth:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     env["CDK_OUTDIR"] = str(outdir)
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "infra" / "app.py"), "-c", f"stage={stage}"],
+        synth_command(stage, DEPLOY_CONTEXT),
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=SYNTH_TIMEOUT_S,
         check=False)
     if done.returncode != 0:
@@ -81,3 +91,13 @@ def prod(synths: dict[str, Synth]) -> Synth:
 @pytest.fixture(scope="session")
 def dev(synths: dict[str, Synth]) -> Synth:
     return synths["dev"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The permission check's list of granted actions that no test used (for review)."""
+    from tests.infra.aws_calls import UNUSED
+
+    if UNUSED:
+        terminalreporter.write_sep("-", f"IAM: {len(UNUSED)} granted actions no test used")
+        for line in UNUSED:
+            terminalreporter.write_line(f"  {line}")

@@ -373,14 +373,17 @@ def test_each_role_holds_only_what_its_function_uses(raw: dict[str, Any]) -> Non
     assert "secretsmanager:GetSecretValue" in _actions(raw, "APIHandler")
 
 
-def test_only_the_stream_writes_report_objects_below_the_tenant_prefix(
+def test_only_the_report_writers_write_report_objects_below_the_tenant_prefix(
         raw: dict[str, Any]) -> None:
-    role = ref_target(props(raw["Resources"]["Stream"])["Role"])
-    assert role is not None
-    writes = [s for s in statements(raw, role) if s.get("Sid") == "WriteReportObjects"]
-    assert len(writes) == 1 and writes[0]["Action"] == "s3:PutObject"
-    assert "/tenant=*" in json.dumps(writes[0]["Resource"])
-    for other in ("ApiKey", "Sweep", "Sender", "SesEvents"):
+    # the stream (change feed, summaries) and the sweep (summaries whose refresh was
+    # throttled): PutObject alone, below tenant=*, and the data key only through S3
+    for function in ("Stream", "Sweep"):
+        role = ref_target(props(raw["Resources"][function])["Role"])
+        assert role is not None
+        writes = [s for s in statements(raw, role) if s.get("Sid") == "WriteReportObjects"]
+        assert len(writes) == 1 and writes[0]["Action"] == "s3:PutObject", function
+        assert "/tenant=*" in json.dumps(writes[0]["Resource"]), function
+    for other in ("ApiKey", "Sender", "SesEvents"):
         assert "s3:PutObject" not in _actions(raw, other), other
     # the API writes only statements and import reports, never below tenant=* at large
     api = ref_target(props(raw["Resources"]["APIHandler"])["Role"])

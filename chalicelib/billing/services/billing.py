@@ -173,6 +173,10 @@ class BillingService:
     def _check(self, tenant_id: str, month: str, plan: Budget, now: datetime,
                alert: bool = True) -> bool:
         st = self.statement(tenant_id, month)
+        # the cap first: a publish that fails (and is retried) must not leave SMS uncapped
+        capped = pricing.capped(plan, st.total)
+        if capped:
+            self._store.mark(tenant_id, f"CAP#{month}", now)
         for threshold in pricing.crossed(plan, st.total) if alert else ():
             marker = f"ALERT#{month}#{threshold}"
             if not self._store.mark(tenant_id, marker, now):
@@ -186,9 +190,6 @@ class BillingService:
             except Exception:
                 self._store.unmark(tenant_id, marker)  # published by the record's retry
                 raise
-        capped = pricing.capped(plan, st.total)
-        if capped:
-            self._store.mark(tenant_id, f"CAP#{month}", now)
         return capped
 
     def _reevaluate(self, tenant_id: str, now: datetime) -> dict[str, Any]:
