@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 
+from infra.local import iam_record
 from infra.local.cloud import free_port
 from tests.e2e import browser as chromium
 
@@ -64,6 +65,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     _build_console()
     data = tmp_path_factory.mktemp("console-cloud")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TALENTLOOP_"))}
+    if iam_record.ENV_RECORD in os.environ:  # the console's AWS calls join the permission check
+        env[iam_record.ENV_RECORD] = os.environ[iam_record.ENV_RECORD]
     api, control = free_port(), free_port()
     env.update({"TALENTLOOP_LOCAL_DATA": str(data), "TALENTLOOP_LOCAL_IN_MEMORY": "1",
                 "TALENTLOOP_DYNAMODB_PORT": str(free_port()),
