@@ -6,11 +6,16 @@ from chalicelib.api.analytics import bp as analytics
 from chalicelib.api.auth import auth
 from chalicelib.api.billing import bp as billing
 from chalicelib.api.catalog import bp as catalog
+from chalicelib.api.catalog_reads import bp as catalog_reads
+from chalicelib.api.chalice_errors import bp as chalice_errors
+from chalicelib.api.console import bp as console
+from chalicelib.api.invitation_reads import bp as invitation_reads
 from chalicelib.api.invitations import bp as invitations
 from chalicelib.api.openapi import bp as openapi
 from chalicelib.api.privacy import bp as privacy
 from chalicelib.api.reports import bp as reports
 from chalicelib.api.self_service import bp as self_service
+from chalicelib.api.session import bp as session
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.tenant_keys import bp as tenant_keys
@@ -26,6 +31,7 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, webhooks,
-                  self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
-                  retention, analytics, pool_schedules, reports, exports, imports):
+                  self_service, openapi, schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
+                  pool_schedules, reports, exports, imports, catalog_reads, invitation_reads,
+                  console, session, chalice_errors):
     app.register_blueprint(blueprint)

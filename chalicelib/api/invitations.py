@@ -9,7 +9,7 @@ from chalice import Blueprint
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
 from chalicelib.bootstrap import container
-from chalicelib.invitations import schemas
+from chalicelib.invitations import read_schemas, schemas
 
 bp = Blueprint(__name__)
 
@@ -38,16 +38,18 @@ def create_invitations(caller: Caller, campaign_id: str,
 
 
 @endpoint(bp, "GET", "/campaigns/{campaign_id}/invitations", roles=READERS,
-          summary="Invitations of a campaign by status (e.g. the no-show group)",
-          response=schemas.InvitationPage, errors=(400, 404), authorizer=api_key,
-          query=(Query("status", "invitation status", required=True),
+          summary="Invitations of a campaign, by status (e.g. the no-show group) or all, "
+                  "searched by name, email or phone",
+          response=read_schemas.InvitationRows, errors=(400, 404), authorizer=api_key,
+          query=(Query("status", "invitation status (default: every status)"),
+                 Query("q", "part of the name, or the exact email or phone"),
                  Query("limit", "1-100, default 50", schema={"type": "integer"}),
                  Query("cursor", "next_cursor of the previous page")))
 def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
     caller.check_campaign(campaign_id)
-    result: dict[str, Any] = container().invitations.list(
-        caller.tenant_id, campaign_id, caller.param("status"), caller.limit(),
-        caller.param("cursor"))
+    result: dict[str, Any] = container().invitation_reads.list(
+        caller.tenant_id, campaign_id, caller.param("status"), caller.param("q"),
+        caller.limit(), caller.param("cursor"))
     return result
 
 

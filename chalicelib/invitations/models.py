@@ -129,6 +129,7 @@ class CampaignItem(Item, discriminator="campaign"):
     reminder_policy = JSONAttribute(null=True)  # invitations/domain/reminders.py; None: default
     owner_email = UnicodeAttribute(null=True)  # gets the daily digest of new no-shows
     created_at = UTCDateTimeAttribute()
+    closed_at = UTCDateTimeAttribute(null=True)  # closed early by HR: no new invitations
     # live counts per status, kept by the stream handler (idempotently, see services/counts)
     n_invited = NumberAttribute(default=0)
     n_sent = NumberAttribute(default=0)

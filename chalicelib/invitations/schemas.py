@@ -71,6 +71,8 @@ class Campaign(BaseModel):
     grace_hours: float
     reminder_policy: ReminderPolicyIn
     created_at: str
+    status: Literal["open", "closed"] = "open"
+    closed_at: str | None = None
     counts: dict[StatusName, int]
 
 

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from chalicelib.invitations.adapters.vendor import LinkVendor
     from chalicelib.invitations.services.api_keys import ApiKeyService
     from chalicelib.invitations.services.catalog import CatalogService
+    from chalicelib.invitations.services.catalog_reads import CatalogReads
     from chalicelib.invitations.services.idempotency import IdempotentInvite
     from chalicelib.invitations.services.invitation_actions import InvitationActions
+    from chalicelib.invitations.services.invitation_reads import InvitationReads
     from chalicelib.invitations.services.invitations import InvitationService
     from chalicelib.invitations.services.tenant_registry import TenantRegistry
     from chalicelib.invitations.services.tenants import TenantService
@@ -133,6 +135,19 @@ class InvitationsWiring(SharedWiring):
 
         return InvitationService(self.catalog_store, self.invitation_store, self.vendor,
                                  self.tenant_store, ProfileStore())
+
+    @cached_property
+    def catalog_reads(self) -> CatalogReads:
+        from chalicelib.invitations.services.catalog_reads import CatalogReads
+
+        return CatalogReads(self.catalog_store)
+
+    @cached_property
+    def invitation_reads(self) -> InvitationReads:
+        from chalicelib.invitations.services.invitation_reads import InvitationReads
+        from chalicelib.invitations.stores.profile_store import ProfileStore
+
+        return InvitationReads(self.catalog_store, self.invitation_store, ProfileStore())
 
     @cached_property
     def idempotent_invite(self) -> IdempotentInvite:

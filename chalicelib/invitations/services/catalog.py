@@ -103,9 +103,11 @@ class CatalogService:
 
 
 def closed_at(campaign: CampaignItem, now: datetime) -> datetime | None:
-    """When the campaign closed, if it has: a fixed `deadline_at` that is not in the future
-    (also for audiences with their own window: the campaign ends at its deadline). There is
-    no early close or cancellation of a campaign yet; it would be checked here."""
+    """When the campaign closed, if it has: closed early by HR (`PATCH /campaigns/{id}`), or
+    a fixed `deadline_at` that is not in the future (also for audiences with their own
+    window: the campaign ends at its deadline)."""
+    if campaign.closed_at is not None and campaign.closed_at <= now:
+        return campaign.closed_at
     if campaign.deadline_at is not None and campaign.deadline_at <= now:
         return campaign.deadline_at
     return None
@@ -116,7 +118,7 @@ def check_open(campaign: CampaignItem, now: datetime) -> None:
     invitations any more (bulk invitations, re-engagement, its scheduled rules)."""
     closed = closed_at(campaign, now)
     if closed is not None:
-        raise CampaignClosed(f"campaign {campaign.campaign_id} closed at its deadline "
+        raise CampaignClosed(f"campaign {campaign.campaign_id} closed at "
                              f"{closed.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}; "
                              "it takes no new invitations", code="campaign_closed")
 

@@ -26,6 +26,7 @@ def campaign_view(c: CampaignItem) -> dict[str, Any]:
             "audience_windows": c.audience_windows, "owner_email": c.owner_email,
             "grace_hours": float(c.grace_hours), "reminder_policy": c.reminder_policy,
             "created_at": _at(c.created_at),
+            "status": "closed" if c.closed_at else "open", "closed_at": _at(c.closed_at),
             "counts": c.counts()}
 
 

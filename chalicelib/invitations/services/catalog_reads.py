@@ -1,0 +1,72 @@
+"""What an HR console reads and changes on positions and campaigns: pages of them (newest
+first, filtered by status and position) and a campaign's name, owner and early close."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.expressions.update import Action
+
+from chalicelib.invitations.models import CampaignItem
+from chalicelib.invitations.services.views import campaign_view, position_view
+from chalicelib.invitations.stores import console_queries as queries
+from chalicelib.invitations.stores.catalog_store import CatalogStore
+from chalicelib.shared.domain.contacts import ContactProblem, normalise_email
+from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+
+CAMPAIGN_STATUSES = ("open", "closed")
+
+
+class CatalogReads:
+    def __init__(self, store: CatalogStore) -> None:
+        self._store = store
+
+    def positions(self, tenant_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
+        page = queries.positions(tenant_id, limit, cursor)
+        return {"items": [position_view(p) for p in page.items], "next_cursor": page.next_cursor}
+
+    def campaigns(self, tenant_id: str, limit: int, cursor: str | None, *,
+                  status: str | None = None, position_id: str | None = None,
+                  only: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """`only`: the campaigns an interviewer key may see (None: all of the tenant's)."""
+        if status is not None and status not in CAMPAIGN_STATUSES:
+            raise ValidationFailed("status must be open or closed", code="invalid_status")
+
+        def keep(item: CampaignItem) -> bool:
+            return ((status is None or (item.closed_at is not None) == (status == "closed"))
+                    and (position_id is None or item.position_id == position_id)
+                    and (only is None or item.campaign_id in only))
+
+        page = queries.campaigns(tenant_id, limit, cursor, keep)
+        return {"items": [campaign_view(c) for c in page.items], "next_cursor": page.next_cursor}
+
+    def update_campaign(self, tenant_id: str, campaign_id: str, changes: dict[str, Any],
+                        now: datetime) -> dict[str, Any]:
+        if not changes:
+            raise ValidationFailed("give at least one of name, owner_email, closed",
+                                   code="empty_update")
+        campaign = self._store.get_campaign(tenant_id, campaign_id, consistent=True)
+        if campaign is None:
+            raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
+        actions: list[Action] = []
+        if "name" in changes:
+            actions.append(CampaignItem.name.set(changes["name"]))
+        if "owner_email" in changes:
+            owner = changes["owner_email"]
+            if owner is None:
+                actions.append(CampaignItem.owner_email.remove())
+            else:
+                checked = normalise_email(owner)
+                if isinstance(checked, ContactProblem):
+                    raise ValidationFailed(f"owner_email: {checked.message}",
+                                           code="invalid_owner_email")
+                actions.append(CampaignItem.owner_email.set(checked))
+        if changes.get("closed") is False and campaign.closed_at is not None:
+            raise ValidationFailed("a closed campaign stays closed (create a new one)",
+                                   code="cannot_reopen")
+        if changes.get("closed") and campaign.closed_at is None:
+            actions.append(CampaignItem.closed_at.set(now))
+        if actions:
+            self._store.update_campaign(campaign, actions)
+        return campaign_view(campaign)

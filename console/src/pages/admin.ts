@@ -1,0 +1,121 @@
+// Talent-pool segments, exports (request, progress, download), billing for finance and the
+// tenant's settings.
+import { ApiError, call, get, post } from "../api";
+import { t } from "../i18n";
+import { field, h, message, progress, table, when } from "../ui";
+import type { Page } from "../main";
+
+function failure(err: unknown): HTMLElement {
+  return message("error", err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+}
+
+export const poolPage: Page = async (main) => {
+  const all = h("input", { id: "seg-all", value: "no_show" });
+  const any = h("input", { id: "seg-any" });
+  const none = h("input", { id: "seg-none" });
+  const minScore = h("input", { id: "seg-min", type: "number", min: 0, max: 100 });
+  const campaign = h("input", { id: "seg-campaign" });
+  const result = h("div", { id: "segment-result", "aria-live": "polite" });
+  const form = h("form", { class: "card", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      const page = await get("/talent-pool/candidates", { all: all.value, any: any.value,
+        none: none.value, min_score: minScore.value, campaign_id: campaign.value,
+        count: true, limit: 50 });
+      result.replaceChildren(h("p", { id: "segment-count" }, `${t("total")}: ${page.count ?? page.items.length}`),
+        table([t("name"), t("email"), t("phone"), t("tags"), t("score")],
+              page.items.map((c: any) => [c.name ?? "", c.email ?? "", c.phone ?? "",
+                                         (c.tags ?? [c.tag.name]).join(", "), c.score ?? ""]),
+              t("segment")));
+    } catch (err) { result.replaceChildren(failure(err)); }
+  } }, field(t("tagsAll"), all), field(t("tagsAny"), any), field(t("tagsNone"), none),
+     field(t("minScore"), minScore), field("campaign_id", campaign),
+     h("button", { type: "submit" }, t("query")));
+  main.append(h("h1", {}, t("pool")), form, result);
+};
+
+export const exportsPage: Page = async (main) => {
+  const report = h("select", { id: "exp-report" }, h("option", { value: "invitations" }, "invitations"),
+                   h("option", { value: "campaign-summary" }, "campaign-summary"));
+  const format = h("select", { id: "exp-format" }, h("option", { value: "csv" }, "CSV"),
+                   h("option", { value: "jsonl" }, "JSON Lines"));
+  const campaign = h("input", { id: "exp-campaign" });
+  const status = h("div", { id: "export-status", "aria-live": "polite" });
+  const list = h("div", { id: "export-list" });
+  async function refresh(): Promise<void> {
+    const page = await get("/reports/exports", { limit: 20 });
+    list.replaceChildren(table([t("report_"), t("format"), t("status"), t("rows"), t("created"), t("download")],
+      page.items.map((x: any) => [x.report, x.format, x.status, x.rows ?? "", when(x.created_at),
+        x.status === "done" ? h("button", { type: "button", class: "link", onclick: async () => {
+          const one = await get(`/reports/exports/${x.export_id}`);
+          if (one.download_url) window.location.assign(one.download_url);
+        } }, `${t("download")} ${x.export_id.slice(-6)}`) : ""]), t("exports")));
+  }
+  const form = h("form", { class: "card", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      const job = await post("/reports/exports", { report: report.value, format: format.value,
+        ...(campaign.value ? { campaign_id: campaign.value } : {}) });
+      const bar = progress(t("exports"));
+      status.replaceChildren(bar.el);
+      for (let i = 0; i < 120; i++) {  // long operation: poll its status until it ends
+        const now = await get(`/reports/exports/${job.export_id}`);
+        bar.set(now.status === "done" ? 1 : 0, 1);
+        status.replaceChildren(bar.el, h("p", {}, `${now.status} · ${now.rows ?? 0} ${t("rows")}`));
+        if (now.status === "done" || now.status === "failed") break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      await refresh();
+    } catch (err) { status.replaceChildren(failure(err)); }
+  } }, field(t("report_"), report), field(t("format"), format), field("campaign_id", campaign),
+     h("button", { type: "submit" }, t("requestExport")));
+  main.append(h("h1", {}, t("exports")), form, status, list);
+  await refresh();
+};
+
+export const billingPage: Page = async (main) => {
+  const month = h("input", { id: "bill-month", type: "month",
+                             value: new Date().toISOString().slice(0, 7) });
+  const out = h("div", { id: "statement" });
+  async function load(): Promise<void> {
+    try {
+      const [statement, budget] = await Promise.all([get("/usage", { month: month.value }),
+                                                     get("/billing/budget").catch(() => null)]);
+      out.replaceChildren(
+        table(["operation", t("quantity"), "unit", t("amount")],
+              statement.lines.map((l: any) => [l.operation, l.quantity, l.unit_price, l.amount]),
+              `${t("statement")} ${statement.month}`),
+        h("p", { id: "statement-total" }, `${t("total")}: ${statement.total} ${statement.currency}`),
+        budget ? h("p", {}, `${t("budget")}: ${budget.monthly_amount ?? "—"} · ${t("spend")}: ${budget.spend ?? "—"}`) : "");
+    } catch (err) { out.replaceChildren(failure(err)); }
+  }
+  main.append(h("h1", {}, t("billing")),
+              h("form", { class: "filters", onsubmit: (e: Event) => { e.preventDefault(); void load(); } },
+                field(t("month"), month), h("button", { type: "submit" }, t("refresh"))), out);
+  await load();
+};
+
+export const settingsPage: Page = async (main, me) => {
+  const tenant = await get("/tenant");
+  const zone = h("input", { id: "set-tz", value: tenant.timezone });
+  const quiet = h("input", { id: "set-quiet", value: tenant.quiet_hours });
+  const retention = h("input", { id: "set-retention", type: "number", min: 30, max: 3650,
+                                 value: tenant.retention_days });
+  const locale = h("select", { id: "set-locale" }, h("option", { value: "en" }, "English"),
+                   h("option", { value: "zh-CN" }, "简体中文"));
+  locale.value = tenant.default_locale;
+  const out = h("div", { "aria-live": "polite" });
+  const admin = me.role === "admin";
+  for (const input of [zone, quiet, retention, locale]) if (!admin) input.setAttribute("disabled", "");
+  main.append(h("h1", {}, `${t("settings")} · ${tenant.name}`), h("form", { class: "card", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      await call("PATCH", "/tenant", { body: { timezone: zone.value, quiet_hours: quiet.value,
+        retention_days: Number(retention.value), default_locale: locale.value } });
+      out.replaceChildren(message("ok", t("saved")));
+    } catch (err) { out.replaceChildren(failure(err)); }
+  } }, field(t("timezone"), zone, "IANA, e.g. Asia/Shanghai"),
+     field(t("quietHours"), quiet, '"21:00-08:00" or "off"'),
+     field(t("retention"), retention), field(t("defaultLocale"), locale),
+     admin ? h("button", { type: "submit" }, t("save")) : null, out));
+};
