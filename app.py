@@ -31,7 +31,7 @@ from chalicelib.triggers.stream import bp as stream
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, webhooks,
-                  self_service, openapi, schedules, stream, sender, ses_events, billing, privacy, retention, analytics,
-                  pool_schedules, reports, exports, imports, catalog_reads, invitation_reads,
-                  console, session, chalice_errors):
+                  self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
+                  retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
+                  invitation_reads, console, session, chalice_errors):
     app.register_blueprint(blueprint)
