@@ -31,6 +31,7 @@ from chalicelib.pool.stores.import_job_store import ImportJobStore
 from chalicelib.shared.adapters.object_store import ObjectChanged
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import DomainError, NotFound
+from chalicelib.shared.stores import leased_jobs
 
 COUNTS = ("rows", "created", "merged", "unchanged", "rejected", "tags_added")
 
@@ -75,9 +76,7 @@ class ImportJobService:
             return "missing"
         if job.status in (ImportStatus.DONE.value, ImportStatus.FAILED.value):
             return f"already_{job.status}"
-        if int(job.attempts or 0) >= MAX_IMPORT_ATTEMPTS and (
-                job.status == ImportStatus.QUEUED.value
-                or (job.lease_until is not None and job.lease_until < now)):
+        if leased_jobs.out_of_attempts(job, MAX_IMPORT_ATTEMPTS, now):
             self._jobs.release(job, job.last_error or "worker_lost", final=True, now=now)
             self._discard(job)
             return "failed"

@@ -41,6 +41,7 @@ from chalicelib.reports.models import ExportItem, ExportScheduleItem
 from chalicelib.reports.stores.export_store import ExportStore
 from chalicelib.shared.domain.errors import NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
+from chalicelib.shared.stores import leased_jobs
 
 
 class ExportRetry(Exception):
@@ -209,9 +210,7 @@ class ExportService:
             return "missing"
         if item.status in (ExportStatus.DONE.value, ExportStatus.FAILED.value):
             return f"already_{item.status}"
-        if int(item.attempts or 0) >= MAX_ATTEMPTS and (
-                item.status == ExportStatus.QUEUED.value
-                or (item.lease_until is not None and item.lease_until < now)):
+        if leased_jobs.out_of_attempts(item, MAX_ATTEMPTS, now):
             self._store.release(item, item.last_error or "worker_lost", final=True, now=now)
             return "failed"
         if not self._store.claim(item, now, now + self._lease):

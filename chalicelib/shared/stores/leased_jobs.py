@@ -37,6 +37,13 @@ def ours(item: Any) -> Any:
     return model.status == QUEUED
 
 
+def out_of_attempts(item: Any, max_attempts: int, now: datetime) -> bool:
+    """Every attempt used, and none running (queued again, or its worker's lease ran out):
+    the job is failed for good instead of claimed once more."""
+    return int(item.attempts or 0) >= max_attempts and (
+        item.status == QUEUED or (item.lease_until is not None and item.lease_until < now))
+
+
 def claim(item: Any, now: datetime, until: datetime) -> bool:
     """queued -> running, or take over a running job whose lease ran out (its worker died).
     Two deliveries of one message: exactly one claim succeeds."""
