@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.api.http import Caller, endpoint
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.delivery import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.delivery import schemas
+else:
+    schemas = schemas_of("chalicelib.delivery.schemas")
 
 bp = Blueprint(__name__)
 
