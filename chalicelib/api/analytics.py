@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import READERS, Caller, Query, endpoint
+from chalicelib.api.http import DAY, ID, READERS, Caller, Query, endpoint
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 from chalicelib.reports.domain.funnel import MAX_RANGE_DAYS, day_range
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
 
 if TYPE_CHECKING:
@@ -23,8 +23,10 @@ else:
 bp = Blueprint(__name__)
 
 REPORT_READERS = (*READERS, "finance")
-RANGE = (Query("from", "first day, YYYY-MM-DD (UTC); default 30 days before `to`"),
-         Query("to", f"last day, YYYY-MM-DD; default today; at most {MAX_RANGE_DAYS} days"))
+RANGE = (Query("from", "first day, YYYY-MM-DD (UTC); default 30 days before `to`", schema=DAY),
+         Query("to", f"last day, YYYY-MM-DD; default today; at most {MAX_RANGE_DAYS} days "
+               "after `from` (else 422 range_too_large; `from` after `to`: 422 invalid_range)",
+               schema=DAY))
 
 
 def _range(caller: Caller) -> tuple[str, str]:
@@ -47,9 +49,10 @@ def campaign_funnel(caller: Caller, campaign_id: str) -> dict[str, Any]:
 
 @endpoint(bp, "GET", "/reports/rates", roles=REPORT_READERS,
           summary="Funnel rates over a date range, grouped by position, channel or campaign",
-          response=schemas.RatesReport, authorizer=api_key,
+          response=schemas.RatesReport, errors=(400, 422), authorizer=api_key,
           query=(*RANGE, Query("group_by", "position (default), channel or campaign",
-                               schema={"enum": ["position", "channel", "campaign"]})))
+                               schema={"type": "string",
+                                       "enum": ["position", "channel", "campaign"]})))
 def rates(caller: Caller) -> dict[str, Any]:
     first, last = _range(caller)
     group_by = caller.param("group_by") or "position"
@@ -63,15 +66,17 @@ def rates(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "GET", "/reports/no-show-reasons", roles=REPORT_READERS,
           summary="No-show reasons, given by candidates and inferred, of a campaign or position",
-          response=schemas.NoShowReasons, errors=(400, 404), authorizer=api_key,
-          query=(Query("campaign_id", "one campaign (or position_id)"),
-                 Query("position_id", "one position, over its campaigns (or campaign_id)"),
+          response=schemas.NoShowReasons, errors=(400, 404, 422), authorizer=api_key,
+          query=(Query("campaign_id", "one campaign (or position_id; both or neither: 422 "
+                       "invalid_filter)", schema=ID),
+                 Query("position_id", "one position, over its campaigns (or campaign_id)",
+                       schema=ID),
                  *RANGE))
 def no_show_reasons(caller: Caller) -> dict[str, Any]:
     campaign_id, position_id = caller.param("campaign_id"), caller.param("position_id")
     if bool(campaign_id) == bool(position_id):
-        raise ValidationFailed("give exactly one of campaign_id and position_id",
-                               code="invalid_filter")
+        raise Unprocessable("give exactly one of campaign_id and position_id",
+                            code="invalid_filter")
     first, last = _range(caller)
     if campaign_id:
         caller.check_campaign(campaign_id)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
+from chalicelib.api.http import MONTH as MONTH_SCHEMA
 from chalicelib.api.http import Caller, Query, endpoint
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
@@ -19,7 +20,8 @@ else:
 bp = Blueprint(__name__)
 
 FINANCE = ("admin", "finance")
-MONTH = Query("month", "YYYY-MM, not after the current month", required=True)
+MONTH = Query("month", "YYYY-MM, not after the current month (else 422 future_month)",
+              required=True, schema=MONTH_SCHEMA)
 
 
 @endpoint(bp, "GET", "/billing/prices", summary="The tenant's price table (every version)",
@@ -31,7 +33,7 @@ def get_prices(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "PUT", "/billing/prices", summary="Add a price version effective from a date",
           roles=("admin",), status=201, body=schemas.PriceVersionIn,
-          response=schemas.PriceVersion, errors=(400, 409), authorizer=api_key)
+          response=schemas.PriceVersion, errors=(400, 409, 422), authorizer=api_key)
 def put_prices(caller: Caller, body: schemas.PriceVersionIn) -> dict[str, Any]:
     result: dict[str, Any] = container().billing.add_prices(caller.tenant_id, body.model_dump(),
                                                             caller.now)
@@ -39,7 +41,8 @@ def put_prices(caller: Caller, body: schemas.PriceVersionIn) -> dict[str, Any]:
 
 
 @endpoint(bp, "GET", "/usage", summary="Monthly statement: line items and totals",
-          roles=FINANCE, response=schemas.Statement, query=(MONTH,), authorizer=api_key)
+          roles=FINANCE, response=schemas.Statement, query=(MONTH,), errors=(400, 422),
+          authorizer=api_key)
 def get_usage(caller: Caller) -> dict[str, Any]:
     result: dict[str, Any] = container().billing.statement_json(
         caller.tenant_id, caller.param("month"), caller.now.date())
@@ -48,7 +51,7 @@ def get_usage(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "POST", "/usage/statements", summary="The monthly statement as CSV in S3",
           roles=FINANCE, status=201, body=schemas.StatementExportIn,
-          response=schemas.StatementExport, authorizer=api_key)
+          response=schemas.StatementExport, errors=(400, 422), authorizer=api_key)
 def export_statement(caller: Caller, body: schemas.StatementExportIn) -> dict[str, Any]:
     result: dict[str, Any] = container().billing.export_statement(
         caller.tenant_id, body.month, caller.now.date())
@@ -72,7 +75,8 @@ def put_budget(caller: Caller, body: schemas.BudgetIn) -> dict[str, Any]:
 
 
 @endpoint(bp, "GET", "/billing/margin", summary="Revenue vs estimated AWS cost for a month",
-          roles=FINANCE, response=schemas.Margin, query=(MONTH,), authorizer=api_key)
+          roles=FINANCE, response=schemas.Margin, query=(MONTH,), errors=(400, 422),
+          authorizer=api_key)
 def get_margin(caller: Caller) -> dict[str, Any]:
     result: dict[str, Any] = container().billing.margin(caller.tenant_id,
                                                         caller.param("month"),

@@ -27,7 +27,7 @@ def create_position(caller: Caller, body: schemas.CreatePosition) -> dict[str, A
 
 
 @endpoint(bp, "POST", "/campaigns", summary="Create a campaign", status=201,
-          body=schemas.CreateCampaign, response=schemas.Campaign, errors=(400, 404),
+          body=schemas.CreateCampaign, response=schemas.Campaign, errors=(400, 404, 422),
           authorizer=api_key)
 def create_campaign(caller: Caller, body: schemas.CreateCampaign) -> dict[str, Any]:
     return container().catalog.create_campaign(

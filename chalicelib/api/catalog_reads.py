@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
+from chalicelib.api.http import (
+    CURSOR,
+    ID,
+    READERS,
+    Caller,
+    Query,
+    endpoint,
+    limit_query,
+    log_request,
+)
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
@@ -20,8 +29,8 @@ else:
 
 bp = Blueprint(__name__)
 
-PAGE = (Query("limit", "1-100, default 50", schema={"type": "integer"}),
-        Query("cursor", "next_cursor of the previous page"))
+PAGE = (limit_query(50),
+        CURSOR)
 
 
 @endpoint(bp, "GET", "/positions", summary="Positions, newest first", roles=READERS,
@@ -34,8 +43,9 @@ def list_positions(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "GET", "/campaigns", summary="Campaigns, newest first (interviewers: theirs)",
           roles=READERS, response=read_schemas.CampaignPage, authorizer=api_key,
-          query=(Query("status", "open or closed"),
-                 Query("position_id", "only this position's campaigns"), *PAGE))
+          query=(Query("status", "open or closed",
+                       schema={"type": "string", "enum": ["open", "closed"]}),
+                 Query("position_id", "only this position's campaigns", schema=ID), *PAGE))
 def list_campaigns(caller: Caller) -> dict[str, Any]:
     only = caller.campaign_ids if caller.role in CAMPAIGN_SCOPED else None
     result: dict[str, Any] = container().catalog_reads.campaigns(
@@ -46,7 +56,7 @@ def list_campaigns(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "PATCH", "/campaigns/{campaign_id}", summary="Rename, change the owner, or "
           "close a campaign early", body=read_schemas.CampaignPatch, response=schemas.Campaign,
-          errors=(400, 404), authorizer=api_key)
+          errors=(400, 404, 409), authorizer=api_key)
 def update_campaign(caller: Caller, campaign_id: str,
                     body: read_schemas.CampaignPatch) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)

@@ -18,6 +18,7 @@ from chalice import Blueprint, Response
 from chalicelib.api.errors import error_response, from_domain
 from chalicelib.api.lazy import resolve
 from chalicelib.bootstrap import container
+from chalicelib.invitations.domain.invitation import Status
 from chalicelib.observability import logger
 from chalicelib.shared.domain.errors import DomainError, NotFound, ValidationFailed
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
@@ -53,9 +54,32 @@ class RouteDoc:
     codes: tuple[tuple[int, str], ...] = ()
     #: an optional body: no body means the model's defaults
     body_required: bool = True
+    #: path parameters with more than "a string" to say (a pattern)
+    path_schemas: tuple[Query, ...] = ()
 
 
 REGISTRY: list[RouteDoc] = []
+
+#: the JSON Schemas of the parameters many routes share (the document states every limit
+#: the code checks, so a generated client never sends what will be refused)
+DAY = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+MONTH = {"type": "string", "pattern": r"^(2\d{3})-(0[1-9]|1[0-2])$"}
+ID = {"type": "string"}
+IDEMPOTENCY_KEY = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}
+INVITATION_STATUSES = tuple(s.value for s in Status)
+
+
+def limit_query(default: int, maximum: int = 100) -> Query:
+    return Query("limit", f"1-{maximum}, default {default}",
+                 schema={"type": "integer", "minimum": 1, "maximum": maximum})
+
+
+CURSOR = Query("cursor", "next_cursor of the previous page",
+               schema={"type": "string", "minLength": 1, "maxLength": 2048})
+
+
+def flag_query(name: str, description: str) -> Query:
+    return Query(name, description, schema={"type": "string", "enum": ["true", "false"]})
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,7 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
              response: type[BaseModel] | None = None,
              query: tuple[Query, ...] = (), headers: tuple[Query, ...] = (),
              errors: tuple[int, ...] = (400,), codes: tuple[tuple[int, str], ...] = (),
+             paths: tuple[Query, ...] = (),
              authorizer: Any = None,
              content_types: tuple[str, ...] = ("application/json", "text/plain",
                                                "application/x-www-form-urlencoded"),
@@ -101,8 +126,11 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
     `body`, `body_doc` and `response` may be `SchemaRef`s (chalicelib/api/lazy.py)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        # a cursor we did not issue (or that has expired) is 422 invalid_cursor
+        declared = tuple(sorted(set(errors) | ({422} if CURSOR in query else set())))
         REGISTRY.append(RouteDoc(method, path, summary, status, roles, body_doc or body,
-                                 response, query, headers, errors, codes, not optional_body))
+                                 response, query, headers, declared, codes, not optional_body,
+                                 paths))
 
         @functools.wraps(fn)
         def view(**params: Any) -> Response:

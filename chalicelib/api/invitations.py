@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
+from chalicelib.api.http import (
+    CURSOR,
+    IDEMPOTENCY_KEY,
+    INVITATION_STATUSES,
+    READERS,
+    Caller,
+    Query,
+    endpoint,
+    limit_query,
+    log_request,
+)
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 
@@ -20,7 +30,8 @@ else:
 bp = Blueprint(__name__)
 
 IDEMPOTENCY = Query("Idempotency-Key", "retrying with the same key and body replays the "
-                    "first answer; another body with the same key is refused (422)")
+                    "first answer; another body with the same key is refused (422)",
+                    schema=IDEMPOTENCY_KEY)
 
 
 @endpoint(bp, "POST", "/campaigns/{campaign_id}/invitations", status=201,
@@ -47,10 +58,12 @@ def create_invitations(caller: Caller, campaign_id: str,
           summary="Invitations of a campaign, by status (e.g. the no-show group) or all, "
                   "searched by name, email or phone",
           response=read_schemas.InvitationRows, errors=(400, 404), authorizer=api_key,
-          query=(Query("status", "invitation status (default: every status)"),
-                 Query("q", "part of the name, or the exact email or phone"),
-                 Query("limit", "1-100, default 50", schema={"type": "integer"}),
-                 Query("cursor", "next_cursor of the previous page")))
+          query=(Query("status", "invitation status (default: every status)",
+                       schema={"type": "string", "enum": list(INVITATION_STATUSES)}),
+                 Query("q", "part of the name, or the exact email or phone",
+                       schema={"type": "string", "maxLength": 200}),
+                 limit_query(50),
+                 CURSOR))
 def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
     caller.check_campaign(campaign_id)
     result: dict[str, Any] = container().invitation_reads.list(
@@ -61,7 +74,7 @@ def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
 
 @endpoint(bp, "POST", "/invitations/actions", summary="Cancel, extend or resend invitations "
           "(each reported on its own)", body=schemas.InvitationActionIn,
-          response=schemas.InvitationActionsDone, authorizer=api_key)
+          response=schemas.InvitationActionsDone, errors=(400, 422), authorizer=api_key)
 def invitation_actions(caller: Caller, body: schemas.InvitationActionIn) -> dict[str, Any]:
     result: dict[str, Any] = container().invitation_actions.run(
         caller.tenant_id, body.action, body.invitation_ids, body.deadline_at, caller.now)

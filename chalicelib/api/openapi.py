@@ -60,9 +60,12 @@ def _operation(route: RouteDoc) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": route.summary,
                           "operationId": f"{route.method.lower()}_{route.path.strip('/')}"
                           .replace("/", "_").replace("{", "").replace("}", "").replace("-", "_")}
-    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+    declared = {p.name: p for p in route.path_schemas}
+    params = [{"name": name, "in": "path", "required": True,
+               "schema": declared[name].schema if name in declared else {"type": "string"}}
               for name in _path_params(route.path)]
-    params += [{"name": q.name, "in": "query", "required": q.required, "schema": q.schema,
+    params += [{"name": q.name, "in": "query", "required": q.required,
+                "schema": q.schema if q.required else _or_empty(q.schema),
                 "description": q.description} for q in route.query]
     params += [{"name": h.name, "in": "header", "required": h.required, "schema": h.schema,
                 "description": h.description} for h in route.headers]
@@ -84,6 +87,12 @@ def _operation(route: RouteDoc) -> dict[str, Any]:
     op["responses"] = responses
     op["security"] = [{"apiKey": []}] if route.roles else []
     return op
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional query parameter given empty (`?cursor=`) is the same as leaving it out
+    (api/http.py `Caller.param`), and the document says so."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
 def _path_params(path: str) -> list[str]:

@@ -11,6 +11,7 @@ from chalicelib.api.auth import api_key
 from chalicelib.api.http import WRITERS, Caller, Query, endpoint, log_request
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
+from chalicelib.pool.domain.candidate_import import FIELDS
 from chalicelib.shared.domain.errors import ValidationFailed
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ else:
 bp = Blueprint(__name__)
 
 CSV_TYPES = ("text/csv", "application/octet-stream")
+_PAIR = rf"\s*({'|'.join(FIELDS)})\s*=[^,=]*[^\s,=][^,=]*"
+MAPPING = rf"^{_PAIR}(,{_PAIR})*$"
 
 
 def _mapping(raw: str | None) -> dict[str, str] | None:
@@ -41,9 +44,11 @@ def _mapping(raw: str | None) -> dict[str, str] | None:
           summary="Import candidates: a CSV body (UTF-8 or GB18030) now, or an uploaded S3 "
                   "object as a job (202; poll GET /talent-pool/imports/{import_id})",
           body_doc=schemas.ImportFromObject, response=schemas.ImportResult,
-          errors=(400, 404), authorizer=api_key,
+          errors=(400, 404, 422), authorizer=api_key,
           content_types=("application/json", *CSV_TYPES),
-          query=(Query("mapping", "field=column pairs, e.g. name=Full Name,email=Mail"),))
+          query=(Query("mapping", "field=column pairs, e.g. name=Full Name,email=Mail; a column "
+                       "the file does not have: 422",
+                       schema={"type": "string", "pattern": MAPPING}),))
 def import_candidates(caller: Caller) -> Any:
     request = caller.request
     kind = str((request.headers or {}).get("content-type", "")).split(";")[0].strip().lower()

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import Caller, Query, endpoint, log_request
+from chalicelib.api.http import (
+    CURSOR,
+    IDEMPOTENCY_KEY,
+    Caller,
+    Query,
+    endpoint,
+    limit_query,
+    log_request,
+)
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 
@@ -20,7 +28,8 @@ bp = Blueprint(__name__)
 
 EXPORTERS = ("admin", "recruiter", "finance")
 IDEMPOTENCY = Query("Idempotency-Key", "retrying with the same key returns the same export; "
-                    "the same key for another request is refused (422)")
+                    "the same key for another request is refused (422)",
+                    schema=IDEMPOTENCY_KEY)
 
 
 @endpoint(bp, "POST", "/reports/exports", status=202, roles=EXPORTERS,
@@ -39,8 +48,8 @@ def create_export(caller: Caller, body: schemas.CreateExport) -> dict[str, Any]:
 
 @endpoint(bp, "GET", "/reports/exports", roles=EXPORTERS, summary="Recent exports",
           response=schemas.ExportPage, authorizer=api_key,
-          query=(Query("limit", "1-100, default 20", schema={"type": "integer"}),
-                 Query("cursor", "next_cursor of the previous page")))
+          query=(limit_query(20),
+                 CURSOR))
 def list_exports(caller: Caller) -> dict[str, Any]:
     result: dict[str, Any] = container().exports.recent(
         caller.tenant_id, caller.limit(default=20), caller.param("cursor"), caller.now)

@@ -7,9 +7,20 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import READERS, WRITERS, Caller, Query, endpoint, log_request
+from chalicelib.api.http import (
+    CURSOR,
+    READERS,
+    WRITERS,
+    Caller,
+    Query,
+    endpoint,
+    flag_query,
+    limit_query,
+    log_request,
+)
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
+from chalicelib.shared.domain.patterns import TAG_LIST
 
 if TYPE_CHECKING:
     from chalicelib.pool import schemas
@@ -21,26 +32,34 @@ ADMIN = ("admin",)
 bp = Blueprint(__name__)
 
 
+TAG_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+TAGS = {"type": "string", "pattern": TAG_LIST}
+SCORE = {"type": "number", "minimum": 0, "maximum": 100}
+RULE_ID = Query("rule_id", "1-40 characters: a-z, 0-9 and _",
+                schema={"type": "string", "pattern": TAG_PATTERN})
 SEGMENT = ("all", "any", "none", "min_score", "max_score", "position_id", "active_since",
            "locale")
 
 
 @endpoint(bp, "GET", "/talent-pool/candidates", roles=READERS,
           summary="A pool segment: tags all/any/none, score, campaign/position, activity, locale",
-          response=schemas.PoolPage, authorizer=api_key,
-          query=(Query("tag", "e.g. no_show (same as all=no_show)"),
-                 Query("all", "comma-separated tags the candidate has, every one"),
-                 Query("any", "comma-separated tags, at least one"),
-                 Query("none", "comma-separated tags the candidate must not have"),
-                 Query("min_score", "cooperation score from", schema={"type": "number"}),
-                 Query("max_score", "cooperation score to", schema={"type": "number"}),
+          response=schemas.PoolPage, errors=(400, 422), authorizer=api_key,
+          query=(Query("tag", "e.g. no_show (same as all=no_show); one of tag, all or any "
+                       "names a tag (else 422 missing_tag)", schema=TAGS),
+                 Query("all", "comma-separated tags the candidate has, every one", schema=TAGS),
+                 Query("any", "comma-separated tags, at least one", schema=TAGS),
+                 Query("none", "comma-separated tags the candidate must not have",
+                       schema=TAGS),
+                 Query("min_score", "cooperation score from", schema=SCORE),
+                 Query("max_score", "cooperation score to", schema=SCORE),
                  Query("campaign_id", "only tags from this campaign"),
                  Query("position_id", "only candidates invited for this position"),
-                 Query("active_since", "last behaviour at or after (ISO 8601)"),
+                 Query("active_since", "last behaviour at or after (ISO 8601)",
+                       schema={"type": "string", "format": "date-time"}),
                  Query("locale", "e.g. zh-CN"),
-                 Query("count", "true: also count the whole segment (reads all of it)"),
-                 Query("limit", "1-100, default 50", schema={"type": "integer"}),
-                 Query("cursor", "next_cursor of the previous page")))
+                 flag_query("count", "true: also count the whole segment (reads all of it)"),
+                 limit_query(50),
+                 CURSOR))
 def list_pool(caller: Caller) -> dict[str, Any]:
     caller.check_campaign(caller.param("campaign_id"))  # interviewers: one of theirs
     result: dict[str, Any] = container().talent_pool.candidates(
@@ -62,7 +81,7 @@ def get_candidate(caller: Caller, candidate_id: str) -> dict[str, Any]:
 
 @endpoint(bp, "POST", "/talent-pool/candidates/{candidate_id}/tags", status=201,
           summary="Tag a candidate by hand (audited: who, when, why)", body=schemas.TagIn,
-          response=schemas.PoolTag, errors=(400, 404), authorizer=api_key)
+          response=schemas.PoolTag, errors=(400, 404, 422), authorizer=api_key)
 def add_tag(caller: Caller, candidate_id: str, body: schemas.TagIn) -> dict[str, Any]:
     result: dict[str, Any] = container().talent_pool.add_tag(
         caller.tenant_id, candidate_id, body.tag, body.reason, body.expires_at, caller.key_id,
@@ -74,6 +93,7 @@ def add_tag(caller: Caller, candidate_id: str, body: schemas.TagIn) -> dict[str,
 @endpoint(bp, "DELETE", "/talent-pool/candidates/{candidate_id}/tags/{tag}",
           summary="Remove a tag (rule or manual) from a candidate (audited)",
           response=schemas.TagRemoved, errors=(400, 404), authorizer=api_key,
+          paths=(Query("tag", "a tag name", schema={"type": "string", "pattern": TAG_PATTERN}),),
           query=(Query("why", "kept in the audit record"),))
 def remove_tag(caller: Caller, candidate_id: str, tag: str) -> dict[str, Any]:
     result: dict[str, Any] = container().talent_pool.remove_tag(
@@ -105,7 +125,7 @@ def replace_rules(caller: Caller, body: schemas.TagRulesIn) -> dict[str, Any]:
           "(skips hold_contact, opted-out and suppressed)", response=schemas.Suggestions,
           errors=(400, 404), authorizer=api_key,
           query=(Query("position_id", "the new position", required=True),
-                 Query("limit", "1-100, default 20", schema={"type": "integer"})))
+                 limit_query(20)))
 def suggestions(caller: Caller) -> dict[str, Any]:
     result: dict[str, Any] = container().pool_suggestions.suggest(
         caller.tenant_id, caller.param("position_id"), caller.limit(default=20), caller.now)
@@ -115,7 +135,7 @@ def suggestions(caller: Caller) -> dict[str, Any]:
 @endpoint(bp, "POST", "/talent-pool/re-engagements",
           summary="Invite a pool segment to a campaign (dry run: who would be invited, who "
           "not, and why); frequency-capped, consent honoured, idempotent",
-          body=schemas.ReEngagementIn, response=schemas.ReEngagement, errors=(400, 404, 409),
+          body=schemas.ReEngagementIn, response=schemas.ReEngagement, errors=(400, 404, 409, 422),
           codes=((409, "campaign_closed: the campaign's fixed deadline has passed"),),
           authorizer=api_key)
 def re_engage(caller: Caller, body: schemas.ReEngagementIn) -> dict[str, Any]:
@@ -131,7 +151,7 @@ def re_engage(caller: Caller, body: schemas.ReEngagementIn) -> dict[str, Any]:
 @endpoint(bp, "PUT", "/talent-pool/re-engagement-rules/{rule_id}",
           summary="Create or replace a scheduled re-engagement (run hourly when due)",
           body=schemas.ReEngagementRuleIn, response=schemas.ReEngagementRule,
-          errors=(400, 404, 409), authorizer=api_key,
+          errors=(400, 404, 409, 422), authorizer=api_key, paths=(RULE_ID,),
           codes=((409, "campaign_closed: the campaign's fixed deadline has passed"),))
 def put_reengagement_rule(caller: Caller, rule_id: str,
                           body: schemas.ReEngagementRuleIn) -> dict[str, Any]:
@@ -152,7 +172,7 @@ def list_reengagement_rules(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "DELETE", "/talent-pool/re-engagement-rules/{rule_id}",
           summary="Delete a scheduled re-engagement", response=schemas.Deleted,
-          errors=(404,), authorizer=api_key)
+          errors=(404,), authorizer=api_key, paths=(RULE_ID,))
 def delete_reengagement_rule(caller: Caller, rule_id: str) -> dict[str, Any]:
     result: dict[str, Any] = container().reengagement_rules.delete(caller.tenant_id, rule_id)
     log_request(caller, "re-engagement rule deleted", rule_id=rule_id)

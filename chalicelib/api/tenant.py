@@ -28,7 +28,7 @@ def get_tenant(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "PATCH", "/tenant", summary="Change the tenant's settings (admin)",
           roles=("admin",), body=schemas.TenantSettingsIn, response=schemas.TenantSettings,
-          authorizer=api_key)
+          errors=(400, 422), authorizer=api_key)
 def update_tenant(caller: Caller, body: schemas.TenantSettingsIn) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     result: dict[str, Any] = container().tenants.update_settings(caller.tenant_id, changes)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import Caller, Query, endpoint, log_request
+from chalicelib.api.http import CURSOR, Caller, Query, endpoint, limit_query, log_request
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 
@@ -24,8 +24,8 @@ ADMIN = ("admin",)
 @endpoint(bp, "GET", "/tenant/keys", summary="The tenant's API keys (never the key itself)",
           roles=ADMIN, response=schemas.ApiKeys, errors=(400,), authorizer=api_key,
           query=(Query("include_revoked", "true (default) or false"),
-                 Query("limit", "1-100, default 100", schema={"type": "integer"}),
-                 Query("cursor", "next_cursor of the previous page")))
+                 limit_query(100),
+                 CURSOR))
 def list_keys(caller: Caller) -> dict[str, Any]:
     include = (caller.param("include_revoked") or "true").lower() != "false"
     items, cursor = container().api_keys.list_keys(
@@ -35,7 +35,7 @@ def list_keys(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "POST", "/tenant/keys", summary="Issue an API key (shown once)", status=201,
           roles=ADMIN, body=schemas.CreateApiKey, response=schemas.ApiKeyCreated,
-          errors=(400,), authorizer=api_key)
+          errors=(400, 422), authorizer=api_key)
 def create_key(caller: Caller, body: schemas.CreateApiKey) -> dict[str, Any]:
     result: dict[str, Any] = container().api_keys.create_key(
         caller.tenant_id, body.role, body.label, body.campaign_ids, body.expires_at)
@@ -73,7 +73,7 @@ def rotate_secret(caller: Caller, body: schemas.RotateSecretIn) -> dict[str, Any
 @endpoint(bp, "POST", "/tenant/webhook-secret/retire", roles=ADMIN, authorizer=api_key,
           summary="Stop an older webhook secret (or all of them) verifying now",
           body=schemas.RetireSecretIn, optional_body=True, response=schemas.WebhookSecrets,
-          errors=(400, 404))
+          errors=(400, 404, 409))
 def retire_secret(caller: Caller, body: schemas.RetireSecretIn) -> dict[str, Any]:
     result: dict[str, Any] = container().webhook_secrets.retire(caller.tenant_id,
                                                                 body.fingerprint)

@@ -9,13 +9,22 @@ from pydantic import Field
 
 from chalicelib.shared.schemas import Model, Strict
 
+DECIMAL = r"^\d{1,12}(\.\d{1,8})?$"
+OPERATIONS = ("invitation", "email", "sms_part", "webhook_event", "export")
+
 
 class PriceVersionIn(Strict):
-    effective_from: str = Field(description="YYYY-MM-DD; not in a closed month")
-    currency: str = Field(description="ISO 4217, e.g. USD; changes only on a month's 1st")
+    effective_from: str = Field(description="YYYY-MM-DD; not in a closed month (else 422)",
+                                json_schema_extra={"format": "date",
+                                                   "pattern": r"^\d{4}-\d{2}-\d{2}$"})
+    currency: str = Field(description="ISO 4217, e.g. USD; changes only on a month's 1st",
+                          json_schema_extra={"pattern": "^[A-Z]{3}$"})
     unit_prices: dict[str, str] = Field(
         description="decimal strings per operation: invitation, email, sms_part, "
-                    "webhook_event, export")
+                    "webhook_event, export",
+        json_schema_extra={"required": list(OPERATIONS), "additionalProperties": False,
+                           "properties": {op: {"type": "string", "pattern": DECIMAL}
+                                          for op in OPERATIONS}})
 
 
 class PriceVersion(Model):
@@ -49,7 +58,8 @@ class Statement(Model):
 
 
 class StatementExportIn(Strict):
-    month: str = Field(description="YYYY-MM")
+    month: str = Field(description="YYYY-MM, not after the current month (else 422)",
+                       json_schema_extra={"pattern": r"^(2\d{3})-(0[1-9]|1[0-2])$"})
 
 
 class StatementExport(Model):
@@ -61,9 +71,12 @@ class StatementExport(Model):
 
 
 class BudgetIn(Strict):
-    monthly_amount: str = Field(description="decimal string in the tenant's currency")
+    monthly_amount: str = Field(description="decimal string in the tenant's currency",
+                                json_schema_extra={"pattern": DECIMAL})
     thresholds: list[int] = Field(default_factory=lambda: [50, 80, 100],
-                                  description="percent of the monthly amount")
+                                  description="percent of the monthly amount",
+                                  json_schema_extra={"maxItems": 10, "items": {
+                                      "type": "integer", "minimum": 1, "maximum": 1000}})
     hard_cap_sms: bool = False
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.invitations.schemas import Campaign, Invitation, Position
-from chalicelib.shared.schemas import Model, Strict
+from chalicelib.shared.schemas import Model, Strict, documented
 
 
 class PositionPage(Model):
@@ -21,12 +21,19 @@ class CampaignPage(Model):
 
 
 class CampaignPatch(Strict):
-    """Only the fields given change; `owner_email: null` removes the digest's recipient."""
+    """Only the fields given change (at least one); `owner_email: null` removes the digest's
+    recipient; `closed: false` on a closed campaign: 409 cannot_reopen."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    owner_email: str | None = None
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    name: str | None = Field(default=None, min_length=1, max_length=200,
+                             json_schema_extra=documented(
+                                 {"type": "string", "minLength": 1, "maxLength": 200}))
+    owner_email: str | None = Field(default=None, json_schema_extra=documented(
+        {"anyOf": [{"type": "string", "format": "email"}, {"type": "null"}]}))
     closed: bool | None = Field(default=None, description="true closes the campaign early: "
-                                "no new invitations (open ones keep their deadlines)")
+                                "no new invitations (open ones keep their deadlines)",
+                                json_schema_extra=documented({"type": "boolean"}))
 
 
 class CandidateBrief(Model):

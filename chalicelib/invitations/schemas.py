@@ -3,11 +3,22 @@ actions, vendor webhooks, tenant settings, the tenant's own API keys and webhook
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from chalicelib.shared.schemas import Channel, Locale, Model, StatusName, Strict
+from chalicelib.invitations.domain.reminders import CHANNELS as CHANNEL_NAMES
+from chalicelib.invitations.domain.reminders import MAX_LEAD_HOURS, TEMPLATES
+from chalicelib.shared.schemas import Channel, Locale, Model, StatusName, Strict, documented
+
+_HH_MM = r"([01]\d|2[0-3]):[0-5]\d"
+QUIET_HOURS = rf"^\s*({_HH_MM}\s*-\s*{_HH_MM}|[oO][fF][fF])\s*$"
+
+
+def _zones() -> dict[str, Any]:
+    """Every IANA zone this runtime knows (read when the document is built, not on import)."""
+    return {"type": "string", "enum": sorted(zoneinfo.available_timezones())}
 
 
 class CreatePosition(Strict):
@@ -23,15 +34,29 @@ class Position(Model):
 
 
 class RoundIn(Model):
-    offset_hours: float = Field(description="from the deadline; negative = before")
-    channels: list[str] = Field(description="email and/or sms (the campaign's)")
+    """Rounds in increasing offsets, each before the end of the grace window, on channels
+    the campaign sends by (else 422)."""
+
+    offset_hours: float = Field(description="from the deadline; negative = before (at most "
+                                "30 days)", json_schema_extra=documented(
+                                    {"type": "number", "minimum": -MAX_LEAD_HOURS}))
+    channels: list[str] = Field(description="email and/or sms (the campaign's)",
+                                json_schema_extra=documented({
+                                    "type": "array", "minItems": 1, "uniqueItems": True,
+                                    "items": {"type": "string", "enum": list(CHANNEL_NAMES)}}))
     template: str | None = Field(default=None,
-                                 description="due_tomorrow, no_show or final_call")
+                                 description="due_tomorrow, no_show or final_call",
+                                 json_schema_extra=documented({"anyOf": [
+                                     {"type": "string", "enum": list(TEMPLATES)},
+                                     {"type": "null"}]}))
 
 
 class QuietHoursIn(Model):
-    start: str = Field(default="21:00", description="HH:MM, candidate's time zone")
-    end: str = Field(default="08:00", description="HH:MM")
+    """start and end differ (else 422)."""
+
+    start: str = Field(default="21:00", description="HH:MM, candidate's time zone",
+                       pattern=f"^{_HH_MM}$")
+    end: str = Field(default="08:00", description="HH:MM", pattern=f"^{_HH_MM}$")
 
 
 class ReminderPolicyIn(Model):
@@ -39,23 +64,43 @@ class ReminderPolicyIn(Model):
     +24 h SMS (channels the campaign uses), 48 h grace, quiet 21:00-08:00."""
 
     rounds: list[RoundIn] = Field(default_factory=list, max_length=6)
-    grace_hours: float = 48
+    grace_hours: float = Field(48, ge=0, le=720)
     quiet_hours: QuietHoursIn | None = Field(default_factory=QuietHoursIn)
 
 
 class CreateCampaign(Strict):
+    """Exactly one of `window_hours` and `deadline_at` (both or neither: 422 invalid_deadline;
+    a deadline must be in the future: 422)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["window_hours"], "not": {"required": ["deadline_at"]}},
+        {"required": ["deadline_at"], "not": {"required": ["window_hours"]}}]})
+
     position_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
-    window_hours: int | None = Field(default=None, description="hours from each invitation")
-    deadline_at: AwareDatetime | None = Field(default=None, description="one fixed deadline")
-    channels: list[Channel] = Field(min_length=1, max_length=2)
+    window_hours: int | None = Field(default=None, description="hours from each invitation",
+                                     json_schema_extra=documented(
+                                         {"type": "integer", "minimum": 1, "maximum": 24 * 60}))
+    deadline_at: AwareDatetime | None = Field(default=None, description="one fixed deadline",
+                                              json_schema_extra=documented(
+                                                  {"type": "string", "format": "date-time"}))
+    channels: list[Channel] = Field(min_length=1, max_length=2,
+                                    json_schema_extra={"uniqueItems": True})
     locale: Locale | None = None
     reminder_policy: ReminderPolicyIn | None = None
     audience_windows: dict[str, float] | None = Field(
         default=None, description='hours per candidate audience, e.g. {"new_graduate": 72, '
-                                  '"employed": 120}; overrides window_hours / deadline_at')
+                                  '"employed": 120}; overrides window_hours / deadline_at',
+        json_schema_extra=documented({"anyOf": [
+            {"type": "object", "maxProperties": 10,
+             "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,39}$"},
+             "additionalProperties": {"type": "number", "minimum": 1, "maximum": 24 * 60}},
+            {"type": "null"}]}))
     owner_email: str | None = Field(default=None, description="gets a daily digest email "
-                                                              "when invitations turn no_show")
+                                                              "when invitations turn no_show",
+                                    json_schema_extra=documented({"anyOf": [
+                                        {"type": "string", "format": "email"},
+                                        {"type": "null"}]}))
 
 
 class Campaign(Model):
@@ -94,7 +139,14 @@ class CreateInvitations(Model):
 
 
 class CreateInvitationsDoc(Model):
-    candidates: list[CandidateIn] = Field(min_length=1, max_length=1000)
+    """What to send. The API checks rows one by one: a row that is not a candidate object is
+    reported in `rejected` (by its index), and the good rows are still written."""
+
+    candidates: list[CandidateIn] = Field(
+        min_length=1, max_length=1000, json_schema_extra=documented({
+            "type": "array", "minItems": 1, "maxItems": 1000,
+            "items": {"anyOf": [{"$ref": "#/components/schemas/CandidateIn"},
+                                {"description": "any other row: rejected on its own"}]}}))
 
 
 class Rejected(Model):
@@ -186,11 +238,25 @@ class TenantSettings(Model):
 
 
 class TenantSettingsIn(Strict):
-    name: str | None = Field(default=None, max_length=200)
-    default_locale: str | None = Field(default=None, description="en or zh-CN")
-    timezone: str | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai")
-    quiet_hours: str | None = Field(default=None, description='"21:00-08:00" or "off"')
-    retention_days: int | None = Field(default=None, description="30-3650")
+    """At least one field; none may be null."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    name: str | None = Field(default=None, max_length=200, json_schema_extra=documented(
+        {"type": "string", "maxLength": 200, "pattern": r"\S"}))
+    default_locale: str | None = Field(default=None, description="en or zh-CN",
+                                       json_schema_extra=documented(
+                                           {"type": "string", "enum": ["en", "zh-CN"]}))
+    timezone: str | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai",
+                                 json_schema_extra=documented(
+                                     _zones))
+    quiet_hours: str | None = Field(default=None, description='"21:00-08:00" or "off"',
+                                    json_schema_extra=documented(
+                                        {"type": "string", "pattern": QUIET_HOURS}))
+    retention_days: int | None = Field(default=None, description="30-3650",
+                                       json_schema_extra=documented(
+                                           {"type": "integer", "minimum": 30,
+                                            "maximum": 3650}))
 
 
 # -- the tenant's own API keys and webhook secrets (admin) --------------------------------

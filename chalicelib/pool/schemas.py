@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from chalicelib.invitations.schemas import Invitation
-from chalicelib.shared.schemas import Model, Strict
+from chalicelib.pool.domain.candidate_import import FIELDS
+from chalicelib.pool.domain.tag_rules import REASONS, RULE_TAGS
+from chalicelib.shared.domain.patterns import TAG, TAG_LIST
+from chalicelib.shared.schemas import Model, Strict, documented
 
 
 class PoolTag(Model):
@@ -43,7 +46,11 @@ class ImportFromObject(Strict):
     s3_key: str = Field(min_length=1, max_length=1024,
                         description="an object in the uploads bucket under uploads/<tenant>/")
     mapping: dict[str, str] | None = Field(
-        default=None, description='field -> column header, e.g. {"name": "Full Name"}')
+        default=None, description='field -> column header, e.g. {"name": "Full Name"}',
+        json_schema_extra=documented({"anyOf": [
+            {"type": "object", "propertyNames": {"enum": list(FIELDS)},
+             "additionalProperties": {"type": "string", "pattern": r"\S"}},
+            {"type": "null"}]}))
 
 
 class ImportRowResult(Model):
@@ -140,13 +147,24 @@ class PoolProfile(Model):
     audit: list[PoolAudit]
 
 
+def _names(allowed: tuple[str, ...]) -> Any:
+    return documented({"type": "array", "items": {"type": "string", "enum": list(allowed)}})
+
+
 class TagRulesIn(Strict):
-    enabled: list[str] | None = None
-    expires_days: dict[str, int | None] | None = None
-    breach_window_days: int | None = None
-    hold_contact_reasons: list[str] | None = None
-    re_invite_reasons: list[str] | None = None
-    re_invite_min_score: float | None = None
+    """Every field optional (left out: the default); none may be null."""
+
+    enabled: list[str] | None = Field(None, json_schema_extra=_names(RULE_TAGS))
+    expires_days: dict[str, int | None] | None = Field(None, json_schema_extra=documented({
+        "type": "object", "additionalProperties": False,
+        "properties": {t: {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 3650},
+                                     {"type": "null"}]} for t in RULE_TAGS}}))
+    breach_window_days: int | None = Field(None, json_schema_extra=documented(
+        {"type": "integer", "minimum": 1, "maximum": 3650}))
+    hold_contact_reasons: list[str] | None = Field(None, json_schema_extra=_names(REASONS))
+    re_invite_reasons: list[str] | None = Field(None, json_schema_extra=_names(REASONS))
+    re_invite_min_score: float | None = Field(None, json_schema_extra=documented(
+        {"type": "number", "minimum": 0, "maximum": 100}))
 
 
 class TagRules(Model):
@@ -178,16 +196,29 @@ class Suggestions(Model):
     skipped: dict[str, int] = Field(description="candidates left out, by reason")
 
 
+_TAGS = documented({"anyOf": [{"type": "string", "pattern": TAG_LIST}, {"type": "null"}]})
+_SCORE = documented({"anyOf": [{"type": "number", "minimum": 0, "maximum": 100},
+                               {"type": "null"}]})
+
+
 class SegmentIn(Strict):
-    tag: str | None = None
-    all: str | None = Field(None, description="comma-separated tags")
-    any: str | None = None
-    none: str | None = None
-    min_score: float | None = None
-    max_score: float | None = None
+    """At least one of `tag`, `all` or `any` names a tag (else 400 missing_tag)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [f], "properties": {f: {"type": "string", "pattern": rf".*{TAG}.*"}}}
+        for f in ("tag", "all", "any")]})
+
+    tag: str | None = Field(None, json_schema_extra=_TAGS)
+    all: str | None = Field(None, description="comma-separated tags", json_schema_extra=_TAGS)
+    any: str | None = Field(None, json_schema_extra=_TAGS)
+    none: str | None = Field(None, json_schema_extra=_TAGS)
+    min_score: float | None = Field(None, json_schema_extra=_SCORE)
+    max_score: float | None = Field(None, json_schema_extra=_SCORE)
     campaign_id: str | None = Field(None, description="tags from this campaign only")
     position_id: str | None = None
-    active_since: str | None = None
+    active_since: str | None = Field(None, json_schema_extra=documented(
+        {"anyOf": [{"type": "string", "format": "date-time"},
+                   {"type": "string", "maxLength": 0}, {"type": "null"}]}))
     locale: str | None = None
 
 

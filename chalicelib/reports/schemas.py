@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from chalicelib.shared.schemas import Model, Strict
+from chalicelib.shared.schemas import Model, Strict, documented
 
 
 class FunnelRates(Model):
@@ -81,10 +81,16 @@ class NoShowReasons(Model):
 
 
 class CreateExport(Strict):
-    report: str = Field(description="invitations or campaign-summary (else 400 unknown_report)")
+    report: str = Field(description="invitations or campaign-summary (else 400 unknown_report)",
+                        json_schema_extra=documented(
+                            {"type": "string", "enum": ["invitations", "campaign-summary"]}))
     format: str = Field(default="csv", description="csv (UTF-8 with BOM) or jsonl "
-                        "(else 400 unknown_format)")
-    campaign_id: str | None = Field(default=None, description="one campaign; omitted: all")
+                        "(else 400 unknown_format)",
+                        json_schema_extra=documented({"type": "string",
+                                                      "enum": ["csv", "jsonl"]}))
+    campaign_id: str | None = Field(default=None, description="one campaign; omitted: all",
+                                    json_schema_extra=documented({"anyOf": [
+                                        {"type": "string", "minLength": 1}, {"type": "null"}]}))
     start: AwareDatetime | None = Field(default=None, alias="from",
                                         description="invitations created at or after")
     end: AwareDatetime | None = Field(default=None, alias="to",
@@ -115,12 +121,20 @@ class ExportPage(Model):
     next_cursor: str | None
 
 
+_REPORTS = documented({"type": "array", "maxItems": 4, "items": {
+    "type": "string", "enum": ["invitations", "campaign-summary"]}})
+
+
 class ExportScheduleIn(Strict):
     daily: list[str] = Field(default_factory=list, max_length=4,
-                             description="reports exported every day (yesterday's rows)")
+                             description="reports exported every day (yesterday's rows)",
+                             json_schema_extra=_REPORTS)
     weekly: list[str] = Field(default_factory=list, max_length=4,
-                              description="reports exported on Mondays (last week's rows)")
-    format: str = Field(default="csv", description="csv or jsonl")
+                              description="reports exported on Mondays (last week's rows)",
+                              json_schema_extra=_REPORTS)
+    format: str = Field(default="csv", description="csv or jsonl",
+                        json_schema_extra=documented({"type": "string",
+                                                      "enum": ["csv", "jsonl"]}))
 
 
 class ExportSchedule(Model):

@@ -381,8 +381,26 @@ def _quiet_handler_base() -> Any:
 
 
 class _QuietHandler(_quiet_handler_base()):  # type: ignore[misc]
+    """Chalice's local server, closer to API Gateway: its own gateway errors (no key, a
+    refused key, no such resource) answer the deployed stack's gateway responses
+    (infra/gateway_errors.py), and methods it does not know (TRACE, QUERY) reach the app, which
+    answers the uniform 405 instead of BaseHTTPServer's HTML 501."""
+
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+    def _send_error_response(self, error: Any) -> None:
+        from infra.gateway_errors import local_error_body
+
+        error_type = str((error.headers or {}).get("x-amzn-ErrorType", ""))
+        status, body = local_error_body(int(error.CODE), error_type)
+        headers = {k: v for k, v in (error.headers or {}).items() if k != "x-amzn-ErrorType"}
+        self._send_http_response(status, {**headers, "Content-Type": "application/json"}, body)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # TRACE, QUERY...: BaseHTTPRequestHandler looks them up
+            return self._generic_handle
+        raise AttributeError(name)
 
 
 def scheduled_event(name: str, at: datetime, stage: str) -> dict[str, Any]:

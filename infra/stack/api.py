@@ -16,19 +16,8 @@ from typing import Any
 from aws_cdk import RemovalPolicy, aws_apigateway, aws_iam, aws_logs
 from constructs import Construct
 
+from infra.gateway_errors import GATEWAY_RESPONSES
 from infra.stack.settings import StageSettings
-
-#: The app's message for a missing or unknown key (chalicelib/api/http.py), verbatim.
-UNAUTHENTICATED_MESSAGE = "send a valid API key: Authorization: Bearer <key>"
-
-#: API Gateway response type -> (status, code, message); `None` message = API Gateway's own.
-GATEWAY_RESPONSES: dict[str, tuple[int, str, str | None]] = {
-    "UNAUTHORIZED": (401, "unauthenticated", UNAUTHENTICATED_MESSAGE),
-    "ACCESS_DENIED": (403, "unauthenticated", "the API key was refused"),
-    "THROTTLED": (429, "throttled", "too many requests: retry later"),
-    "DEFAULT_4XX": (400, "bad_request", None),
-    "DEFAULT_5XX": (500, "internal_error", None),
-}
 
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",

@@ -14,7 +14,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from infra.definition import RESOURCES, TABLE
-from infra.stack.api import UNAUTHENTICATED_MESSAGE
+from infra.gateway_errors import UNAUTHENTICATED_MESSAGE
 from infra.stack.roles import FUNCTIONS
 from tests.infra.conftest import Synth
 from tests.infra.queries import (

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Conflict, Unprocessable, ValidationFailed
 
 INVITATION = "invitation"
 EMAIL = "email"
@@ -68,8 +68,8 @@ def parse_month(value: str | None, today: date) -> str:
     match = _MONTH.match(value)
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
         raise ValidationFailed(f"month must be YYYY-MM, got {value!r}", code="invalid_month")
-    if value > today.strftime("%Y-%m"):
-        raise ValidationFailed(f"month {value} has not started", code="future_month")
+    if value > today.strftime("%Y-%m"):  # 422: well formed, but not yet a month to bill
+        raise Unprocessable(f"month {value} has not started", code="future_month")
     return value
 
 
@@ -142,12 +142,12 @@ def check_new_version(new: PriceVersion, existing: Sequence[PriceVersion], today
     """No retroactive edits to closed months; a currency changes only on a month's first day
     (so one statement has one currency)."""
     if new.effective_from < today.replace(day=1):
-        raise ValidationFailed("effective_from is in a closed month; prices of closed months "
-                               "never change", code="closed_month")
+        raise Unprocessable("effective_from is in a closed month; prices of closed months "
+                            "never change", code="closed_month")
     current = in_effect(existing, new.effective_from)
     if current is not None and current.currency != new.currency and new.effective_from.day != 1:
-        raise ValidationFailed("the currency can only change from the first day of a month",
-                               code="currency_change_mid_month")
+        raise Conflict("the currency can only change from the first day of a month",
+                       code="currency_change_mid_month")
 
 
 def in_effect(versions: Iterable[PriceVersion], day: date) -> PriceVersion | None:

@@ -100,9 +100,14 @@ def default_for(channels: tuple[str, ...]) -> ReminderPolicy:
 
 
 class PolicyProblem(ValueError):
-    def __init__(self, code: str, message: str) -> None:
+    """`across`: a rule between fields (offsets in order, rounds before the end of grace, a
+    round's channels among the campaign's, quiet start and end apart), which a JSON Schema
+    cannot state: the API answers 422 for those, 400 for the rest."""
+
+    def __init__(self, code: str, message: str, *, across: bool = False) -> None:
         super().__init__(message)
         self.code = code
+        self.across = across
 
 
 def parse_policy(data: Any, campaign_channels: tuple[str, ...]) -> ReminderPolicy:
@@ -120,12 +125,13 @@ def parse_policy(data: Any, campaign_channels: tuple[str, ...]) -> ReminderPolic
     offsets = [r.offset for r in rounds]
     if offsets != sorted(offsets) or len(set(offsets)) != len(offsets):
         raise PolicyProblem("overlapping_rounds",
-                            "rounds must have distinct offsets, in increasing order")
+                            "rounds must have distinct offsets, in increasing order", across=True)
     for i, r in enumerate(rounds):
         if r.offset >= timedelta(0) and r.offset >= grace:
             # the tick at the end of grace closes the invitation: such a round never goes out
             raise PolicyProblem("round_after_grace",
-                                f"rounds[{i}] is not before the end of the grace window")
+                                f"rounds[{i}] is not before the end of the grace window",
+                                across=True)
     return ReminderPolicy(tuple(rounds), grace, _quiet(data.get("quiet_hours", {})))
 
 
@@ -152,7 +158,8 @@ def _round(index: int, raw: Any, campaign_channels: tuple[str, ...]) -> Round:
     missing = [c for c in channels if c not in campaign_channels]
     if missing:
         raise PolicyProblem("unknown_channel", f"rounds[{index}] uses {', '.join(missing)}, "
-                                               "which the campaign does not send by")
+                                               "which the campaign does not send by",
+                            across=True)
     template = raw.get("template")
     if template is None:
         template = "no_show" if offset >= 0 else "due_tomorrow"
@@ -169,7 +176,8 @@ def _quiet(raw: Any) -> QuietHours | None:
         raise PolicyProblem("invalid_quiet_hours", "quiet_hours must be an object or null")
     start, end = _hh_mm(raw.get("start", "21:00")), _hh_mm(raw.get("end", "08:00"))
     if start == end:
-        raise PolicyProblem("invalid_quiet_hours", "quiet_hours.start and .end must differ")
+        raise PolicyProblem("invalid_quiet_hours", "quiet_hours.start and .end must differ",
+                            across=True)
     return QuietHours(start, end)
 
 

@@ -23,7 +23,7 @@ from chalicelib.invitations.domain.api_keys import (
 from chalicelib.invitations.models import ApiKeyItem, KeySummaryItem
 from chalicelib.invitations.stores.key_store import KeyStore
 from chalicelib.invitations.stores.tenant_store import TenantStore
-from chalicelib.shared.domain.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import Conflict, NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED, ROLES, hash_api_key, new_api_key
 
@@ -37,12 +37,12 @@ def key_items(tenant_id: str, role: str, label: str | None, campaign_ids: list[s
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", code="invalid_role")
     if (role in CAMPAIGN_SCOPED) != bool(campaign_ids):
-        raise ValidationFailed("campaign ids go with (and only with) interviewer keys",
-                               code="invalid_campaign_scope")
+        raise Unprocessable("campaign ids go with (and only with) interviewer keys",
+                            code="invalid_campaign_scope")
     try:
         expires_at = check_expiry(expires_at, now)
-    except KeyProblem as problem:
-        raise ValidationFailed(str(problem), code=problem.code) from problem
+    except KeyProblem as problem:  # in the past, or too far ahead: relative to now
+        raise Unprocessable(str(problem), code=problem.code) from problem
     api_key = new_api_key()
     key_hash = hash_api_key(api_key)
     key_id = new_id("key")

@@ -14,7 +14,12 @@ from chalicelib.invitations.services.views import campaign_view, position_view
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.shared.domain.channels import NAMES
 from chalicelib.shared.domain.contacts import ContactProblem, check_locale, normalise_email
-from chalicelib.shared.domain.errors import CampaignClosed, NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import (
+    CampaignClosed,
+    NotFound,
+    Unprocessable,
+    ValidationFailed,
+)
 from chalicelib.shared.domain.ids import new_id
 
 CHANNELS = NAMES
@@ -47,10 +52,10 @@ class CatalogService:
                         audience_windows: dict[str, Any] | None = None,
                         owner_email: str | None = None) -> dict[str, Any]:
         if (window_hours is None) == (deadline_at is None):
-            raise ValidationFailed("give exactly one of window_hours or deadline_at",
-                                   code="invalid_deadline")
-        if deadline_at is not None and deadline_at <= now:
-            raise ValidationFailed("deadline_at must be in the future", code="invalid_deadline")
+            raise Unprocessable("give exactly one of window_hours or deadline_at",
+                                code="invalid_deadline")
+        if deadline_at is not None and deadline_at <= now:  # 422: the schema cannot say "future"
+            raise Unprocessable("deadline_at must be in the future", code="invalid_deadline")
         if window_hours is not None and not 1 <= window_hours <= MAX_WINDOW_HOURS:
             raise ValidationFailed(f"window_hours must be between 1 and {MAX_WINDOW_HOURS}",
                                    code="invalid_window")
@@ -72,7 +77,8 @@ class CatalogService:
                     policy = replace(policy, quiet=parse_policy(
                         {"quiet_hours": quiet}, tuple(channels)).quiet)
         except PolicyProblem as problem:
-            raise ValidationFailed(str(problem), code=problem.code) from problem
+            raise (Unprocessable if problem.across else ValidationFailed)(
+                str(problem), code=problem.code) from problem
         windows = check_audience_windows(audience_windows)
         owner = normalise_email(owner_email) if owner_email else None
         if isinstance(owner, ContactProblem):

@@ -13,7 +13,7 @@ from chalicelib.invitations.services.views import campaign_view, position_view
 from chalicelib.invitations.stores import console_queries as queries
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.shared.domain.contacts import ContactProblem, normalise_email
-from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import Conflict, NotFound, ValidationFailed
 
 CAMPAIGN_STATUSES = ("open", "closed")
 
@@ -51,6 +51,8 @@ class CatalogReads:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
         actions: list[Action] = []
         if "name" in changes:
+            if not changes["name"]:  # `"name": null` used to blank the campaign's name
+                raise ValidationFailed("name must be 1-200 characters", code="invalid_name")
             actions.append(CampaignItem.name.set(changes["name"]))
         if "owner_email" in changes:
             owner = changes["owner_email"]
@@ -62,9 +64,11 @@ class CatalogReads:
                     raise ValidationFailed(f"owner_email: {checked.message}",
                                            code="invalid_owner_email")
                 actions.append(CampaignItem.owner_email.set(checked))
+        if "closed" in changes and not isinstance(changes["closed"], bool):
+            raise ValidationFailed("closed is true or false", code="invalid_closed")
         if changes.get("closed") is False and campaign.closed_at is not None:
-            raise ValidationFailed("a closed campaign stays closed (create a new one)",
-                                   code="cannot_reopen")
+            raise Conflict("a closed campaign stays closed (create a new one)",
+                           code="cannot_reopen")
         if changes.get("closed") and campaign.closed_at is None:
             actions.append(CampaignItem.closed_at.set(now))
         if actions:

@@ -28,7 +28,7 @@ from chalicelib.invitations.stores.invitation_store import (
     TxResult,
 )
 from chalicelib.shared.domain.due import REDRIVE_AFTER
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 from chalicelib.shared.models import Item
 
 ACTIONS = ("cancel", "extend", "resend")
@@ -54,9 +54,9 @@ class InvitationActions:
             raise ValidationFailed(f"give 1 to {MAX_IDS} invitation_ids",
                                    code="invalid_invitation_ids")
         if action == "extend" and deadline is None:
-            raise ValidationFailed("deadline_at is required to extend", code="missing_deadline")
+            raise Unprocessable("deadline_at is required to extend", code="missing_deadline")
         if deadline is not None and deadline <= now:
-            raise ValidationFailed("deadline_at must be in the future", code="invalid_deadline")
+            raise Unprocessable("deadline_at must be in the future", code="invalid_deadline")
         results = [self._one(tenant_id, action, inv_id, deadline, now)
                    for inv_id in dict.fromkeys(invitation_ids)]
         return {"action": action, "results": results}

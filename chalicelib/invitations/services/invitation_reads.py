@@ -22,10 +22,11 @@ from chalicelib.invitations.stores.profile_store import ProfileStore
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.contacts import ContactProblem, normalise_email, normalise_phone
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
 
 STATUSES = tuple(s.value for s in Status)
+MAX_QUERY = 200  # the search box: a name part, an email or a phone
 BUDGET = 1000
 
 
@@ -50,6 +51,8 @@ class InvitationReads:
             raise ValidationFailed("status must be one of: " + ", ".join(STATUSES),
                                    code="invalid_status")
         statuses = (status,) if status else STATUSES
+        if q is not None and len(q) > MAX_QUERY:
+            raise ValidationFailed(f"q is at most {MAX_QUERY} characters", code="invalid_query")
         query = (q or "").strip()
         if query and ("@" in query or query.lstrip("+").replace(" ", "").isdigit()):
             return self._by_address(tenant_id, campaign_id, query, statuses)
@@ -146,5 +149,5 @@ def _position(cursor: str | None, statuses: int) -> tuple[int, dict[str, Any] | 
     index, key = state.get("s"), state.get("k")
     if not isinstance(index, int) or not 0 <= index < statuses \
             or not (key is None or isinstance(key, dict)):
-        raise ValidationFailed("cursor is not valid", code="invalid_cursor")
+        raise Unprocessable("cursor is not valid", code="invalid_cursor")
     return index, key

@@ -17,7 +17,7 @@ from chalicelib.invitations.models import TenantItem
 from chalicelib.invitations.services.api_keys import ApiKeyService, key_items
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.shared.domain.contacts import ContactProblem, check_locale, check_timezone
-from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
 from chalicelib.shared.domain.secrets import KEY_PREFIX, hash_api_key, new_webhook_secret
 
@@ -35,10 +35,13 @@ def parse_quiet_hours(text: str) -> dict[str, str] | None:
     if text.strip().lower() == "off":
         return {"off": "true"}
     start, _, end = text.partition("-")
+    if start.strip() == end.strip():  # well formed (the document's pattern), but no window
+        raise Unprocessable("quiet_hours.start and .end must differ", code="invalid_quiet_hours")
     try:
         parse_policy({"quiet_hours": {"start": start.strip(), "end": end.strip()}}, ())
     except PolicyProblem as problem:
-        raise ValidationFailed(str(problem), code=problem.code) from problem
+        raise (Unprocessable if problem.across else ValidationFailed)(
+            str(problem), code=problem.code) from problem
     return {"start": start.strip(), "end": end.strip()}
 
 

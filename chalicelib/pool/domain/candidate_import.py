@@ -24,7 +24,7 @@ from chalicelib.shared.domain.contacts import (
     normalise_email,
     normalise_phone,
 )
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 
 FIELDS = ("name", "email", "phone", "external_id", "locale", "timezone", "tags", "consent")
 
@@ -102,8 +102,8 @@ def map_header(header: list[str], mapping: Mapping[str, str] | None = None) -> d
             raise ValidationFailed(f"mapping names unknown field {target!r} (known: "
                                    + ", ".join(FIELDS) + ")", code="invalid_mapping")
         if _norm(column) not in normalised:
-            raise ValidationFailed(f"mapping names column {column!r}, which the file does "
-                                   "not have", code="invalid_mapping")
+            raise Unprocessable(f"mapping names column {column!r}, which the file does "
+                                "not have", code="invalid_mapping")
         columns[target] = normalised.index(_norm(column))
     if "name" not in columns or not ({"email", "phone"} & set(columns)):
         raise ValidationFailed(

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib.clock import parse_instant
 from chalicelib.pool.domain.tag_rules import check_tag_name
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 
 #: rule tags from the (usually) smallest partition to the largest: custom tags come first
 SELECTIVITY = ("breach", "re_invite", "hold_contact", "no_show", "exception_pool")
@@ -63,5 +63,5 @@ def parse_segment(params: dict[str, str | None]) -> Segment:
                       number("max_score"), params.get("campaign_id"), params.get("position_id"),
                       active_since, params.get("locale"))
     if not segment.drivers():
-        raise ValidationFailed("name at least one tag: tag, all or any", code="missing_tag")
+        raise Unprocessable("name at least one tag: tag, all or any", code="missing_tag")
     return segment

@@ -33,7 +33,7 @@ from chalicelib.pool.services.views import pool_view, tag_view
 from chalicelib.pool.stores.pool_store import PoolStore, Snapshot, audit_item
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import NotFound, Unprocessable
 
 MAX_LOOKED_AT = 500  # index entries per request; a sparse segment answers in several pages
 MAX_COUNTED = 20_000
@@ -54,7 +54,7 @@ def _decode(cursor: str | None) -> dict[str, Any]:
             return value
     except (ValueError, UnicodeDecodeError):
         pass
-    raise ValidationFailed("cursor is not valid", code="invalid_cursor")
+    raise Unprocessable("cursor is not valid", code="invalid_cursor")
 
 
 def active_tags(snap: Snapshot, now: datetime) -> list[TagItem]:
@@ -217,7 +217,7 @@ class TalentPoolService:
                 expires_at: datetime | None, key_id: str, now: datetime) -> dict[str, Any]:
         check_tag_name(tag)
         if expires_at is not None and expires_at <= now:
-            raise ValidationFailed("expires_at must be in the future", code="invalid_expiry")
+            raise Unprocessable("expires_at must be in the future", code="invalid_expiry")
         self._snapshot(tenant_id, candidate_id)
         pk, sk = TagItem.key(tenant_id, candidate_id, tag, MANUAL_SCOPE)
         gpk, gsk = TagItem.index_keys(tenant_id, tag, MANUAL_SCOPE, candidate_id)

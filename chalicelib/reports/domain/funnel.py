@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 
 COUNTERS = ("invited", "sent", "delivered", "opened", "started", "completed",
             "completed_late", "no_show", "reminded", "recovered", "closed", "cancelled")
@@ -161,11 +161,11 @@ def day_range(start: str | None, end: str | None, today: date,
     missing `from` is `default_days` before `to`. At most MAX_RANGE_DAYS days."""
     last = _day(end, "to") if end else today
     first = _day(start, "from") if start else last - timedelta(days=default_days - 1)
-    if first > last:
-        raise ValidationFailed("from must not be after to", code="invalid_range")
+    if first > last:  # 422: each day alone is valid, the pair is not
+        raise Unprocessable("from must not be after to", code="invalid_range")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise ValidationFailed(f"a range covers at most {MAX_RANGE_DAYS} days",
-                               code="range_too_large")
+        raise Unprocessable(f"a range covers at most {MAX_RANGE_DAYS} days",
+                            code="range_too_large")
     return first.isoformat(), last.isoformat()
 
 

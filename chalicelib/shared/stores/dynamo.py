@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable
 from chalicelib.shared.models import Item
 
 
@@ -50,7 +50,7 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as err:
-        raise ValidationFailed("cursor is not valid", code="invalid_cursor") from err
+        raise Unprocessable("cursor is not valid", code="invalid_cursor") from err
     if not isinstance(value, dict):
-        raise ValidationFailed("cursor is not valid", code="invalid_cursor")
+        raise Unprocessable("cursor is not valid", code="invalid_cursor")
     return value
