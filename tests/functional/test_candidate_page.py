@@ -272,6 +272,11 @@ def test_sms_carries_a_short_link_that_opens_the_page_and_parts_count_it(
         assert missing.status_code == 404 and "This link is not valid" in text_of(missing)
         assert api.client.http.get(f"/s/{bad}").json_body["error"]["code"] == \
             "short_link_not_found"
+    # AND the reminder SMS at the deadline carries the same short link (one stored code)
+    glue.tick(T0 + timedelta(hours=72, minutes=1))
+    texts = [m["text"] for m in local_cloud.cloud.sent_messages()
+             if m["channel"] == "sms" and m["to"] == c["phone"]]
+    assert len(texts) >= 2 and all(t.endswith(f"/s/{code}") for t in texts), texts
     api.clock.set(link.expires_at)
     assert browse(api, f"/s/{code}").status_code == 404
 
