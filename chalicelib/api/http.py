@@ -108,10 +108,11 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
         REGISTRY.append(RouteDoc(method, path, summary, status, roles, body_doc or body,
                                  response, query, headers, errors, codes, html, form))
 
-        def fail(request: Any, code_: int, code: str, message: str,
+        def fail(request: Any, status_code: int, code: str, message: str,
                  details: list[dict[str, Any]] | None = None) -> Response:
-            page = pages(request, code_, code, message, details) if pages else None
-            return page if page is not None else error_response(code_, code, message, details)
+            page = pages(request, status_code, code, message, details) if pages else None
+            return page if page is not None else error_response(status_code, code, message,
+                                                                details)
 
         @functools.wraps(fn)
         def view(**params: Any) -> Response:
@@ -128,9 +129,9 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
                     params["body"] = _parse(request.raw_body, body)
                 result = fn(caller, **params)
             except DomainError as err:
-                details = err.details if isinstance(err, ValidationFailed) else None
                 if pages is None:
                     return from_domain(err)
+                details = err.details if isinstance(err, ValidationFailed) else None
                 return fail(request, status_of(err), err.code, err.message, details)
             except ValidationError as err:
                 return fail(request, 400, "validation_failed", _summary(err), _details(err))
@@ -188,6 +189,7 @@ def parse_form(raw: str | bytes | None) -> dict[str, str]:
     """A form post as a dict: empty fields are left out (an optional text left blank is
     absent), and a field sent twice is refused rather than silently picked."""
     data: dict[str, str] = {}
+    seen: set[str] = set()
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else (raw or "")
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text),
@@ -195,8 +197,9 @@ def parse_form(raw: str | bytes | None) -> dict[str, str]:
     except (ValueError, UnicodeDecodeError) as err:
         raise ValidationFailed("the form could not be read", code="invalid_form") from err
     for name, value in pairs:
-        if name in data:
+        if name in seen:
             raise ValidationFailed(f"{name} was sent twice", code="invalid_form")
+        seen.add(name)
         if value.strip():
             data[name] = value
     return data

@@ -95,7 +95,7 @@ def test_form_bodies_parse_strictly() -> None:
     assert parse_form(b"reason=other&text=") == {"reason": "other"}  # blank: left out
     assert parse_form(b"text=%E8%80%83%E8%AF%95+week") == {"text": "考试 week"}
     assert parse_form(b"") == {} and parse_form(None) == {}
-    for bad in (b"reason=a&reason=b", b"reason=%ff", b"noequals"):
+    for bad in (b"reason=a&reason=b", b"text=&text=x", b"reason=%ff", b"noequals"):
         with pytest.raises(ValidationFailed):
             parse_form(bad)
 
