@@ -158,6 +158,9 @@ def test_each_form_posts_without_javascript_and_confirms_what_happened(
     from chalicelib.bootstrap import container
 
     assert container().suppression_store.is_suppressed(tid, "email", f"forms.{tid}@example.com")
+    # AND the page then says so instead of offering the form again
+    page = text_of(browse(api, f"/self-service/{token}"))
+    assert 'id="opted-out"' in page and 'id="opt-out-form"' not in page
 
 
 def test_a_form_post_asking_for_json_gets_json(api: TenantApi, glue: Glue,

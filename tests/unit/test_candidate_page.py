@@ -89,6 +89,7 @@ def test_only_the_actions_that_apply_to_the_status(status: str, interview: bool,
     pending = actions(status, can_extend, True, has_interview_url=True)
     assert not pending.extension and pending.extension_pending is can_extend
     assert not actions(status, can_extend, False, has_interview_url=False).interview
+    assert not actions(status, can_extend, False, True, opted_out=True).opt_out
 
 
 def test_form_bodies_parse_strictly() -> None:

@@ -76,9 +76,10 @@ def local_time(at: datetime, zone_name: str | None, locale: str) -> str:
 
 
 def actions(status: str, can_extend: bool, extension_requested: bool,
-            has_interview_url: bool) -> Actions:
+            has_interview_url: bool, opted_out: bool = False) -> Actions:
+    """`opt_out`: the form, until the candidate has opted out (then the page says so)."""
     return Actions(interview=has_interview_url and status not in DONE,
                    reason=status not in NO_REASON,
                    extension=can_extend and not extension_requested,
                    extension_pending=can_extend and extension_requested,
-                   opt_out=True)
+                   opt_out=not opted_out)

@@ -41,7 +41,7 @@ class CandidatePage:
         status = view["status"]
         url = view["interview_url"] or ""
         can = actions(status, view["can_extend"], view["extension_requested"],
-                      url.startswith(("https://", "http://")))
+                      url.startswith(("https://", "http://")), self._service.opted_out(inv))
         labels = REASONS[locale]
         return self._renderer.render(
             "view", locale, token=token, company=view["company"], position=view["position"],

@@ -105,6 +105,10 @@ class SelfService:
                      "can_extend": status in EXTENDABLE,
                      "extension_requested": inv.extension_requested_at is not None}
 
+    def opted_out(self, inv: InvitationItem) -> bool:
+        profile = self._pool.profile(inv.tenant_id, inv.candidate_id)
+        return profile is not None and profile.opted_out_at is not None
+
     def invitation(self, token: str, now: datetime) -> InvitationItem:
         """The token's invitation (refused as the routes refuse it: 401 / 404)."""
         return self._invitation(token, now)
