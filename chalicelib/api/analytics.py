@@ -3,17 +3,22 @@ no-show reasons. Interviewer keys see only their campaigns."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, Query, endpoint
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.reports import schemas
 from chalicelib.reports.domain.funnel import MAX_RANGE_DAYS, day_range
 from chalicelib.shared.domain.errors import ValidationFailed
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
+
+if TYPE_CHECKING:
+    from chalicelib.reports import schemas
+else:
+    schemas = schemas_of("chalicelib.reports.schemas")
 
 bp = Blueprint(__name__)
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.invitations import read_schemas, schemas
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
+
+if TYPE_CHECKING:
+    from chalicelib.invitations import read_schemas, schemas
+else:
+    read_schemas = schemas_of("chalicelib.invitations.read_schemas")
+    schemas = schemas_of("chalicelib.invitations.schemas")
 
 bp = Blueprint(__name__)
 

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import parse_qsl
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.errors import error_response, from_domain, status_of
+from chalicelib.api.lazy import resolve
 from chalicelib.bootstrap import container
 from chalicelib.observability import logger
 from chalicelib.shared.domain.errors import DomainError, NotFound, ValidationFailed
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
+
+if TYPE_CHECKING:  # pydantic is imported when the first body is parsed (chalicelib/api/lazy.py)
+    from pydantic import BaseModel, ValidationError
 
 WRITERS = ("admin", "recruiter")
 READERS = ("admin", "recruiter", "interviewer")  # interviewers: their campaigns only
@@ -48,6 +52,8 @@ class RouteDoc:
     errors: tuple[int, ...]
     #: error codes worth naming per status in the OpenAPI document (409: "campaign_closed")
     codes: tuple[tuple[int, str], ...] = ()
+    #: an optional body: no body means the model's defaults
+    body_required: bool = True
     #: the route also answers text/html (browsers), and takes this model as a form post
     html: bool = False
     form: type[BaseModel] | None = None
@@ -90,7 +96,8 @@ class Caller:
 
 def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int = 200,
              roles: tuple[str, ...] | None = WRITERS, body: type[BaseModel] | None = None,
-             body_doc: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
+             body_doc: type[BaseModel] | None = None, optional_body: bool = False,
+             response: type[BaseModel] | None = None,
              query: tuple[Query, ...] = (), headers: tuple[Query, ...] = (),
              errors: tuple[int, ...] = (400,), codes: tuple[tuple[int, str], ...] = (),
              authorizer: Any = None,
@@ -98,6 +105,7 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
              html: bool = False, form: type[BaseModel] | None = None,
              pages: ErrorPage | None = None) -> Callable[..., Any]:
     """`roles=None` makes a public route (the vendor webhook authenticates by signature).
+    `body`, `body_doc`, `response` and `form` may be `SchemaRef`s (chalicelib/api/lazy.py).
 
     `form`: a form-encoded body is validated with this model too (and passed as `body` when
     the route takes one); without it a form body is refused as today. `pages`: errors go to
@@ -106,7 +114,8 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         REGISTRY.append(RouteDoc(method, path, summary, status, roles, body_doc or body,
-                                 response, query, headers, errors, codes, html, form))
+                                 response, query, headers, errors, codes, not optional_body,
+                                 html, form))
 
         def fail(request: Any, status_code: int, code: str, message: str,
                  details: list[dict[str, Any]] | None = None) -> Response:
@@ -122,20 +131,20 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
                 if isinstance(caller, Response):
                     return caller
                 if form is not None and is_form(request):
-                    parsed = form.model_validate(parse_form(request.raw_body))
+                    parsed = resolve(form).model_validate(parse_form(request.raw_body))
                     if body is not None:
                         params["body"] = parsed
                 elif body is not None:
-                    params["body"] = _parse(request.raw_body, body)
+                    params["body"] = _parse(request.raw_body, resolve(body), optional_body)
                 result = fn(caller, **params)
             except DomainError as err:
                 if pages is None:
                     return from_domain(err)
                 details = err.details if isinstance(err, ValidationFailed) else None
                 return fail(request, status_of(err), err.code, err.message, details)
-            except ValidationError as err:
-                return fail(request, 400, "validation_failed", _summary(err), _details(err))
-            except Exception:  # ours, not the client's: uniform body, details in the log
+            except Exception as err:  # ours, not the client's: uniform body, details in the log
+                if _is_validation_error(err):
+                    return fail(request, 400, "validation_failed", _summary(err), _details(err))
                 logger.exception("unhandled error", extra={"route": f"{method} {path}"})
                 return fail(request, 500, "internal_error",
                             "something went wrong on our side; retrying is safe")
@@ -168,7 +177,16 @@ def _caller(request: Any, roles: tuple[str, ...] | None) -> Caller | Response:
     return Caller(tenant_id, role, context.get("key_id", ""), now, request, scope)
 
 
-def _parse(raw: str | bytes | None, model: type[BaseModel]) -> BaseModel:
+def _is_validation_error(err: Exception) -> TypeGuard[ValidationError]:
+    """A pydantic ValidationError, without importing pydantic to find out (if it is not
+    loaded yet, no model has validated anything, so this is not one)."""
+    core = sys.modules.get("pydantic_core")
+    return core is not None and isinstance(err, core.ValidationError)
+
+
+def _parse(raw: str | bytes | None, model: type[BaseModel], optional: bool = False) -> BaseModel:
+    if optional and (not raw or not raw.strip()):
+        return model()
     if not raw:
         raise ValidationFailed("a JSON body is required", code="missing_body")
     try:

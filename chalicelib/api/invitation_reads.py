@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import READERS, Caller, endpoint
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.invitations import read_schemas
 from chalicelib.shared.domain.errors import NotFound
+
+if TYPE_CHECKING:
+    from chalicelib.invitations import read_schemas
+else:
+    read_schemas = schemas_of("chalicelib.invitations.read_schemas")
 
 bp = Blueprint(__name__)
 

@@ -5,14 +5,19 @@ is described)."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.http import REGISTRY, RouteDoc
-from chalicelib.shared import schemas
+from chalicelib.api.lazy import resolve, schemas_of
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from chalicelib.shared import schemas
+else:
+    schemas = schemas_of("chalicelib.shared.schemas")
 
 bp = Blueprint(__name__)
 
@@ -25,9 +30,12 @@ HTML = {"schema": {"type": "string"},
 
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
-    models: list[type[BaseModel]] = [schemas.Error]
+    from pydantic.json_schema import models_json_schema  # built once, on the first request
+
+    models: list[type[BaseModel]] = [resolve(schemas.Error)]
     for route in REGISTRY:
-        models += [m for m in (route.body, route.form, route.response) if m is not None]
+        models += [resolve(m) for m in (route.body, route.form, route.response)
+                   if m is not None]
     unique = list(dict.fromkeys(models))
     _, top = models_json_schema([(m, "validation") for m in unique],
                                 ref_template="#/components/schemas/{model}")
@@ -48,7 +56,7 @@ def document() -> dict[str, Any]:
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"$ref": f"#/components/schemas/{resolve(model).__name__}"}
 
 
 def _operation(route: RouteDoc) -> dict[str, Any]:
@@ -69,7 +77,8 @@ def _operation(route: RouteDoc) -> dict[str, Any]:
     if route.form is not None:
         bodies["application/x-www-form-urlencoded"] = {"schema": _ref(route.form)}
     if bodies:
-        op["requestBody"] = {"required": route.body is not None, "content": bodies}
+        op["requestBody"] = {"required": route.body is not None and route.body_required,
+                             "content": bodies}
     ok: dict[str, Any] = {"description": "success"}
     if 300 <= route.status < 400:
         ok = {"description": "redirect", "headers": {"Location": {"schema": {"type": "string"}}}}

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import WRITERS, Caller, Query, endpoint, log_request
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.pool import schemas
 from chalicelib.shared.domain.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from chalicelib.pool import schemas
+else:
+    schemas = schemas_of("chalicelib.pool.schemas")
 
 bp = Blueprint(__name__)
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import Caller, Query, endpoint, log_request
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.reports import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.reports import schemas
+else:
+    schemas = schemas_of("chalicelib.reports.schemas")
 
 bp = Blueprint(__name__)
 

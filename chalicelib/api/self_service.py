@@ -6,14 +6,19 @@ each form, and a friendly page for a link that does not work. SMS carries `/s/<c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.api import pages
 from chalicelib.api.http import Caller, Query, endpoint
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.delivery import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.delivery import schemas
+else:
+    schemas = schemas_of("chalicelib.delivery.schemas")
 
 bp = Blueprint(__name__)
 

@@ -3,26 +3,25 @@ may do without trying every route."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
-from pydantic import BaseModel
 
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import Caller, endpoint
+from chalicelib.api.lazy import schemas_of
+
+if TYPE_CHECKING:
+    from chalicelib.invitations import read_schemas
+else:
+    read_schemas = schemas_of("chalicelib.invitations.read_schemas")
 
 bp = Blueprint(__name__)
 
 
-class Me(BaseModel):
-    tenant_id: str
-    role: str
-    key_id: str
-    campaign_ids: list[str]
-
-
 @endpoint(bp, "GET", "/me", summary="The calling key: tenant, role, campaigns (interviewers)",
-          roles=("admin", "recruiter", "interviewer", "finance"), response=Me, errors=(),
+          roles=("admin", "recruiter", "interviewer", "finance"), response=read_schemas.Me,
+          errors=(),
           authorizer=api_key)
 def me(caller: Caller) -> dict[str, Any]:
     return {"tenant_id": caller.tenant_id, "role": caller.role, "key_id": caller.key_id,

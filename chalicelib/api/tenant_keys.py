@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
-from pydantic import BaseModel
 
 from chalicelib.api.auth import api_key
 from chalicelib.api.http import Caller, Query, endpoint, log_request
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.invitations import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.invitations import schemas
+else:
+    schemas = schemas_of("chalicelib.invitations.schemas")
 
 bp = Blueprint(__name__)
 ADMIN = ("admin",)
-M = TypeVar("M", bound=BaseModel)
 
 
 @endpoint(bp, "GET", "/tenant/keys", summary="The tenant's API keys (never the key itself)",
@@ -58,9 +61,9 @@ def webhook_secrets(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "POST", "/tenant/webhook-secret/rotate", roles=ADMIN, authorizer=api_key,
           summary="New webhook secret (shown once); the old one verifies for the overlap",
-          body_doc=schemas.RotateSecretIn, response=schemas.SecretRotated, errors=(400, 409))
-def rotate_secret(caller: Caller) -> dict[str, Any]:
-    body = _optional(caller, schemas.RotateSecretIn)
+          body=schemas.RotateSecretIn, optional_body=True, response=schemas.SecretRotated,
+          errors=(400, 409))
+def rotate_secret(caller: Caller, body: schemas.RotateSecretIn) -> dict[str, Any]:
     result: dict[str, Any] = container().webhook_secrets.rotate(caller.tenant_id,
                                                                 body.overlap_hours)
     log_request(caller, "webhook secret rotated", overlap_hours=body.overlap_hours)
@@ -69,16 +72,11 @@ def rotate_secret(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "POST", "/tenant/webhook-secret/retire", roles=ADMIN, authorizer=api_key,
           summary="Stop an older webhook secret (or all of them) verifying now",
-          body_doc=schemas.RetireSecretIn, response=schemas.WebhookSecrets, errors=(400, 404))
-def retire_secret(caller: Caller) -> dict[str, Any]:
-    body = _optional(caller, schemas.RetireSecretIn)
+          body=schemas.RetireSecretIn, optional_body=True, response=schemas.WebhookSecrets,
+          errors=(400, 404))
+def retire_secret(caller: Caller, body: schemas.RetireSecretIn) -> dict[str, Any]:
     result: dict[str, Any] = container().webhook_secrets.retire(caller.tenant_id,
                                                                 body.fingerprint)
     log_request(caller, "webhook secret retired", fingerprint=body.fingerprint)
     return result
 
-
-def _optional(caller: Caller, model: type[M]) -> M:
-    """These bodies are optional: no body means every default."""
-    raw = caller.request.raw_body
-    return model.model_validate_json(raw) if raw and raw.strip() else model()

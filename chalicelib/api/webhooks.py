@@ -3,13 +3,18 @@ authentication)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.api.http import Caller, Query, endpoint
+from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.invitations import schemas
+
+if TYPE_CHECKING:
+    from chalicelib.invitations import schemas
+else:
+    schemas = schemas_of("chalicelib.invitations.schemas")
 
 bp = Blueprint(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from chalicelib.shared.schemas import Strict
+from chalicelib.shared.schemas import Model, Strict
 
 
 class PriceVersionIn(Strict):
@@ -18,19 +18,19 @@ class PriceVersionIn(Strict):
                     "webhook_event, export")
 
 
-class PriceVersion(BaseModel):
+class PriceVersion(Model):
     version: int
     effective_from: str
     currency: str
     unit_prices: dict[str, str]
 
 
-class PriceTable(BaseModel):
+class PriceTable(Model):
     current_version: int
     versions: list[PriceVersion]
 
 
-class StatementLine(BaseModel):
+class StatementLine(Model):
     operation: str
     quantity: int
     unit_price: str
@@ -39,7 +39,7 @@ class StatementLine(BaseModel):
     effective_from: str
 
 
-class Statement(BaseModel):
+class Statement(Model):
     tenant_id: str
     month: str
     currency: str
@@ -52,7 +52,7 @@ class StatementExportIn(Strict):
     month: str = Field(description="YYYY-MM")
 
 
-class StatementExport(BaseModel):
+class StatementExport(Model):
     month: str
     key: str
     url: str = Field(description="presigned GET link; expires after 15 minutes")
@@ -67,7 +67,7 @@ class BudgetIn(Strict):
     hard_cap_sms: bool = False
 
 
-class BudgetOut(BaseModel):
+class BudgetOut(Model):
     monthly_amount: str | None
     thresholds: list[int]
     hard_cap_sms: bool
@@ -77,7 +77,7 @@ class BudgetOut(BaseModel):
     resumed: int | None = None
 
 
-class Margin(BaseModel):
+class Margin(Model):
     month: str
     revenue: str
     revenue_currency: str

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from chalicelib.shared.schemas import StatusName, Strict
+from chalicelib.shared.schemas import Model, StatusName, Strict
 
 
-class SelfServiceView(BaseModel):
+class SelfServiceView(Model):
     invitation_id: str
     status: StatusName
     company: str | None
@@ -28,7 +28,7 @@ class ReasonIn(Strict):
     text: str | None = Field(default=None, max_length=1000)
 
 
-class SelfServiceResult(BaseModel):
+class SelfServiceResult(Model):
     invitation_id: str
     result: str | None = None
     reason: str | None = None

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.invitations.schemas import Campaign, Invitation, Position
-from chalicelib.shared.schemas import Strict
+from chalicelib.shared.schemas import Model, Strict
 
 
-class PositionPage(BaseModel):
+class PositionPage(Model):
     items: list[Position]
     next_cursor: str | None
 
 
-class CampaignPage(BaseModel):
+class CampaignPage(Model):
     items: list[Campaign]
     next_cursor: str | None
 
@@ -29,7 +29,7 @@ class CampaignPatch(Strict):
                                 "no new invitations (open ones keep their deadlines)")
 
 
-class CandidateBrief(BaseModel):
+class CandidateBrief(Model):
     name: str
     email: str | None
     phone: str | None
@@ -39,12 +39,12 @@ class InvitationRow(Invitation):
     candidate: CandidateBrief | None
 
 
-class InvitationRows(BaseModel):
+class InvitationRows(Model):
     items: list[InvitationRow]
     next_cursor: str | None
 
 
-class TimelineEntry(BaseModel):
+class TimelineEntry(Model):
     at: str
     type: str = Field(description="invitation.created, interview.opened, message.sent, "
                       "status.no_show, self_service.reason ...")
@@ -54,7 +54,7 @@ class TimelineEntry(BaseModel):
     template: str | None = None
 
 
-class MessageView(BaseModel):
+class MessageView(Model):
     kind: str
     channel: str
     template: str
@@ -76,3 +76,12 @@ class InvitationDetail(InvitationRow):
     extension_requested_at: str | None
     messages: list[MessageView]
     timeline: list[TimelineEntry]
+
+
+class Me(Model):
+    """`GET /me`: the calling key."""
+
+    tenant_id: str
+    role: str
+    key_id: str
+    campaign_ids: list[str]

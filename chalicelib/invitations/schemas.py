@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
-from chalicelib.shared.schemas import Channel, Locale, StatusName, Strict
+from chalicelib.shared.schemas import Channel, Locale, Model, StatusName, Strict
 
 
 class CreatePosition(Strict):
@@ -15,26 +15,26 @@ class CreatePosition(Strict):
     department: str | None = Field(default=None, max_length=200)
 
 
-class Position(BaseModel):
+class Position(Model):
     id: str
     title: str
     department: str | None
     created_at: str
 
 
-class RoundIn(BaseModel):
+class RoundIn(Model):
     offset_hours: float = Field(description="from the deadline; negative = before")
     channels: list[str] = Field(description="email and/or sms (the campaign's)")
     template: str | None = Field(default=None,
                                  description="due_tomorrow, no_show or final_call")
 
 
-class QuietHoursIn(BaseModel):
+class QuietHoursIn(Model):
     start: str = Field(default="21:00", description="HH:MM, candidate's time zone")
     end: str = Field(default="08:00", description="HH:MM")
 
 
-class ReminderPolicyIn(BaseModel):
+class ReminderPolicyIn(Model):
     """Reminder rounds, grace window and quiet hours. Omitted: -24 h email, 0 h email+SMS,
     +24 h SMS (channels the campaign uses), 48 h grace, quiet 21:00-08:00."""
 
@@ -58,7 +58,7 @@ class CreateCampaign(Strict):
                                                               "when invitations turn no_show")
 
 
-class Campaign(BaseModel):
+class Campaign(Model):
     id: str
     position_id: str
     name: str
@@ -76,7 +76,7 @@ class Campaign(BaseModel):
     counts: dict[StatusName, int]
 
 
-class CandidateIn(BaseModel):
+class CandidateIn(Model):
     name: str = Field(max_length=200)
     email: str | None = None
     phone: str | None = Field(default=None, description="E.164; mainland numbers may omit +86")
@@ -87,29 +87,29 @@ class CandidateIn(BaseModel):
                                                            "audience_windows")
 
 
-class CreateInvitations(BaseModel):
+class CreateInvitations(Model):
     """Rows are checked one by one (bad rows are rejected, good rows written)."""
 
     candidates: list[Any] = Field(min_length=1)
 
 
-class CreateInvitationsDoc(BaseModel):
+class CreateInvitationsDoc(Model):
     candidates: list[CandidateIn] = Field(min_length=1, max_length=1000)
 
 
-class Rejected(BaseModel):
+class Rejected(Model):
     index: int
     code: str
     message: str
 
 
-class InvitationResult(BaseModel):
+class InvitationResult(Model):
     index: int
     invitation_id: str
     result: Literal["created", "duplicate"]
 
 
-class InvitationsCreated(BaseModel):
+class InvitationsCreated(Model):
     created: int
     duplicates: int
     rejected: list[Rejected]
@@ -124,18 +124,18 @@ class InvitationActionIn(Strict):
                                   "window as long as the original one)")
 
 
-class InvitationActionResult(BaseModel):
+class InvitationActionResult(Model):
     invitation_id: str
     result: Literal["done", "not_found", "not_allowed", "conflict"]
     status: StatusName | None = None
 
 
-class InvitationActionsDone(BaseModel):
+class InvitationActionsDone(Model):
     action: str
     results: list[InvitationActionResult]
 
 
-class Invitation(BaseModel):
+class Invitation(Model):
     id: str
     campaign_id: str
     candidate_id: str
@@ -149,23 +149,23 @@ class Invitation(BaseModel):
     score: float | None
 
 
-class InvitationPage(BaseModel):
+class InvitationPage(Model):
     items: list[Invitation]
     next_cursor: str | None
 
 
-class VendorEventData(BaseModel):
+class VendorEventData(Model):
     invitation_id: str
     score: float | None = None
 
 
-class VendorEvent(BaseModel):
+class VendorEvent(Model):
     type: Literal["interview.opened", "interview.started", "interview.completed"]
     timestamp: str | float = Field(description="when it happened: ISO-8601 or Unix seconds")
     data: VendorEventData
 
 
-class WebhookResult(BaseModel):
+class WebhookResult(Model):
     webhook_id: str
     result: Literal["processed", "duplicate"]
     invitation_id: str | None = None
@@ -173,7 +173,7 @@ class WebhookResult(BaseModel):
     changed: bool | None = None
 
 
-class TenantSettings(BaseModel):
+class TenantSettings(Model):
     tenant_id: str
     name: str
     default_locale: Locale
@@ -207,7 +207,7 @@ class CreateApiKey(Strict):
         default=None, description="refused from then on (within 5 years); none: no expiry")
 
 
-class ApiKey(BaseModel):
+class ApiKey(Model):
     key_id: str
     role: Role
     campaign_ids: list[str]
@@ -224,23 +224,23 @@ class ApiKeyCreated(ApiKey):
     api_key: str = Field(description="tlk_...: shown in this answer only, stored hashed")
 
 
-class ApiKeys(BaseModel):
+class ApiKeys(Model):
     items: list[ApiKey]
     next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
 
 
-class CurrentSecret(BaseModel):
+class CurrentSecret(Model):
     fingerprint: str = Field(description="whfp_...: names the secret, reveals nothing")
     since: str | None
 
 
-class RetiringSecret(BaseModel):
+class RetiringSecret(Model):
     fingerprint: str
     rotated_at: str
     retire_at: str = Field(description="still verifies until then")
 
 
-class WebhookSecrets(BaseModel):
+class WebhookSecrets(Model):
     current: CurrentSecret
     retiring: list[RetiringSecret]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
 from chalicelib.invitations.schemas import Invitation
-from chalicelib.shared.schemas import Strict
+from chalicelib.shared.schemas import Model, Strict
 
 
-class PoolTag(BaseModel):
+class PoolTag(Model):
     name: str
     campaign_id: str
     invitation_id: str | None
@@ -21,7 +21,7 @@ class PoolTag(BaseModel):
     expires_at: str | None = None
 
 
-class PoolCandidate(BaseModel):
+class PoolCandidate(Model):
     candidate_id: str
     name: str | None
     email: str | None
@@ -33,7 +33,7 @@ class PoolCandidate(BaseModel):
     last_activity_at: str | None = None
 
 
-class PoolPage(BaseModel):
+class PoolPage(Model):
     items: list[PoolCandidate]
     next_cursor: str | None
     count: int | None = Field(None, description="the whole segment's size (count=true)")
@@ -46,7 +46,7 @@ class ImportFromObject(Strict):
         default=None, description='field -> column header, e.g. {"name": "Full Name"}')
 
 
-class ImportRowResult(BaseModel):
+class ImportRowResult(Model):
     line: int
     result: Literal["created", "merged", "unchanged", "rejected"]
     candidate_id: str | None
@@ -54,13 +54,13 @@ class ImportRowResult(BaseModel):
     message: str | None
 
 
-class ImportRejection(BaseModel):
+class ImportRejection(Model):
     line: int
     code: str | None
     message: str | None
 
 
-class ImportResult(BaseModel):
+class ImportResult(Model):
     import_id: str
     rows: int
     created: int
@@ -75,7 +75,7 @@ class ImportResult(BaseModel):
         default=None, description="the first 100 rejections, for larger files")
 
 
-class ImportJob(BaseModel):
+class ImportJob(Model):
     import_id: str
     s3_key: str
     status: Literal["queued", "running", "done", "failed"]
@@ -93,7 +93,7 @@ class ImportJob(BaseModel):
     finished_at: str | None
 
 
-class ErasureResult(BaseModel):
+class ErasureResult(Model):
     candidate_id: str
     result: Literal["erased", "already_erased"]
     erased_at: str
@@ -106,13 +106,13 @@ class TagIn(Strict):
     expires_at: AwareDatetime | None = None
 
 
-class TagRemoved(BaseModel):
+class TagRemoved(Model):
     candidate_id: str
     tag: str
     removed: int
 
 
-class PoolScore(BaseModel):
+class PoolScore(Model):
     value: float
     components: dict[str, float]
     half_life_days: int
@@ -120,7 +120,7 @@ class PoolScore(BaseModel):
     stored_at: str | None
 
 
-class PoolAudit(BaseModel):
+class PoolAudit(Model):
     action: str
     tag: str | None
     by: str
@@ -128,7 +128,7 @@ class PoolAudit(BaseModel):
     at: str
 
 
-class PoolProfile(BaseModel):
+class PoolProfile(Model):
     candidate_id: str
     profile: dict[str, Any]
     tags: list[PoolTag]
@@ -149,7 +149,7 @@ class TagRulesIn(Strict):
     re_invite_min_score: float | None = None
 
 
-class TagRules(BaseModel):
+class TagRules(Model):
     enabled: list[str]
     expires_days: dict[str, int | None]
     breach_window_days: int
@@ -159,7 +159,7 @@ class TagRules(BaseModel):
     tags: list[str]
 
 
-class Suggestion(BaseModel):
+class Suggestion(Model):
     candidate_id: str
     name: str | None
     rank: float = Field(description="0.5 score/100 + 0.2 recency + 0.3 fit")
@@ -171,7 +171,7 @@ class Suggestion(BaseModel):
     last_activity_at: str | None
 
 
-class Suggestions(BaseModel):
+class Suggestions(Model):
     position_id: str
     keywords: list[str]
     items: list[Suggestion]
@@ -200,18 +200,18 @@ class ReEngagementIn(Strict):
     max_candidates: int = Field(500, ge=1, le=1000)
 
 
-class ReEngaged(BaseModel):
+class ReEngaged(Model):
     candidate_id: str
     why: str
     invitation_id: str | None
 
 
-class ReEngageSkipped(BaseModel):
+class ReEngageSkipped(Model):
     candidate_id: str
     reason: str
 
 
-class ReEngagement(BaseModel):
+class ReEngagement(Model):
     campaign_id: str
     dry_run: bool
     segment_size: int
@@ -228,7 +228,7 @@ class ReEngagementRuleIn(Strict):
     enabled: bool = True
 
 
-class ReEngagementRule(BaseModel):
+class ReEngagementRule(Model):
     rule_id: str
     segment: dict[str, Any]
     campaign_id: str
@@ -240,10 +240,10 @@ class ReEngagementRule(BaseModel):
     last_result: dict[str, Any] | None
 
 
-class ReEngagementRules(BaseModel):
+class ReEngagementRules(Model):
     items: list[ReEngagementRule]
 
 
-class Deleted(BaseModel):
+class Deleted(Model):
     rule_id: str
     deleted: bool

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
-from chalicelib.shared.schemas import Strict
+from chalicelib.shared.schemas import Model, Strict
 
 
-class FunnelRates(BaseModel):
+class FunnelRates(Model):
     completion: float | None = Field(description="(completed + completed_late) / invited")
     response: float | None = Field(description="opened or further before the deadline / invited")
     no_show: float | None = Field(description="turned no_show / invited")
@@ -20,23 +20,23 @@ class FunnelRates(BaseModel):
         description="from the invitation to its completion, from the histogram")
 
 
-class FunnelGroup(BaseModel):
+class FunnelGroup(Model):
     key: str
     counts: dict[str, int]
     rates: FunnelRates
 
 
-class FunnelDay(BaseModel):
+class FunnelDay(Model):
     day: str
     counts: dict[str, int]
 
 
-class MinutesHistogram(BaseModel):
+class MinutesHistogram(Model):
     bucket_upper_bounds: list[int] = Field(description="minutes; one more open bucket after")
     counts: list[int]
 
 
-class CampaignFunnel(BaseModel):
+class CampaignFunnel(Model):
     campaign_id: str
     counts: dict[str, int] = Field(description="invitations that reached each stage")
     rates: FunnelRates
@@ -45,12 +45,12 @@ class CampaignFunnel(BaseModel):
     by_channel: list[FunnelGroup]
 
 
-class FunnelTotals(BaseModel):
+class FunnelTotals(Model):
     counts: dict[str, int]
     rates: FunnelRates
 
 
-class RatesReport(BaseModel):
+class RatesReport(Model):
     from_: str = Field(alias="from")
     to: str
     group_by: Literal["position", "channel", "campaign"]
@@ -58,7 +58,7 @@ class RatesReport(BaseModel):
     groups: list[FunnelGroup]
 
 
-class ReasonCounts(BaseModel):
+class ReasonCounts(Model):
     key: str | None = None
     no_show: int
     given: dict[str, int] = Field(description="reasons candidates gave (self-service)")
@@ -66,7 +66,7 @@ class ReasonCounts(BaseModel):
                                                  "opened_not_started, started_not_completed")
 
 
-class NoShowReasons(BaseModel):
+class NoShowReasons(Model):
     from_: str = Field(alias="from")
     to: str
     campaign_id: str | None
@@ -91,7 +91,7 @@ class CreateExport(Strict):
                                       description="invitations created before")
 
 
-class Export(BaseModel):
+class Export(Model):
     export_id: str
     report: str
     format: str
@@ -110,7 +110,7 @@ class Export(BaseModel):
     download_expires_at: str | None = None
 
 
-class ExportPage(BaseModel):
+class ExportPage(Model):
     items: list[Export]
     next_cursor: str | None
 
@@ -123,7 +123,7 @@ class ExportScheduleIn(Strict):
     format: str = Field(default="csv", description="csv or jsonl")
 
 
-class ExportSchedule(BaseModel):
+class ExportSchedule(Model):
     daily: list[str]
     weekly: list[str]
     format: str

@@ -18,15 +18,22 @@ StatusName = Literal["invited", "sent", "opened", "started", "completed", "no_sh
                      "completed_late", "closed", "cancelled"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Model(BaseModel):
+    """Every request and response model. `defer_build`: a model's validator is built the
+    first time it is used, not when its module is imported (a cold start imports many)."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
-class ErrorBody(BaseModel):
+class Strict(Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class ErrorBody(Model):
     code: str = Field(description="stable machine-readable code, e.g. invalid_channels")
     message: str = Field(description="for humans")
     details: list[dict[str, Any]] | None = None
 
 
-class Error(BaseModel):
+class Error(Model):
     error: ErrorBody

@@ -8,19 +8,17 @@ EventBridge event.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint, Cron
 
 from chalicelib.bootstrap import container
 from chalicelib.clock import parse_instant
 from chalicelib.observability import logger
+from chalicelib.triggers.batches import process_sqs
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
 
@@ -37,9 +35,7 @@ def export_record(record: SQSRecord) -> str:
 
 @bp.lambda_function(name="exporter")
 def exporter_handler(event: dict[str, Any], context: Any) -> Any:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=event, record_handler=export_record,
-                                    processor=processor, context=context)
+    return process_sqs(event, export_record, context)
 
 
 @bp.schedule(Cron(SCHEDULE_AT[1], SCHEDULE_AT[0], "*", "*", "?", "*"), name="export_schedule")

@@ -7,17 +7,15 @@ failed attempt goes back to the queue and is retried (pool/services/import_jobs.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
+from chalicelib.triggers.batches import process_sqs
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
 
@@ -31,6 +29,4 @@ def import_record(record: SQSRecord) -> str:
 
 @bp.lambda_function(name="importer")
 def importer_handler(event: dict[str, Any], context: Any) -> Any:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=event, record_handler=import_record,
-                                    processor=processor, context=context)
+    return process_sqs(event, import_record, context)

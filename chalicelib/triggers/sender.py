@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
 from chalicelib.delivery.domain.pacing import retry_delay
 from chalicelib.shared.domain.ports import TransientSendError
+from chalicelib.triggers.batches import all_failed, process_sqs
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
 
@@ -51,13 +48,12 @@ def _channel(raw: dict[str, Any]) -> str:
 
 
 def _process(records: list[dict[str, Any]], context: Any) -> list[dict[str, str]]:
-    processor = BatchProcessor(event_type=EventType.SQS)
     try:
-        response = process_partial_response(event={"Records": records},
-                                            record_handler=send_record,
-                                            processor=processor, context=context)
-    except BatchProcessingError:  # every record of this part failed
-        return [{"itemIdentifier": r["messageId"]} for r in records]
+        response = process_sqs({"Records": records}, send_record, context)
+    except Exception as err:
+        if not all_failed(err):
+            raise
+        return [{"itemIdentifier": r["messageId"]} for r in records]  # every one of this part
     return [{"itemIdentifier": str(f["itemIdentifier"])} for f in response["batchItemFailures"]]
 
 
@@ -68,9 +64,7 @@ def sender_handler(event: dict[str, Any], context: Any) -> Any:
     for raw in records:
         parts.setdefault(_channel(raw), []).append(raw)
     if len(parts) <= 1:
-        processor = BatchProcessor(event_type=EventType.SQS)
-        return process_partial_response(event=event, record_handler=send_record,
-                                        processor=processor, context=context)
+        return process_sqs(event, send_record, context)
     with ThreadPoolExecutor(max_workers=len(parts)) as pool:
         failures = [f for part in pool.map(lambda rs: _process(rs, context), parts.values())
                     for f in part]

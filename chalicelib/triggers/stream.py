@@ -8,20 +8,17 @@ write failed in a consumer's flush is reported too, so Lambda retries it (idempo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
-    DynamoDBRecord,
-)
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
-from chalicelib.shared.fanout import StreamRecord, add_failures, record_time
+from chalicelib.triggers.batches import process_stream
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+        DynamoDBRecord,
+    )
 
 bp = Blueprint(__name__)
 
@@ -29,6 +26,8 @@ bp = Blueprint(__name__)
 @bp.lambda_function(name="stream")
 def stream_handler(event: dict[str, Any], context: Any) -> Any:
     """Each record to every consumer, then each consumer's batch writes, once."""
+    from chalicelib.shared.fanout import StreamRecord, add_failures, record_time  # entities
+
     consumers = container().stream_consumers(event["Records"])
 
     def handle_record(record: DynamoDBRecord) -> None:
@@ -37,8 +36,6 @@ def stream_handler(event: dict[str, Any], context: Any) -> Any:
         for consumer in consumers:
             consumer.collect(change)
 
-    response = dict(process_partial_response(event=event, record_handler=handle_record,
-                    processor=BatchProcessor(event_type=EventType.DynamoDBStreams),
-                    context=context))
+    response = process_stream(event, handle_record, context)
     now = record_time(event["Records"][-1]["dynamodb"], container().clock.now)
     return add_failures(response, [s for c in consumers for s in c.flush(now)])

@@ -176,6 +176,15 @@ def test_openapi_describes_every_route(client: Client, app: Any) -> None:
     json.dumps(doc)  # serialisable
 
 
+def test_optional_bodies_are_optional_in_the_document(client: Client) -> None:
+    """Rotating or retiring a webhook secret works without a body (every default): the
+    document said the body was required, so a generated client always sent one."""
+    paths = client.http.get("/openapi.json").json_body["paths"]
+    for path in ("/tenant/webhook-secret/rotate", "/tenant/webhook-secret/retire"):
+        assert paths[path]["post"]["requestBody"]["required"] is False, path
+    assert paths["/positions"]["post"]["requestBody"]["required"] is True
+
+
 def test_our_own_failure_is_a_uniform_500(settings: Any, client: Client, api: TenantApi) -> None:
     # GIVEN the table is unreachable (a wrong name: DynamoDB answers ResourceNotFound)
     from dataclasses import replace

@@ -26,8 +26,16 @@ class FakeCloudFormation:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clean(monkeypatch)
+
+
+def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
+        # setenv first, so monkeypatch remembers the original (unset) value and restores it
+        # after resolve() sets these in os.environ: a leaked AWS_PROFILE=ops broke every later
+        # test that builds a boto3 session
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
 
 
@@ -49,6 +57,14 @@ def test_an_explicit_table_or_endpoint_needs_no_stack(monkeypatch: pytest.Monkey
     assert os.environ["AWS_ENDPOINT_URL_DYNAMODB"] == "http://127.0.0.1:8000"
     assert os.environ["AWS_PROFILE"] == "ops"
     assert cfn.asked == []
+
+
+def test_resolving_a_target_leaves_no_profile_behind() -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        _clean(mp)
+        resolve("dev", None, False, "http://127.0.0.1:8000", None, "ops", FakeCloudFormation({}))
+        assert os.environ["AWS_PROFILE"] == "ops"
+    assert "AWS_PROFILE" not in os.environ and "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ
 
 
 def test_missing_stack_output_or_target_is_an_error() -> None:
