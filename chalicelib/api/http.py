@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeGuard
+from urllib.parse import parse_qsl
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.errors import error_response, from_domain
+from chalicelib.api.errors import error_response, from_domain, status_of
 from chalicelib.api.lazy import resolve
 from chalicelib.bootstrap import container
 from chalicelib.invitations.domain.invitation import Status
@@ -56,9 +57,15 @@ class RouteDoc:
     body_required: bool = True
     #: path parameters with more than "a string" to say (a pattern)
     path_schemas: tuple[Query, ...] = ()
+    #: the route also answers text/html (browsers), and takes this model as a form post
+    html: bool = False
+    form: type[BaseModel] | None = None
 
 
 REGISTRY: list[RouteDoc] = []
+FORM = "application/x-www-form-urlencoded"
+#: renders an error for a browser (request, status, code, message, details); None: JSON
+ErrorPage = Callable[[Any, int, str, str, list[dict[str, Any]] | None], Response | None]
 
 #: the JSON Schemas of the parameters many routes share (the document states every limit
 #: the code checks, so a generated client never sends what will be refused)
@@ -119,18 +126,29 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
              errors: tuple[int, ...] = (400,), codes: tuple[tuple[int, str], ...] = (),
              paths: tuple[Query, ...] = (),
              authorizer: Any = None,
-             content_types: tuple[str, ...] = ("application/json", "text/plain",
-                                               "application/x-www-form-urlencoded"),
-             ) -> Callable[..., Any]:
+             content_types: tuple[str, ...] = ("application/json", "text/plain", FORM),
+             html: bool = False, form: type[BaseModel] | None = None,
+             pages: ErrorPage | None = None) -> Callable[..., Any]:
     """`roles=None` makes a public route (the vendor webhook authenticates by signature).
-    `body`, `body_doc` and `response` may be `SchemaRef`s (chalicelib/api/lazy.py)."""
+    `body`, `body_doc`, `response` and `form` may be `SchemaRef`s (chalicelib/api/lazy.py).
+
+    `form`: a form-encoded body is validated with this model too (and passed as `body` when
+    the route takes one); without it a form body is refused as today. `pages`: errors go to
+    it first, so a browser gets an HTML page and JSON clients the uniform body. `html`: the
+    OpenAPI document lists text/html next to JSON."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         # a cursor we did not issue (or that has expired) is 422 invalid_cursor
         declared = tuple(sorted(set(errors) | ({422} if CURSOR in query else set())))
         REGISTRY.append(RouteDoc(method, path, summary, status, roles, body_doc or body,
                                  response, query, headers, declared, codes, not optional_body,
-                                 paths))
+                                 paths, html, form))
+
+        def fail(request: Any, status_code: int, code: str, message: str,
+                 details: list[dict[str, Any]] | None = None) -> Response:
+            page = pages(request, status_code, code, message, details) if pages else None
+            return page if page is not None else error_response(status_code, code, message,
+                                                                details)
 
         @functools.wraps(fn)
         def view(**params: Any) -> Response:
@@ -139,17 +157,24 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
                 caller = _caller(request, roles)
                 if isinstance(caller, Response):
                     return caller
-                if body is not None:
+                if form is not None and is_form(request):
+                    parsed = resolve(form).model_validate(parse_form(request.raw_body))
+                    if body is not None:
+                        params["body"] = parsed
+                elif body is not None:
                     params["body"] = _parse(request.raw_body, resolve(body), optional_body)
                 result = fn(caller, **params)
             except DomainError as err:
-                return from_domain(err)
+                if pages is None:
+                    return from_domain(err)
+                details = err.details if isinstance(err, ValidationFailed) else None
+                return fail(request, status_of(err), err.code, err.message, details)
             except Exception as err:  # ours, not the client's: uniform body, details in the log
                 if _is_validation_error(err):
-                    return error_response(400, "validation_failed", _summary(err), _details(err))
+                    return fail(request, 400, "validation_failed", _summary(err), _details(err))
                 logger.exception("unhandled error", extra={"route": f"{method} {path}"})
-                return error_response(500, "internal_error",
-                                      "something went wrong on our side; retrying is safe")
+                return fail(request, 500, "internal_error",
+                            "something went wrong on our side; retrying is safe")
             if isinstance(result, Response):
                 return result
             return Response(json.dumps(result, ensure_ascii=False), status_code=status,
@@ -198,6 +223,31 @@ def _parse(raw: str | bytes | None, model: type[BaseModel], optional: bool = Fal
     if not isinstance(data, dict):
         raise ValidationFailed("body must be a JSON object", code="invalid_body")
     return model.model_validate(data)
+
+
+def is_form(request: Any) -> bool:
+    content_type = (request.headers or {}).get("content-type", "")
+    return str(content_type).split(";")[0].strip().lower() == FORM
+
+
+def parse_form(raw: str | bytes | None) -> dict[str, str]:
+    """A form post as a dict: empty fields are left out (an optional text left blank is
+    absent), and a field sent twice is refused rather than silently picked."""
+    data: dict[str, str] = {}
+    seen: set[str] = set()
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else (raw or "")
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text),
+                          errors="strict")
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ValidationFailed("the form could not be read", code="invalid_form") from err
+    for name, value in pairs:
+        if name in seen:
+            raise ValidationFailed(f"{name} was sent twice", code="invalid_form")
+        seen.add(name)
+        if value.strip():
+            data[name] = value
+    return data
 
 
 def _details(err: ValidationError) -> list[dict[str, Any]]:

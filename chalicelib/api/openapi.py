@@ -24,6 +24,8 @@ bp = Blueprint(__name__)
 REASONS = {400: "invalid input", 401: "not authenticated", 403: "role not allowed",
            404: "not found (or another tenant's)", 409: "conflict; retry",
            413: "too large", 422: "unprocessable"}
+HTML = {"schema": {"type": "string"},
+        "description": "an HTML page, when Accept prefers text/html or a form was posted"}
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +34,8 @@ def document() -> dict[str, Any]:
 
     models: list[type[BaseModel]] = [resolve(schemas.Error)]
     for route in REGISTRY:
-        models += [resolve(m) for m in (route.body, route.response) if m is not None]
+        models += [resolve(m) for m in (route.body, route.form, route.response)
+                   if m is not None]
     unique = list(dict.fromkeys(models))
     _, top = models_json_schema([(m, "validation") for m in unique],
                                 ref_template="#/components/schemas/{model}")
@@ -71,19 +74,30 @@ def _operation(route: RouteDoc) -> dict[str, Any]:
                 "description": h.description} for h in route.headers]
     if params:
         op["parameters"] = params
+    bodies: dict[str, Any] = {}
     if route.body is not None:
-        op["requestBody"] = {"required": route.body_required,
-                             "content": {"application/json": {"schema": _ref(route.body)}}}
+        bodies["application/json"] = {"schema": _ref(route.body)}
+    if route.form is not None:
+        bodies["application/x-www-form-urlencoded"] = {"schema": _ref(route.form)}
+    if bodies:
+        op["requestBody"] = {"required": route.body is not None and route.body_required,
+                             "content": bodies}
     ok: dict[str, Any] = {"description": "success"}
+    if 300 <= route.status < 400:
+        ok = {"description": "redirect", "headers": {"Location": {"schema": {"type": "string"}}}}
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(route.response)}}
+    if route.html:  # Accept: text/html (a browser): the candidate's page
+        ok.setdefault("content", {})["text/html"] = HTML
     responses: dict[str, Any] = {str(route.status): ok}
     errors = set(route.errors) | ({401, 403} if route.roles else set())
     for code in sorted(errors):
         named = [text for status, text in route.codes if status == code]
         description = REASONS[code] + "".join(f"; {text}" for text in named)
-        responses[str(code)] = {"description": description, "content": {
-            "application/json": {"schema": _ref(schemas.Error)}}}
+        content: dict[str, Any] = {"application/json": {"schema": _ref(schemas.Error)}}
+        if route.html:
+            content["text/html"] = HTML
+        responses[str(code)] = {"description": description, "content": content}
     op["responses"] = responses
     op["security"] = [{"apiKey": []}] if route.roles else []
     return op

@@ -1,8 +1,13 @@
-"""Delivery's own entities: the campaign owners' daily digests and the sweep's watermark.
+"""Delivery's own entities: the campaign owners' daily digests, the sweep's watermark and the
+short links that SMS carries to the candidate's page.
 
     entity       pk                          sk
     digest       T#<t>#DIGEST#<c>            <day>                  (due keys until claimed)
     sweep_state  SWEEP                       WATERMARK
+    short_link   SHORT#<code>                SHORT                  (TTL: expiration)
+
+A short link's key is global (the URL `/s/<code>` names no tenant); the item names its tenant
+and invitation, so resolving it can only ever lead to that one invitation.
 """
 
 from __future__ import annotations
@@ -13,6 +18,20 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.shared.models import Item, register, tenant_pk
+
+
+class ShortLinkItem(Item, discriminator="short_link"):
+    """`/s/<code>` -> one invitation's self-service page (written when an SMS is rendered)."""
+
+    tenant_id = UnicodeAttribute()
+    invitation_id = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()  # the self-service link's own expiry
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, code: str) -> tuple[str, str]:
+        """SHORT#<code> / SHORT (code: shared/domain/tokens.py short_code)"""
+        return f"SHORT#{code}", "SHORT"
 
 
 class DigestItem(Item, discriminator="digest"):
@@ -44,4 +63,4 @@ class SweepStateItem(Item, discriminator="sweep_state"):
         return "SWEEP", "WATERMARK"
 
 
-register([DigestItem, SweepStateItem])
+register([DigestItem, SweepStateItem, ShortLinkItem])

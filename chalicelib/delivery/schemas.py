@@ -34,3 +34,13 @@ class SelfServiceResult(Model):
     reason: str | None = None
     status: StatusName | None = None
     deadline_at: str | None = None
+
+
+class ExtensionForm(Strict):
+    """The page's extension form: a button, no fields."""
+
+
+class OptOutForm(Strict):
+    """The page's opt-out form: the box ticked to confirm (JSON clients post no body)."""
+
+    confirm: Literal["yes"]

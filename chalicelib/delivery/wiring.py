@@ -1,6 +1,6 @@
 """Delivery's wiring: the channels' senders (email, SMS), templates, pacing, the sender,
-SES events and the candidate's self-service page. The sweep is composed in bootstrap.py,
-from every feature's due-item consumers."""
+SES events, the candidate's self-service page (JSON and HTML) and its short links. The sweep
+is composed in bootstrap.py, from every feature's due-item consumers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from chalicelib.reports.wiring import ReportsWiring
 
 if TYPE_CHECKING:
+    from chalicelib.delivery.services.candidate_page import CandidatePage
     from chalicelib.delivery.services.self_service import SelfService
     from chalicelib.delivery.services.sender import SenderService
     from chalicelib.delivery.services.ses_events import SesEventService
@@ -51,7 +52,8 @@ class DeliveryWiring(ReportsWiring):
         from chalicelib.delivery.domain.pacing import Pacer
         from chalicelib.delivery.services.sender import SenderPorts, SenderService
 
-        ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link)
+        ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link,
+                            self.self_service.short_link)
         rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
         pacer = Pacer(rates, time.monotonic, time.sleep, self.settings.sender_instances)
         return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
@@ -67,10 +69,18 @@ class DeliveryWiring(ReportsWiring):
     @cached_property
     def self_service(self) -> SelfService:
         from chalicelib.delivery.services.self_service import SelfService
+        from chalicelib.delivery.stores.short_link_store import ShortLinkStore
         from chalicelib.shared.adapters.signing_key import SigningKey
 
         key = SigningKey(self.settings.token_signing_secret,
                          lambda: self._client("secretsmanager"))
         return SelfService(self.invitation_store, self.catalog_store, self.tenant_store,
                            self.pool_store, self.suppression_store, self.invitation_actions,
-                           key, self.settings.public_api_url)
+                           key, self.settings.public_api_url, ShortLinkStore())
+
+    @cached_property
+    def candidate_page(self) -> CandidatePage:
+        from chalicelib.delivery.adapters.page_renderer import PageRenderer
+        from chalicelib.delivery.services.candidate_page import CandidatePage
+
+        return CandidatePage(self.self_service, PageRenderer())

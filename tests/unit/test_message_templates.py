@@ -24,6 +24,7 @@ def context(**overrides: str) -> dict[str, Any]:
         "position_title": "Backend Engineer",
         "interview_url": URL,
         "self_service_url": "https://api.example.com/self-service/v1.token.sig",
+        "short_url": "https://api.example.com/s/Ab3dE6gH9jK2",
         "deadline": "2025-03-10 20:00 (Asia/Shanghai)",
         "grace_end": "2025-03-12 20:00 (Asia/Shanghai)",
     }
@@ -55,6 +56,9 @@ def test_sms_is_text_only_with_the_url(kind: str, locale: str) -> None:
     assert out.html is None
     assert URL in out.text
     assert "Acme" in out.text
+    # the short link to the candidate's page (reason, more time, opt out), never the long one
+    assert out.text.endswith("https://api.example.com/s/Ab3dE6gH9jK2")
+    assert "/self-service/" not in out.text
 
 
 @pytest.mark.parametrize("channel", ["email", "sms"])

@@ -51,6 +51,8 @@ class SenderPorts:
     sms: SmsSender
     renderer: MessageRenderer
     links: Callable[[InvitationItem], str]  # the candidate's signed self-service link
+    #: the same page's short link for SMS (stores the code: one write per SMS rendered)
+    short_links: Callable[[InvitationItem, datetime], str]
 
 
 class SenderService:
@@ -82,7 +84,7 @@ class SenderService:
             return "paused"
         if not self._invitations.claim_outbox(item, now, now + LEASE):
             raise Busy(f"{pk} {sk} is claimed by another sender")
-        recipient, rendered = self._render(item, inv) if inv else (None, None)
+        recipient, rendered = self._render(item, inv, now) if inv else (None, None)
         if inv is None or recipient is None or rendered is None:
             # nothing can ever be sent: fail it (and leave the due index) instead of retrying
             self._invitations.release_outbox(item, "no invitation or recipient", final=True)
@@ -201,7 +203,8 @@ class SenderService:
 
         apply_event(self._invitations, inv, Event.MESSAGE_SENT, now, reload=reload)
 
-    def _render(self, item: OutboxItem, inv: InvitationItem) -> tuple[str | None, Rendered]:
+    def _render(self, item: OutboxItem, inv: InvitationItem,
+                now: datetime) -> tuple[str | None, Rendered]:
         profile = self._pool.profile(inv.tenant_id, inv.candidate_id)
         recipient = None
         if profile is not None:
@@ -222,6 +225,8 @@ class SenderService:
             "deadline": _local(inv.deadline_at, inv.timezone),
             "grace_end": _local(grace_end, inv.timezone),
             "self_service_url": self._ports.links(inv),
+            # SMS bills per part: the short link; its length is in the parts counted below
+            "short_url": self._ports.short_links(inv, now) if item.channel == "sms" else "",
         }
         template = item.template or item.kind
         return recipient, self._ports.renderer.render(template, item.channel, inv.locale, context)

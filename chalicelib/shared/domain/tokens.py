@@ -3,6 +3,11 @@
 `v1.<payload>.<signature>`: base64url JSON `{"p": purpose, "t": tenant, "i": invitation,
 "x": expiry (Unix s)}` and base64url HMAC-SHA256 over `v1.<payload>` with the signing key.
 A token is refused when tampered with, expired, or presented for another purpose.
+
+SMS carries a short code instead (`short_code`): 12 base62 characters (71 bits) of an HMAC over
+tenant and invitation, so it cannot be guessed or enumerated, and the same invitation always
+gets the same code (a redelivered SMS writes the same short-link item). The code names nothing
+by itself; delivery stores it with tenant and invitation (delivery/models.py: short_link).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 SELF_SERVICE = "self_service"
+SHORT_CODE_LENGTH = 12
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 class TokenProblem(ValueError):
@@ -74,3 +81,20 @@ def verify(token: str, key: bytes | Sequence[bytes], *, purpose: str,
     if now >= claims.expires_at:
         raise TokenProblem("expired_token", "this link has expired")
     return claims
+
+
+def short_code(tenant_id: str, invitation_id: str, key: bytes) -> str:
+    """The invitation's short-link code: base62 of an HMAC-SHA256 over tenant and invitation."""
+    digest = hmac.new(key, f"short\x1f{tenant_id}\x1f{invitation_id}".encode(),
+                      hashlib.sha256).digest()
+    number = int.from_bytes(digest, "big")
+    chars = []
+    for _ in range(SHORT_CODE_LENGTH):
+        number, rest = divmod(number, 62)
+        chars.append(BASE62[rest])
+    return "".join(chars)
+
+
+def is_short_code(text: str) -> bool:
+    """The shape check before any read: exactly SHORT_CODE_LENGTH base62 characters."""
+    return len(text) == SHORT_CODE_LENGTH and all(c in BASE62 for c in text)
