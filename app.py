@@ -12,6 +12,7 @@ from chalicelib.api.console import bp as console
 from chalicelib.api.extension_requests import bp as extension_requests
 from chalicelib.api.invitation_reads import bp as invitation_reads
 from chalicelib.api.invitations import bp as invitations
+from chalicelib.api.no_show_decisions import bp as no_show_decisions
 from chalicelib.api.openapi import bp as openapi
 from chalicelib.api.privacy import bp as privacy
 from chalicelib.api.reports import bp as reports
@@ -34,6 +35,6 @@ app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, webhooks,
                   self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
                   retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
-                  invitation_reads, console, session, extension_requests,
+                  invitation_reads, console, session, no_show_decisions, extension_requests,
                   chalice_errors):
     app.register_blueprint(blueprint)

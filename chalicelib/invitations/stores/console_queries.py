@@ -5,6 +5,8 @@
     invitations of a campaign, any status one Query per status on gsi1 T#<t>#C#<c>#S#<status>
     an invitation's timeline              Query T#<t>#CAND#<k> begins_with EVT# (its events)
                                           + Query T#<t>#INV#<i> begins_with OUTBOX# (messages)
+    a candidate's events, newest first    Query T#<t>#CAND#<k> sk between EVT# and EVT#<before>,
+                                          reversed (the timeline across campaigns)
 
 Ids are ULIDs (sortable by time), so "newest first" is the reversed key order. A filter that
 a key cannot express (a campaign's position or status) is a filter expression on the Query;
@@ -111,3 +113,12 @@ def messages(tenant_id: str, invitation_id: str) -> list[OutboxItem]:
     pk, _ = InvitationItem.key(tenant_id, invitation_id)
     return list(OutboxItem.query(pk, OutboxItem.sk.startswith("OUTBOX#")))
 
+
+
+def candidate_events(tenant_id: str, candidate_id: str, before: str | None) -> Any:
+    """The candidate's timeline events across campaigns, newest first, strictly before the
+    order key `before` (`<instant>#<source id>`, the sort key without `EVT#`)."""
+    pk = f"{tenant_pk(tenant_id)}#CAND#{candidate_id}"
+    condition = (TimelineItem.sk.between("EVT#", f"EVT#{before}") if before
+                 else TimelineItem.sk.startswith("EVT#"))
+    return TimelineItem.query(pk, condition, scan_index_forward=False, page_size=100)
