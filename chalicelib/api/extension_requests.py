@@ -44,6 +44,7 @@ def list_requests(caller: Caller) -> dict[str, Any]:
           summary="Approve an extension request: the deadline moves (reminders re-planned); "
                   "idempotent", body_doc=schemas.ExtensionApprove,
           response=schemas.ExtensionRequest, errors=(400, 404, 409), authorizer=api_key,
+          body_required=False,
           codes=(*DECIDED, (409, "not_extendable: the invitation is completed, closed or "
                             "cancelled (deny it instead)")))
 def approve(caller: Caller, request_id: str) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def approve(caller: Caller, request_id: str) -> dict[str, Any]:
 @endpoint(bp, "POST", "/extension-requests/{request_id}/deny",
           summary="Deny an extension request (optional note); idempotent",
           body_doc=schemas.ExtensionDeny, response=schemas.ExtensionRequest,
-          errors=(400, 404, 409), authorizer=api_key, codes=DECIDED)
+          errors=(400, 404, 409), authorizer=api_key, codes=DECIDED, body_required=False)
 def deny(caller: Caller, request_id: str) -> dict[str, Any]:
     raw = caller.request.raw_body
     body = schemas.ExtensionDeny.model_validate_json(raw) if raw else schemas.ExtensionDeny()

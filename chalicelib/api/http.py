@@ -47,6 +47,7 @@ class RouteDoc:
     errors: tuple[int, ...]
     #: error codes worth naming per status in the OpenAPI document (409: "campaign_closed")
     codes: tuple[tuple[int, str], ...] = ()
+    body_required: bool = True  # False: the body may be left out (its fields all default)
 
 
 REGISTRY: list[RouteDoc] = []
@@ -86,7 +87,7 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
              body_doc: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
              query: tuple[Query, ...] = (), headers: tuple[Query, ...] = (),
              errors: tuple[int, ...] = (400,), codes: tuple[tuple[int, str], ...] = (),
-             authorizer: Any = None,
+             authorizer: Any = None, body_required: bool = True,
              content_types: tuple[str, ...] = ("application/json", "text/plain",
                                                "application/x-www-form-urlencoded"),
              ) -> Callable[..., Any]:
@@ -94,7 +95,7 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         REGISTRY.append(RouteDoc(method, path, summary, status, roles, body_doc or body,
-                                 response, query, headers, errors, codes))
+                                 response, query, headers, errors, codes, body_required))
 
         @functools.wraps(fn)
         def view(**params: Any) -> Response:

@@ -62,7 +62,7 @@ def _operation(route: RouteDoc) -> dict[str, Any]:
     if params:
         op["parameters"] = params
     if route.body is not None:
-        op["requestBody"] = {"required": True,
+        op["requestBody"] = {"required": route.body_required,
                              "content": {"application/json": {"schema": _ref(route.body)}}}
     ok: dict[str, Any] = {"description": "success"}
     if route.response is not None:

@@ -3,7 +3,7 @@ campaigns (they feed `/openapi.json`)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -18,7 +18,7 @@ class NoShowDecisionIn(Strict):
     `limit` at a time, `next_cursor` for the rest); only invitations in `no_show` now."""
 
     action: Literal["reinvite", "extend", "tag"]
-    invitation_ids: list[str] | None = Field(
+    invitation_ids: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         default=None, min_length=1, max_length=500,
         description="default: the campaign's current no-shows (a page of `limit`)")
     reason: Reason | None = Field(default=None, description="only no-shows who gave this "

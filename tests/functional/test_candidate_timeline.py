@@ -91,5 +91,6 @@ def test_timeline_scope_tenant_and_bad_input(api: TenantApi, glue: Glue,
     assert error_code(api.get(f"{path}?cursor=e30")) == "invalid_cursor"
     assert error_code(api.get(f"{path}?cursor=%25%25")) == "invalid_cursor"
     assert error_code(api.get(f"{path}?limit=0")) == "invalid_limit"
-    missing = api.get("/candidates/candnothere/timeline")
-    assert missing.status_code == 404 and error_code(missing) == "candidate_not_found"
+    for unknown in ("candnothere", "c" * 300):
+        missing = api.get(f"/candidates/{unknown}/timeline")
+        assert missing.status_code == 404 and error_code(missing) == "candidate_not_found"

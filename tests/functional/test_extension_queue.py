@@ -3,6 +3,7 @@ automatic approval; HR lists, approves (the deadline moves) or denies; both idem
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import timedelta
 from typing import Any
@@ -179,6 +180,11 @@ def test_roles_tenants_and_bad_input(api: TenantApi, glue: Glue, local_cloud: An
     assert too_long.status_code == 400 and error_code(too_long) == "validation_failed"
     not_json = api.client.http.post(f"{path}/deny", headers=api.headers(), body=b"{nope")
     assert not_json.status_code == 400 and error_code(not_json) == "validation_failed"
+    forged = base64.urlsafe_b64encode(b'{"pk":{"S":"x"}}').decode()
+    bad_cursor = api.get(f"/extension-requests?cursor={forged}")
+    assert bad_cursor.status_code == 400 and error_code(bad_cursor) == "invalid_cursor"
+    long_id = api.post(f"/extension-requests/{'x' * 300}/approve", {})
+    assert long_id.status_code == 404 and error_code(long_id) == "extension_request_not_found"
     bad_status = api.get("/extension-requests?status=maybe")
     assert bad_status.status_code == 400 and error_code(bad_status) == "invalid_status"
     assert pending(api)[0]["status"] == "pending"  # nothing above changed it

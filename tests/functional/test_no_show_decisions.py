@@ -3,6 +3,8 @@ dry run, re-invite, extend, tag, idempotent retries, roles, tenants and bad inpu
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +16,8 @@ from tests.functional.conftest import T0, Glue, TenantApi
 from tests.functional.test_api_contract import error_code
 
 DEADLINE = T0 + timedelta(hours=72, minutes=1)
+#: a cursor that decodes (base64 JSON) but is no key of the no-show group
+FORGED = base64.urlsafe_b64encode(json.dumps({"pk": {"S": "T#x"}}).encode()).decode()
 AFTER = DEADLINE + timedelta(hours=1)
 
 
@@ -245,6 +249,8 @@ def test_bad_input_is_a_400_with_the_uniform_body(api: TenantApi, glue: Glue) ->
         ({"action": "tag", "tag": "cold", "cursor": "%%%"}, "invalid_cursor"),
         ({"action": "tag", "tag": "cold", "reason": "aliens"}, "validation_failed"),
         ([1, 2], "invalid_body"),
+        ({"action": "tag", "tag": "cold", "invitation_ids": ["i" * 101]}, "validation_failed"),
+        ({"action": "tag", "tag": "cold", "cursor": FORGED}, "invalid_cursor"),
     ]
     for body, code in bad:
         answer = decide(api, campaign["id"], body)
@@ -252,6 +258,25 @@ def test_bad_input_is_a_400_with_the_uniform_body(api: TenantApi, glue: Glue) ->
         assert error_code(answer) == code, (body, answer.body)
     raw = api.client.http.post(path, headers=api.headers(), body=b"{nope")
     assert raw.status_code == 400 and error_code(raw) == "invalid_json"
-    missing = decide(api, "cmp01nothere", {"action": "tag", "tag": "cold"})
-    assert missing.status_code == 404 and error_code(missing) == "campaign_not_found"
+    for unknown in ("cmp01nothere", "c" * 300):
+        missing = decide(api, unknown, {"action": "tag", "tag": "cold"})
+        assert missing.status_code == 404 and error_code(missing) == "campaign_not_found"
     assert hr_events(api, ids[0]) == []
+
+
+def test_the_openapi_document_has_the_exact_limits(api: TenantApi) -> None:
+    doc = api.client.http.get("/openapi.json").json_body
+    schema = doc["components"]["schemas"]["NoShowDecisionIn"]["properties"]
+    ids = next(o for o in schema["invitation_ids"]["anyOf"] if o.get("type") == "array")
+    assert (ids["minItems"], ids["maxItems"]) == (1, 500)
+    assert ids["items"]["maxLength"] == 100
+    assert (schema["limit"]["minimum"], schema["limit"]["maximum"]) == (1, 500)
+    hours = next(o for o in schema["extend_hours"]["anyOf"] if o.get("type") == "integer")
+    assert (hours["minimum"], hours["maximum"]) == (1, 720)
+    decision = doc["paths"]["/campaigns/{campaign_id}/no-shows/decision"]["post"]
+    assert {"400", "404", "409", "422"} <= set(decision["responses"])
+    assert "Idempotency-Key" in {p["name"] for p in decision["parameters"]}
+    approve = doc["paths"]["/extension-requests/{request_id}/approve"]["post"]
+    assert approve["requestBody"]["required"] is False
+    assert "/candidates/{candidate_id}/timeline" in doc["paths"]
+    assert "/extension-requests" in doc["paths"]

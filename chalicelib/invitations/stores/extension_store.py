@@ -22,20 +22,23 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.invitations.models import ExtensionRequestItem, InvitationItem, TimelineItem
+from chalicelib.invitations.stores.console_queries import gsi1_start
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.stores.dynamo import (
     cancellation_codes,
     connection,
-    decode_cursor,
     encode_cursor,
     get_or_none,
 )
 
 BUDGET = 1000  # requests one page may look at before it answers with what it has
+MAX_ID = 100
 
 
 class ExtensionStore:
     def get(self, tenant_id: str, request_id: str) -> ExtensionRequestItem | None:
+        if not 0 < len(request_id) <= MAX_ID:
+            return None  # no such id (and no key DynamoDB would refuse)
         return get_or_none(ExtensionRequestItem, ExtensionRequestItem.key(tenant_id, request_id),
                            consistent=True)
 
@@ -43,7 +46,7 @@ class ExtensionStore:
               limit: int, cursor: str | None) -> tuple[list[ExtensionRequestItem], str | None]:
         """One page of a status's requests, newest first, those `keep` accepts."""
         hash_key, _ = ExtensionRequestItem.queue_keys(tenant_id, status, "", "")
-        start = decode_cursor(cursor)
+        start = gsi1_start(cursor, hash_key)
         found: list[ExtensionRequestItem] = []
         looked = 0
         while True:

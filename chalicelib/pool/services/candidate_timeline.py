@@ -26,6 +26,7 @@ from chalicelib.shared.domain.errors import NotFound, ValidationFailed
 from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
 
 MAX_INVITATIONS = 100
+MAX_ID = 100  # longer ids exist nowhere (and would make keys DynamoDB refuses)
 BUDGET = 1000  # events one page may look at (an interviewer's page skips others' events)
 
 
@@ -37,6 +38,8 @@ class CandidateTimeline:
     def page(self, tenant_id: str, candidate_id: str, only: tuple[str, ...] | None,
              limit: int, cursor: str | None) -> dict[str, Any]:
         before = _before(cursor)
+        if not 0 < len(candidate_id) <= MAX_ID:
+            raise NotFound(f"candidate {candidate_id} not found", code="candidate_not_found")
         snap = self._pool.snapshot(tenant_id, candidate_id, consistent=True)
         if snap.profile is None and snap.stats is None:
             raise NotFound(f"candidate {candidate_id} not found", code="candidate_not_found")
@@ -122,6 +125,6 @@ def _before(cursor: str | None) -> str | None:
     if state is None:
         return None
     before = state.get("b")
-    if not isinstance(before, str) or not before:
+    if not isinstance(before, str) or not 0 < len(before) <= 300:
         raise ValidationFailed("cursor is not valid", code="invalid_cursor")
     return before

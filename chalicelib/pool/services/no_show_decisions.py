@@ -39,11 +39,12 @@ from chalicelib.pool.stores.pool_store import PoolStore
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
 from chalicelib.shared.domain.errors import NotFound, ValidationFailed
-from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
+from chalicelib.shared.stores.dynamo import encode_cursor
 
 ACTIONS = ("reinvite", "extend", "tag")
 TAGS = ("hold_contact", "cold")
 MAX_IDS = 500
+MAX_ID = 100  # longer ids exist nowhere (and would make keys DynamoDB refuses)
 MAX_LOOKED = 2000  # no-shows one request looks at to fill a page filtered by reason
 OUTCOME = {"reinvite": "reinvited", "extend": "extended", "tag": "tagged"}
 
@@ -76,7 +77,8 @@ class NoShowDecisions:
 
     def decide(self, tenant_id: str, campaign_id: str, d: Decision, key_id: str,
                now: datetime) -> dict[str, Any]:
-        if self._catalog.get_campaign(tenant_id, campaign_id) is None:
+        if len(campaign_id) > MAX_ID or self._catalog.get_campaign(tenant_id,
+                                                                   campaign_id) is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
         self._check(tenant_id, campaign_id, d, now)
         group, skipped, next_cursor = self._group(tenant_id, campaign_id, d)
@@ -141,7 +143,9 @@ class NoShowDecisions:
                 else:
                     group.append(inv)
             return group, skipped, None
-        start = decode_cursor(d.cursor)
+        hash_key, _ = InvitationItem.status_index_keys(tenant_id, campaign_id,
+                                                       Status.NO_SHOW.value, "")
+        start = queries.gsi1_start(d.cursor, hash_key)
         picked: list[InvitationItem] = []
         looked = 0
         while True:
