@@ -61,8 +61,9 @@ export const invitationsPage: Page = async (main, me, [id], query) => {
   if (deciding && status.value === "no_show") {
     const picked = () => Array.from(list.querySelectorAll<HTMLInputElement>("input.pick:checked"))
       .map((box) => box.value);
-    main.append(await decisionPanel(id, campaign.counts?.no_show ?? rows.length, picked,
-                                    (inv) => names.get(inv) ?? inv));
+    // above the list: a large group is long, the decision is what HR came for
+    form.after(await decisionPanel(id, campaign.counts?.no_show ?? rows.length, picked,
+                                   (inv) => names.get(inv) ?? inv));
   }
 };
 
