@@ -9,8 +9,10 @@ from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.catalog_reads import bp as catalog_reads
 from chalicelib.api.chalice_errors import bp as chalice_errors
 from chalicelib.api.console import bp as console
+from chalicelib.api.extension_requests import bp as extension_requests
 from chalicelib.api.invitation_reads import bp as invitation_reads
 from chalicelib.api.invitations import bp as invitations
+from chalicelib.api.no_show_decisions import bp as no_show_decisions
 from chalicelib.api.openapi import bp as openapi
 from chalicelib.api.privacy import bp as privacy
 from chalicelib.api.reports import bp as reports
@@ -33,5 +35,6 @@ app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, webhooks,
                   self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
                   retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
-                  invitation_reads, console, session, chalice_errors):
+                  invitation_reads, console, session, no_show_decisions, extension_requests,
+                  chalice_errors):
     app.register_blueprint(blueprint)

@@ -54,8 +54,8 @@ class InvitationRows(Model):
 class TimelineEntry(Model):
     at: str
     type: str = Field(description="invitation.created, interview.opened, message.sent, "
-                      "status.no_show, self_service.reason ...")
-    source: Literal["api", "vendor", "self_service", "delivery", "state"]
+                      "status.no_show, candidate.reason, hr.extend ...")
+    source: Literal["api", "vendor", "self_service", "delivery", "state", "hr"]
     applied: str | None = Field(default=None, description="the status it moved to, if any")
     channel: str | None = None
     template: str | None = None

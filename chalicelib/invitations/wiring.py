@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from chalicelib.invitations.services.api_keys import ApiKeyService
     from chalicelib.invitations.services.catalog import CatalogService
     from chalicelib.invitations.services.catalog_reads import CatalogReads
+    from chalicelib.invitations.services.extension_requests import ExtensionRequests
     from chalicelib.invitations.services.idempotency import IdempotentInvite
     from chalicelib.invitations.services.invitation_actions import InvitationActions
     from chalicelib.invitations.services.invitation_reads import InvitationReads
@@ -160,6 +161,15 @@ class InvitationsWiring(SharedWiring):
         from chalicelib.invitations.services.invitation_actions import InvitationActions
 
         return InvitationActions(self.invitation_store)
+
+    @cached_property
+    def extension_requests(self) -> ExtensionRequests:
+        from chalicelib.invitations.services.extension_requests import ExtensionRequests
+        from chalicelib.invitations.stores.extension_store import ExtensionStore
+        from chalicelib.invitations.stores.profile_store import ProfileStore
+
+        return ExtensionRequests(ExtensionStore(), self.invitation_store,
+                                 self.invitation_actions, self.catalog_store, ProfileStore())
 
     @cached_property
     def webhooks(self) -> VendorWebhookService:

@@ -10,8 +10,11 @@ from chalicelib.invitations.wiring import InvitationsWiring
 
 if TYPE_CHECKING:
     from chalicelib.pool.services.candidate_import import CandidateImportService
+    from chalicelib.pool.services.candidate_timeline import CandidateTimeline
+    from chalicelib.pool.services.decision_idempotency import IdempotentDecision
     from chalicelib.pool.services.erasure import ErasureService
     from chalicelib.pool.services.import_jobs import ImportJobService
+    from chalicelib.pool.services.no_show_decisions import NoShowDecisions
     from chalicelib.pool.services.pool_stream import PoolStreamService
     from chalicelib.pool.services.pool_suggestions import SuggestionService
     from chalicelib.pool.services.reengagement import ReEngagementRules, ReEngagementService
@@ -68,6 +71,26 @@ class PoolWiring(InvitationsWiring):
         from chalicelib.pool.services.reengagement import ReEngagementRules
 
         return ReEngagementRules(self.pool_store, self.reengagement)
+
+    # -- HR's decisions on a no-show group, the candidate's timeline --------------------------
+    @cached_property
+    def no_show_decisions(self) -> NoShowDecisions:
+        from chalicelib.pool.services.no_show_decisions import NoShowDecisions
+
+        return NoShowDecisions(self.catalog_store, self.invitation_store, self.pool_store,
+                               self.invitation_actions, self.reengagement, self.talent_pool)
+
+    @cached_property
+    def idempotent_decision(self) -> IdempotentDecision:
+        from chalicelib.pool.services.decision_idempotency import IdempotentDecision
+
+        return IdempotentDecision(self.settings.table_name, self.no_show_decisions.decide)
+
+    @cached_property
+    def candidate_timeline(self) -> CandidateTimeline:
+        from chalicelib.pool.services.candidate_timeline import CandidateTimeline
+
+        return CandidateTimeline(self.pool_store, self.catalog_store)
 
     # -- imports and privacy (docs/import-and-privacy.md) --------------------------------------
     @cached_property

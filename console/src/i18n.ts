@@ -39,6 +39,18 @@ const en = {
   timezone: "Time zone", retention: "Retention (days)", saved: "Saved.", defaultLocale: "Default language",
   forbidden: "Your role cannot see this page.", back: "Back", detail: "Detail",
   signedInAs: "Signed in as", refresh: "Refresh", ofTotal: "of",
+  decision: "Decide on the no-show group",
+  decisionHint: "One decision for the selected rows or the whole group. Preview it first (a dry run writes nothing), then confirm.",
+  action: "Action", actReinvite: "Re-invite into another campaign", actExtend: "Extend the deadline",
+  actTag: "Tag", scope: "Who", scopeSelected: "Selected rows", scopeAll: "The whole no-show group",
+  targetCampaign: "Target campaign (open)", extendHours: "Extra hours", tag: "Tag",
+  dryRun: "Preview (dry run)", confirmDecision: "Confirm the decision", deciding: "Deciding",
+  selectSome: "Select at least one row first.", previewOf: "Would do", doneOf: "Done",
+  newInvitation: "New invitation", dryRunResults: "Preview, per invitation",
+  decisionResults: "Result, per invitation", select: "Select",
+  extensionRequests: "Extension requests", pending: "pending", approved: "approved",
+  denied: "denied", approve: "Approve", deny: "Deny", note: "Note", requested: "Requested",
+  decide: "Decide", campaign: "Campaign", candidateTimeline: "Timeline across campaigns",
 };
 
 type Dict = typeof en;
@@ -79,6 +91,18 @@ const zh: Dict = {
   timezone: "时区", retention: "保留期（天）", saved: "已保存。", defaultLocale: "默认语言",
   forbidden: "您的角色无权查看此页面。", back: "返回", detail: "详情",
   signedInAs: "当前角色", refresh: "刷新", ofTotal: "/",
+  decision: "对未面试人群做决定",
+  decisionHint: "对所选行或整个未面试人群做一次决定。请先预览（试运行不写入任何数据），再确认。",
+  action: "操作", actReinvite: "邀请到另一个活动", actExtend: "延长截止时间",
+  actTag: "打标签", scope: "范围", scopeSelected: "所选行", scopeAll: "整个未面试人群",
+  targetCampaign: "目标活动（进行中）", extendHours: "延长小时数", tag: "标签",
+  dryRun: "预览（试运行）", confirmDecision: "确认执行", deciding: "正在处理",
+  selectSome: "请先至少选择一行。", previewOf: "将会", doneOf: "已完成",
+  newInvitation: "新邀请", dryRunResults: "预览（逐条）",
+  decisionResults: "结果（逐条）", select: "选择",
+  extensionRequests: "延期申请", pending: "待处理", approved: "已批准",
+  denied: "已拒绝", approve: "批准", deny: "拒绝", note: "备注", requested: "申请时间",
+  decide: "处理", campaign: "活动", candidateTimeline: "跨活动时间线",
 };
 
 const LANG_KEY = "talentloop.lang";

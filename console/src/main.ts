@@ -8,6 +8,8 @@ import { dashboardPage } from "./pages/dashboard";
 import { invitePage } from "./pages/invite";
 import { invitationPage, invitationsPage } from "./pages/invitations";
 import { billingPage, exportsPage, poolPage, settingsPage } from "./pages/admin";
+import { extensionsPage } from "./pages/extensions";
+import { candidatePage } from "./pages/candidate";
 
 export interface Me { tenant_id: string; role: string; key_id: string; campaign_ids: string[] }
 export type Page = (main: HTMLElement, me: Me, params: string[], query: URLSearchParams) =>
@@ -24,6 +26,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/campaigns\/([^/]+)\/invite$/, page: invitePage, roles: HR },
   { pattern: /^\/campaigns\/([^/]+)\/invitations$/, page: invitationsPage, roles: ["admin", "recruiter", "interviewer"] },
   { pattern: /^\/invitations\/([^/]+)$/, page: invitationPage, roles: ["admin", "recruiter", "interviewer"] },
+  { pattern: /^\/extension-requests$/, page: extensionsPage, roles: ["admin", "recruiter", "interviewer"] },
+  { pattern: /^\/candidates\/([^/]+)$/, page: candidatePage, roles: ["admin", "recruiter", "interviewer"] },
   { pattern: /^\/pool$/, page: poolPage, roles: HR },
   { pattern: /^\/exports$/, page: exportsPage, roles: ["admin", "recruiter", "finance"] },
   { pattern: /^\/billing$/, page: billingPage, roles: ["admin", "finance"] },
@@ -32,6 +36,7 @@ const ROUTES: Route[] = [
 const NAV: [string, Parameters<typeof t>[0], string[]][] = [
   ["#/campaigns", "campaigns", ["admin", "recruiter", "interviewer"]],
   ["#/campaigns/new", "newCampaign", HR],
+  ["#/extension-requests", "extensionRequests", ["admin", "recruiter", "interviewer"]],
   ["#/pool", "pool", HR],
   ["#/exports", "exports", ["admin", "recruiter", "finance"]],
   ["#/billing", "billing", ["admin", "finance"]],

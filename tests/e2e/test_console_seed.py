@@ -5,8 +5,9 @@ policy, uploads a CSV of 500 candidates (Chinese headers) and sees the per-row r
 local glue delivers the invitation emails; the vendor's signed webhooks complete 428 of them
 (85.6 %); the clock is ticked past the deadline; the dashboard then shows 72 no-shows (and 72
 reminded), the no-show group lists those 72, an invitation's timeline shows its no-show and
-reminder, and 72 reminder emails are in SES's outbox. axe-core checks every page and each is
-screenshot into test-artifacts/e2e/.
+reminder, and 72 reminder emails are in SES's outbox; HR re-invites 10 of the no-shows into a
+new campaign in one decision (a dry run first, then confirmed). axe-core checks every page and
+each is screenshot into test-artifacts/e2e/.
 """
 
 from __future__ import annotations
@@ -186,6 +187,42 @@ def test_seed_scenario_through_the_console(stack: LocalStack, chromium_browser: 
     page.wait_for_selector("#segment-count")
     assert page.locator("#segment-count").inner_text().endswith(str(INVITED - COMPLETED))
     check_page(page, "seed 07 talent pool no-show segment")
+    # AND HR re-invites 10 of the no-shows in one decision, into a new campaign
+    decided = time.perf_counter()
+    target = api.post(f"{stack.api_url}/campaigns", timeout=60, json={
+        "position_id": api.get(f"{stack.api_url}/campaigns/{campaign_id}", timeout=60
+                               ).json()["position_id"],
+        "name": "2026 校园招聘 第二轮", "window_hours": WINDOW_HOURS, "channels": ["email"]}).json()
+    page.goto(f"{stack.console_url}#/campaigns/{campaign_id}/invitations?status=no_show")
+    page.wait_for_selector("#decision-panel")
+    picks = page.locator("#invitation-list input.pick")
+    assert picks.count() == INVITED - COMPLETED
+    chosen = [picks.nth(i).get_attribute("value") for i in range(10)]
+    for i in range(10):
+        picks.nth(i).check()
+    page.select_option("#decision-action", "reinvite")
+    page.select_option("#decision-target", target["id"])
+    page.click("#decision-preview")  # the dry run first: what would happen, per row
+    page.wait_for_selector("#decision-results tbody tr")
+    outcomes = page.locator("#decision-results [data-outcome]").evaluate_all(
+        "els => els.map(e => e.dataset.outcome)")
+    assert outcomes == ["reinvited"] * 10, outcomes
+    assert requests.get(f"{stack.api_url}/campaigns/{target['id']}/invitations", timeout=60,
+                        headers=api.headers).json()["items"] == []  # the dry run wrote nothing
+    check_page(page, "seed 08 no-show decision preview")
+    page.click("#decision-confirm")
+    page.wait_for_selector("#decision-status .msg.ok:has-text('已完成')")
+    assert page.locator("#decision-status progress").get_attribute("value") == "100"
+    assert page.locator("#decision-results [data-outcome=reinvited]").count() == 10
+    assert page.locator("#decision-results a[href^='#/invitations/']").count() == 10
+    check_page(page, "seed 09 no-show decision done")
+    TIMINGS["no-show decision (10 re-invited, browser)"] = time.perf_counter() - decided
+    invited = api.get(f"{stack.api_url}/campaigns/{target['id']}/invitations",
+                      timeout=60).json()["items"]
+    assert len(invited) == 10
+    old = {api.get(f"{stack.api_url}/invitations/{i}", timeout=60).json()["candidate_id"]
+           for i in chosen}
+    assert {i["candidate_id"] for i in invited} == old
     assert not errors, errors
     context.close()
     TIMINGS["whole scenario in the browser"] = time.perf_counter() - started

@@ -25,7 +25,7 @@ STORED = {
     "outbox", "suppression", "marker", "digest", "sweep_state", "erasure_audit",
     "retention_state", "pool_stats", "pool_audit", "reengage_cap", "reengage_rule", "export",
     "import_job", "export_schedule", "usage", "usage_total", "price_version", "budget",
-    "aggregate", "summary_state", "key_summary", "short_link",
+    "aggregate", "summary_state", "key_summary", "short_link", "extension_request",
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.invitations.domain.invitation import Status
 from chalicelib.invitations.models import CandidateItem, InvitationItem
-from chalicelib.invitations.services.views import invitation_view
+from chalicelib.invitations.services.views import invitation_view, timeline_source
 from chalicelib.invitations.stores import console_queries as queries
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore
@@ -111,10 +111,7 @@ class InvitationReads:
             {"at": instant(inv.created_at), "type": "invitation.created", "source": "api"}]
         for event in queries.timeline(tenant_id, inv.candidate_id, invitation_id):
             timeline.append({"at": instant(event.occurred_at), "type": event.type,
-                             # self-service entries are keyed by their kind, webhooks by id
-                             "source": "self_service" if event.source_id == event.type
-                             else "vendor",
-                             "applied": event.applied})
+                             "source": timeline_source(event), "applied": event.applied})
         messages = []
         for m in queries.messages(tenant_id, invitation_id):
             view = {"kind": m.kind, "channel": m.channel, "template": m.template or m.kind,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.invitations.models import CampaignItem, InvitationItem, PositionItem
+from chalicelib.invitations.models import CampaignItem, InvitationItem, PositionItem, TimelineItem
 from chalicelib.shared.domain.due import instant
 
 
@@ -38,3 +38,21 @@ def invitation_view(i: InvitationItem) -> dict[str, Any]:
             "status_changed_at": _at(i.status_changed_at),
             "score": float(i.score) if i.score is not None else None}
 
+
+
+def timeline_source(event: TimelineItem) -> str:
+    """Who caused a timeline event: HR (`hr:<key id>`), the candidate's self-service page
+    (keyed by its kind) or the vendor (keyed by its webhook id)."""
+    if event.source_id.startswith("hr:"):
+        return "hr"
+    return "self_service" if event.source_id == event.type else "vendor"
+
+
+def hr_event(tenant_id: str, candidate_id: str, invitation_id: str, kind: str, at: datetime,
+             key_id: str, detail: str | None) -> TimelineItem:
+    """An HR action on an invitation, for the candidate's timeline (`kind`: hr.extend,
+    hr.reinvite, hr.tag, hr.extension ...)."""
+    pk, sk = TimelineItem.key(tenant_id, candidate_id, instant(at), f"{kind}:{invitation_id}")
+    return TimelineItem(pk, sk, tenant_id=tenant_id, candidate_id=candidate_id,
+                        invitation_id=invitation_id, type=kind, occurred_at=at,
+                        source_id=f"hr:{key_id}", applied=detail)

@@ -5,6 +5,8 @@
     invitations of a campaign, any status one Query per status on gsi1 T#<t>#C#<c>#S#<status>
     an invitation's timeline              Query T#<t>#CAND#<k> begins_with EVT# (its events)
                                           + Query T#<t>#INV#<i> begins_with OUTBOX# (messages)
+    a candidate's events, newest first    Query T#<t>#CAND#<k> sk between EVT# and EVT#<before>,
+                                          reversed (the timeline across campaigns)
 
 Ids are ULIDs (sortable by time), so "newest first" is the reversed key order. A filter that
 a key cannot express (a campaign's position or status) is a filter expression on the Query;
@@ -27,6 +29,7 @@ from chalicelib.invitations.models import (
     PositionItem,
     TimelineItem,
 )
+from chalicelib.shared.domain.errors import ValidationFailed
 from chalicelib.shared.models import Item, tenant_pk
 from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
 
@@ -111,3 +114,27 @@ def messages(tenant_id: str, invitation_id: str) -> list[OutboxItem]:
     pk, _ = InvitationItem.key(tenant_id, invitation_id)
     return list(OutboxItem.query(pk, OutboxItem.sk.startswith("OUTBOX#")))
 
+
+
+def candidate_events(tenant_id: str, candidate_id: str, before: str | None) -> Any:
+    """The candidate's timeline events across campaigns, newest first, strictly before the
+    order key `before` (`<instant>#<source id>`, the sort key without `EVT#`)."""
+    pk = f"{tenant_pk(tenant_id)}#CAND#{candidate_id}"
+    condition = (TimelineItem.sk.between("EVT#", f"EVT#{before}") if before
+                 else TimelineItem.sk.startswith("EVT#"))
+    return TimelineItem.query(pk, condition, scan_index_forward=False, page_size=100)
+
+
+def gsi1_start(cursor: str | None, hash_key: str) -> dict[str, Any] | None:
+    """A cursor that is the gsi1 key of an item in the partition `hash_key`, checked before
+    DynamoDB sees it (a forged cursor is a 400 `invalid_cursor`, never a 500)."""
+    start = decode_cursor(cursor)
+    if start is None:
+        return None
+    names = {"pk", "sk", "gsi1pk", "gsi1sk"}
+    valid = set(start) == names and all(
+        isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str)
+        and 0 < len(v["S"]) <= 1024 for v in start.values())
+    if not valid or start["gsi1pk"]["S"] != hash_key:
+        raise ValidationFailed("cursor is not valid", code="invalid_cursor")
+    return start

@@ -20,7 +20,13 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.invitations.domain.invitation import Outcome
-from chalicelib.invitations.models import CandidateItem, InvitationItem, OutboxItem, TimelineItem
+from chalicelib.invitations.models import (
+    CandidateItem,
+    ExtensionRequestItem,
+    InvitationItem,
+    OutboxItem,
+    TimelineItem,
+)
 from chalicelib.shared.domain.due import due_keys
 from chalicelib.shared.domain.sms import SmsLength
 from chalicelib.shared.models import Item, MarkerItem
@@ -298,9 +304,23 @@ class InvitationStore:
         inv.update(actions=[InvitationItem.self_extensions.add(1)],
                    add_version_condition=False)
 
-    def request_extension(self, inv: InvitationItem, now: datetime) -> None:
-        inv.update(actions=[InvitationItem.extension_requested_at.set(now)],
-                   add_version_condition=False)
+    def request_extension(self, inv: InvitationItem, now: datetime) -> bool:
+        """Queue a request for HR: the invitation's `extension_requested_at` and the request
+        item (HR's queue, invitations/stores/extension_store.py), in one transaction. While
+        one is pending, asking again changes nothing (False)."""
+        request = ExtensionRequestItem.pending(inv, now)
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                tx.update(inv, actions=[InvitationItem.extension_requested_at.set(now)],
+                          condition=InvitationItem.extension_requested_at.does_not_exist(),
+                          add_version_condition=False)
+                tx.save(request, condition=Item.pk.does_not_exist())
+        except TransactWriteError as err:
+            if "ConditionalCheckFailed" in cancellation_codes(err):
+                return False
+            raise
+        inv.extension_requested_at = now
+        return True
 
     def add_timeline(self, event: TimelineItem) -> None:
         event.save()

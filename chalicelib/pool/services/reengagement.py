@@ -63,14 +63,35 @@ class ReEngagementService:
             raise ValidationFailed("cap_days must be 1-365", code="invalid_cap")
         query = parse_segment({k: None if v is None else str(v) for k, v in segment.items()})
         members = self._segments.members(tenant_id, query, now, min(max_members, MAX_MEMBERS))
-        cap = timedelta(days=cap_days)
-        invited = {ids.invitation_id(tenant_id, campaign_id, m["candidate_id"])
-                   for m in members}
+        rows = {m["candidate_id"]: m for m in members}
+        chosen, skipped = self.check(tenant_id, campaign, list(rows), timedelta(days=cap_days),
+                                     now)
+        result: dict[str, Any] = {"campaign_id": campaign_id, "dry_run": dry_run,
+                                  "segment_size": len(members), "skipped": skipped}
+        whys = {c: f"in the segment (tags: {', '.join(rows[c]['tags'])}; score "
+                   f"{rows[c]['score']})" for c in rows}
+        if dry_run:
+            result["invited"] = [{"candidate_id": m.candidate_id, "why": whys[m.candidate_id],
+                                  "invitation_id": None} for m in chosen]
+            return result
+        created, more = self.invite(tenant_id, campaign_id, chosen, timedelta(days=cap_days),
+                                    now)
+        result["skipped"] = skipped + more
+        result["invited"] = [{"candidate_id": m.candidate_id, "why": whys[m.candidate_id],
+                              "invitation_id": created[m.candidate_id]}
+                             for m in chosen if m.candidate_id in created]
+        return result
+
+    def check(self, tenant_id: str, campaign: Any, candidate_ids: list[str], cap: timedelta,
+              now: datetime) -> tuple[list[Member], list[dict[str, Any]]]:
+        """Who of `candidate_ids` may be invited to `campaign` (an open one) now, and who not
+        and why (the dry run's answer). Also used by HR's no-show decisions."""
+        campaign_id = campaign.campaign_id
+        invited = {ids.invitation_id(tenant_id, campaign_id, c) for c in candidate_ids}
         existing = self._invitation_store.existing_ids(tenant_id, list(invited))
         chosen: list[Member] = []
         skipped: list[dict[str, Any]] = []
-        for row in members:
-            cand = row["candidate_id"]
+        for cand in candidate_ids:
             snap = self._pool.snapshot(tenant_id, cand, consistent=True)
             reason = self._skip(snap, tenant_id, cand, campaign_id,
                                 [str(c) for c in campaign.channels],
@@ -78,18 +99,17 @@ class ReEngagementService:
             if reason:
                 skipped.append({"candidate_id": cand, "reason": reason})
             else:
-                why = f"in the segment (tags: {', '.join(row['tags'])}; score {row['score']})"
-                chosen.append(Member(cand, why, snap))
-        result: dict[str, Any] = {"campaign_id": campaign_id, "dry_run": dry_run,
-                                  "segment_size": len(members), "skipped": skipped}
-        if dry_run:
-            result["invited"] = [{"candidate_id": m.candidate_id, "why": m.why,
-                                  "invitation_id": None} for m in chosen]
-            return result
+                chosen.append(Member(cand, "", snap))
+        return chosen, skipped
+
+    def invite(self, tenant_id: str, campaign_id: str, chosen: list[Member], cap: timedelta,
+               now: datetime) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """Claim each chosen candidate's frequency cap, then invite them through the ordinary
+        InvitationService. Returns candidate -> new invitation id, and who was skipped."""
         claimed = [m for m in chosen if self._pool.claim_reengagement(
             tenant_id, m.candidate_id, campaign_id, now, now + cap, now - cap)]
-        skipped += [{"candidate_id": m.candidate_id, "reason": "frequency_cap"}
-                    for m in chosen if m not in claimed]
+        skipped = [{"candidate_id": m.candidate_id, "reason": "frequency_cap"}
+                   for m in chosen if m not in claimed]
         rows = [_row(m.snap) for m in claimed]
         created: dict[str, str] = {}
         if rows:
@@ -102,10 +122,7 @@ class ReEngagementService:
                     skipped.append({"candidate_id": cand, "reason": "already_invited"})
             skipped += [{"candidate_id": claimed[r["index"]].candidate_id,
                          "reason": f"rejected:{r['code']}"} for r in answer["rejected"]]
-        result["invited"] = [{"candidate_id": m.candidate_id, "why": m.why,
-                              "invitation_id": created[m.candidate_id]}
-                             for m in claimed if m.candidate_id in created]
-        return result
+        return created, skipped
 
     def _skip(self, snap: Snapshot, tenant_id: str, cand: str, campaign_id: str,
               channels: list[str], existing: set[str], since: datetime,

@@ -46,6 +46,12 @@ def import_id(tenant_id: str, fingerprint: str) -> str:
     return f"imp{_digest(tenant_id, fingerprint, length=16)}"
 
 
+def extension_request_id(tenant_id: str, invitation_id: str, requested: str) -> str:
+    """An extension request's id derives from its invitation and the instant it was asked
+    for, so a retried write lands on the same key."""
+    return f"ext{_digest(tenant_id, invitation_id, requested, length=16)}"
+
+
 def pseudonym(value: str) -> str:
     """A one-way stand-in for an identifier in audit records and logs."""
     return hashlib.sha256(value.encode()).hexdigest()[:32]

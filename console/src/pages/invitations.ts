@@ -1,14 +1,15 @@
-// A campaign's invitations (the no-show group with ?status=no_show), searched by name, email
-// or phone, and one invitation with its timeline.
+// A campaign's invitations (the no-show group with ?status=no_show, with its decision panel
+// for HR), searched by name, email or phone, and one invitation with its timeline.
 import { get } from "../api";
 import { t } from "../i18n";
 import { field, h, table, when } from "../ui";
 import type { Page } from "../main";
+import { decisionPanel } from "./decisions";
 
 const STATUSES = ["", "invited", "sent", "opened", "started", "completed", "no_show",
                   "completed_late", "closed", "cancelled"];
 
-export const invitationsPage: Page = async (main, _me, [id], query) => {
+export const invitationsPage: Page = async (main, me, [id], query) => {
   const campaign = await get(`/campaigns/${id}`);
   const status = h("select", { id: "inv-status" },
     ...STATUSES.map((s) => h("option", { value: s }, s || t("all"))));
@@ -19,14 +20,21 @@ export const invitationsPage: Page = async (main, _me, [id], query) => {
   const more = h("button", { type: "button", hidden: true }, t("loadMore"));
   let cursor: string | null = null;
   const rows: HTMLElement[] = [];
+  const hr = me.role === "admin" || me.role === "recruiter";
+  const deciding = hr && (query.get("status") ?? "") === "no_show";
+  const names = new Map<string, string>();
 
   async function load(reset: boolean): Promise<void> {
     if (reset) { cursor = null; rows.length = 0; }
     const page = await get(`/campaigns/${id}/invitations`, { status: status.value, q: search.value,
                                                              limit: 100, cursor });
     for (const i of page.items) {
+      const name = i.candidate?.name ?? i.candidate_id;
+      names.set(i.id, name);
       rows.push(h("tr", { "data-invitation": i.id },
-        h("td", {}, h("a", { href: `#/invitations/${i.id}` }, i.candidate?.name ?? i.candidate_id)),
+        deciding ? h("td", {}, h("input", { type: "checkbox", class: "pick", value: i.id,
+                                            "aria-label": `${t("select")}: ${name}` })) : null,
+        h("td", {}, h("a", { href: `#/invitations/${i.id}` }, name)),
         h("td", {}, i.candidate?.email ?? ""), h("td", {}, i.candidate?.phone ?? ""),
         h("td", {}, i.status), h("td", {}, when(i.deadline_at)),
         h("td", {}, i.score ?? "")));
@@ -36,8 +44,9 @@ export const invitationsPage: Page = async (main, _me, [id], query) => {
     count.textContent = `${rows.length}${cursor ? "+" : ""}`;
     list.replaceChildren(rows.length ? h("table", {},
       h("caption", {}, status.value === "no_show" ? t("noShows") : t("invitations")),
-      h("thead", {}, h("tr", {}, ...[t("candidate"), t("email"), t("phone"), t("status"),
-                                     t("deadline"), t("score")].map((x) => h("th", { scope: "col" }, x)))),
+      h("thead", {}, h("tr", {}, ...[...(deciding ? [t("select")] : []), t("candidate"),
+                                     t("email"), t("phone"), t("status"), t("deadline"),
+                                     t("score")].map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, ...rows)) : h("p", {}, t("none")));
   }
   more.addEventListener("click", () => { void load(false); });
@@ -49,13 +58,23 @@ export const invitationsPage: Page = async (main, _me, [id], query) => {
               h("p", {}, h("a", { href: `#/campaigns/${id}` }, `← ${t("dashboard")}`)),
               form, count, list, more);
   await load(true);
+  if (deciding && status.value === "no_show") {
+    const picked = () => Array.from(list.querySelectorAll<HTMLInputElement>("input.pick:checked"))
+      .map((box) => box.value);
+    // above the list: a large group is long, the decision is what HR came for
+    form.after(await decisionPanel(id, campaign.counts?.no_show ?? rows.length, picked,
+                                   (inv) => names.get(inv) ?? inv));
+  }
 };
 
 export const invitationPage: Page = async (main, _me, [id]) => {
   const inv = await get(`/invitations/${id}`);
   main.append(
     h("h1", {}, inv.candidate?.name ?? inv.candidate_id),
-    h("p", {}, h("a", { href: `#/campaigns/${inv.campaign_id}` }, `← ${inv.campaign_name ?? inv.campaign_id}`)),
+    h("p", { class: "subnav" },
+      h("a", { href: `#/campaigns/${inv.campaign_id}` }, `← ${inv.campaign_name ?? inv.campaign_id}`),
+      h("a", { href: `#/candidates/${inv.candidate_id}`, id: "candidate-timeline-link" },
+        t("candidateTimeline"))),
     h("dl", { class: "stats", id: "invitation-facts" },
       ...([[t("status"), inv.status], [t("email"), inv.candidate?.email ?? "—"],
            [t("phone"), inv.candidate?.phone ?? "—"], [t("deadline"), when(inv.deadline_at)],
