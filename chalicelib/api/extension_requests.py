@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
+from chalicelib.api.http import CURSOR, READERS, Caller, Query, endpoint, limit_query, log_request
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
@@ -31,10 +31,11 @@ def _scope(caller: Caller) -> tuple[str, ...] | None:
           summary="Candidates' extension requests queued for HR, newest first "
                   "(interviewers: their campaigns)",
           response=schemas.ExtensionRequestPage, errors=(400, 404), authorizer=api_key,
-          query=(Query("status", "pending (default), approved or denied"),
+          query=(Query("status", "pending (default), approved or denied",
+                       schema={"type": "string", "enum": ["pending", "approved", "denied"]}),
                  Query("campaign_id", "only this campaign's requests"),
-                 Query("limit", "1-100, default 50", schema={"type": "integer"}),
-                 Query("cursor", "next_cursor of the previous page")))
+                 limit_query(50),
+                 CURSOR))
 def list_requests(caller: Caller) -> dict[str, Any]:
     campaign_id = caller.param("campaign_id")
     if campaign_id is not None:
@@ -48,7 +49,7 @@ def list_requests(caller: Caller) -> dict[str, Any]:
 @endpoint(bp, "POST", "/extension-requests/{request_id}/approve",
           summary="Approve an extension request: the deadline moves (reminders re-planned); "
                   "idempotent", body=schemas.ExtensionApprove,
-          response=schemas.ExtensionRequest, errors=(400, 404, 409), authorizer=api_key,
+          response=schemas.ExtensionRequest, errors=(400, 404, 409, 422), authorizer=api_key,
           optional_body=True,
           codes=(*DECIDED, (409, "not_extendable: the invitation is completed, closed or "
                             "cancelled (deny it instead)")))

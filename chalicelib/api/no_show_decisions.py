@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import READERS, Caller, Query, endpoint, log_request
+from chalicelib.api.http import (
+    CURSOR,
+    IDEMPOTENCY_KEY,
+    READERS,
+    Caller,
+    Query,
+    endpoint,
+    limit_query,
+    log_request,
+)
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
@@ -22,7 +31,7 @@ bp = Blueprint(__name__)
 
 IDEMPOTENCY = Query("Idempotency-Key", "retrying a real run with the same key and body "
                     "replays the first answer; another body with the same key is refused "
-                    "(422). Dry runs are never recorded")
+                    "(422). Dry runs are never recorded", schema=IDEMPOTENCY_KEY)
 
 
 @endpoint(bp, "POST", "/campaigns/{campaign_id}/no-shows/decision",
@@ -57,8 +66,8 @@ def decide(caller: Caller, campaign_id: str, body: schemas.NoShowDecisionIn) -> 
           summary="A candidate's timeline across campaigns, newest first (interviewers: "
                   "their campaigns' entries)",
           response=schemas.CandidateTimelinePage, errors=(400, 404), authorizer=api_key,
-          query=(Query("limit", "1-100, default 50", schema={"type": "integer"}),
-                 Query("cursor", "next_cursor of the previous page")))
+          query=(limit_query(50),
+                 CURSOR))
 def candidate_timeline(caller: Caller, candidate_id: str) -> dict[str, Any]:
     only = caller.campaign_ids if caller.role in CAMPAIGN_SCOPED else None
     result: dict[str, Any] = container().candidate_timeline.page(

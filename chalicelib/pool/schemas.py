@@ -202,7 +202,7 @@ _SCORE = documented({"anyOf": [{"type": "number", "minimum": 0, "maximum": 100},
 
 
 class SegmentIn(Strict):
-    """At least one of `tag`, `all` or `any` names a tag (else 400 missing_tag)."""
+    """At least one of `tag`, `all` or `any` names a tag (else 422 missing_tag)."""
 
     model_config = ConfigDict(json_schema_extra={"anyOf": [
         {"required": [f], "properties": {f: {"type": "string", "pattern": rf".*{TAG}.*"}}}

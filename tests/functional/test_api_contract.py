@@ -61,9 +61,9 @@ def test_bad_position_bodies(api: TenantApi, body: bytes, code: str) -> None:
 @pytest.mark.parametrize(("overrides", "status", "code"), [
     ({"channels": ["fax"]}, 400, "validation_failed"),
     ({"channels": []}, 400, "validation_failed"),
-    ({"window_hours": None}, 400, "invalid_deadline"),
-    ({"deadline_at": "2026-12-01T09:00:00+08:00"}, 400, "invalid_deadline"),
-    ({"window_hours": None, "deadline_at": "2020-01-01T00:00:00Z"}, 400, "invalid_deadline"),
+    ({"window_hours": None}, 422, "invalid_deadline"),
+    ({"deadline_at": "2026-12-01T09:00:00+08:00"}, 422, "invalid_deadline"),
+    ({"window_hours": None, "deadline_at": "2020-01-01T00:00:00Z"}, 422, "invalid_deadline"),
     ({"window_hours": None, "deadline_at": "2026-12-01T09:00:00"}, 400, "validation_failed"),
     ({"window_hours": 0}, 400, "invalid_window"),
     ({"locale": "fr"}, 400, "validation_failed"),

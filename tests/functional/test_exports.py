@@ -104,7 +104,7 @@ def test_tenant_wide_export_reads_every_campaign_and_the_date_range(api: TenantA
     ({"report": "payroll"}, 400, "unknown_report"),
     ({"report": "invitations", "format": "xlsx"}, 400, "unknown_format"),
     ({"report": "invitations", "from": "2026-11-26T00:00:00Z", "to": "2026-11-25T00:00:00Z"},
-     400, "invalid_range"),
+     422, "invalid_range"),
     ({"report": "invitations", "from": "2026-11-26T00:00:00"}, 400, "validation_failed"),
     ({"report": "invitations", "campaign_id": "cmp-nope"}, 404, "campaign_not_found"),
     ({"report": "invitations", "colour": "red"}, 400, "validation_failed"),

@@ -169,20 +169,20 @@ def test_roles_tenants_and_bad_input(api: TenantApi, glue: Glue, local_cloud: An
     assert foreign.status_code == 404 and error_code(foreign) == "extension_request_not_found"
     missing = api.post("/extension-requests/extnothere/deny", {})
     assert missing.status_code == 404 and error_code(missing) == "extension_request_not_found"
-    for body, code in (({"hours": 0}, "validation_failed"), ({"hours": 721}, "validation_failed"),
-                       ({"hours": 1, "new_deadline_at": "2026-12-30T00:00:00Z"},
-                        "ambiguous_extension"),
-                       ({"new_deadline_at": "2026-11-01T00:00:00Z"}, "invalid_deadline"),
-                       ({"colour": "red"}, "validation_failed")):
+    for body, status, code in (
+            ({"hours": 0}, 400, "validation_failed"), ({"hours": 721}, 400, "validation_failed"),
+            ({"hours": 1, "new_deadline_at": "2026-12-30T00:00:00Z"}, 422, "ambiguous_extension"),
+            ({"new_deadline_at": "2026-11-01T00:00:00Z"}, 422, "invalid_deadline"),
+            ({"colour": "red"}, 400, "validation_failed")):
         answer = api.post(f"{path}/approve", body)
-        assert answer.status_code == 400 and error_code(answer) == code, (body, answer.body)
+        assert answer.status_code == status and error_code(answer) == code, (body, answer.body)
     too_long = api.post(f"{path}/deny", {"note": "x" * 501})
     assert too_long.status_code == 400 and error_code(too_long) == "validation_failed"
     not_json = api.client.http.post(f"{path}/deny", headers=api.headers(), body=b"{nope")
     assert not_json.status_code == 400 and error_code(not_json) == "validation_failed"
     forged = base64.urlsafe_b64encode(b'{"pk":{"S":"x"}}').decode()
     bad_cursor = api.get(f"/extension-requests?cursor={forged}")
-    assert bad_cursor.status_code == 400 and error_code(bad_cursor) == "invalid_cursor"
+    assert bad_cursor.status_code == 422 and error_code(bad_cursor) == "invalid_cursor"
     long_id = api.post(f"/extension-requests/{'x' * 300}/approve", {})
     assert long_id.status_code == 404 and error_code(long_id) == "extension_request_not_found"
     bad_status = api.get("/extension-requests?status=maybe")

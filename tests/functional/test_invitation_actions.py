@@ -88,12 +88,12 @@ def test_resend_sends_the_invitation_again_with_a_fresh_window(
 
 
 def test_bad_action_requests(api: TenantApi) -> None:
-    cases = [({"action": "delete", "invitation_ids": ["x"]}, "validation_failed"),
-             ({"action": "extend", "invitation_ids": ["x"]}, "missing_deadline"),
+    cases = [({"action": "delete", "invitation_ids": ["x"]}, 400, "validation_failed"),
+             ({"action": "extend", "invitation_ids": ["x"]}, 422, "missing_deadline"),
              ({"action": "extend", "invitation_ids": ["x"],
-               "deadline_at": "2020-01-01T00:00:00Z"}, "invalid_deadline"),
-             ({"action": "cancel", "invitation_ids": []}, "validation_failed")]
-    for body, code in cases:
+               "deadline_at": "2020-01-01T00:00:00Z"}, 422, "invalid_deadline"),
+             ({"action": "cancel", "invitation_ids": []}, 400, "validation_failed")]
+    for body, status, code in cases:
         response = act(api, body)
-        assert response.status_code == 400, body
+        assert response.status_code == status, body
         assert response.json_body["error"]["code"] == code, (body, response.json_body)

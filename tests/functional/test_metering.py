@@ -216,12 +216,13 @@ def test_statement_prices_each_day_with_the_version_in_effect(
     assert table["current_version"] == 1
 
 
-@pytest.mark.parametrize(("month", "code"), [("", "missing_month"), ("2026-13", "invalid_month"),
-                                             ("Nov-2026", "invalid_month"),
-                                             ("2099-01", "future_month")])
-def test_bad_months_are_400_with_codes(finance: TenantApi, month: str, code: str) -> None:
+@pytest.mark.parametrize(("month", "status", "code"), [
+    ("", 400, "missing_month"), ("2026-13", 400, "invalid_month"),
+    ("Nov-2026", 400, "invalid_month"), ("2099-01", 422, "future_month")])
+def test_bad_months_are_4xx_with_codes(finance: TenantApi, month: str, status: int,
+                                       code: str) -> None:
     response = finance.get(f"/usage?month={month}")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response.json_body["error"]["code"] == code
 
 
@@ -232,10 +233,11 @@ def test_price_rules_and_roles(api: TenantApi, finance: TenantApi,
     # closed months never change
     late = put(api, "/billing/prices", {"effective_from": "2026-10-31", "currency": "USD",
                                         "unit_prices": prices})
-    assert late.json_body["error"]["code"] == "closed_month"
+    assert late.status_code == 422 and late.json_body["error"]["code"] == "closed_month"
     # a currency changes only on the first of a month
     eur = put(api, "/billing/prices", {"effective_from": "2026-11-28", "currency": "EUR",
                                        "unit_prices": prices})
+    assert eur.status_code == 409
     assert eur.json_body["error"]["code"] == "currency_change_mid_month"
     bad = put(api, "/billing/prices", {"effective_from": "2026-12-01", "currency": "USD",
                                        "unit_prices": {**prices, "sms_part": "-1"}})

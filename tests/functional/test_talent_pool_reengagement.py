@@ -77,11 +77,11 @@ def test_re_engaging_the_no_show_group_of_a_campaign(
     history = api.get(f"/talent-pool/candidates/{a}").json_body["invitations"]
     assert [h["campaign_id"] for h in history] == [old["id"], target["id"]]
     assert history[1]["deadline_at"] > history[0]["deadline_at"]
-    # an unknown campaign is a 404, a bad segment a 400
+    # an unknown campaign is a 404, a segment that names no tag to look for a 422
     assert api.post("/talent-pool/re-engagements",
                     {**request, "campaign_id": "nope"}).status_code == 404
     assert api.post("/talent-pool/re-engagements",
-                    {**request, "segment": {"none": "x"}}).status_code == 400
+                    {**request, "segment": {"none": "x"}}).status_code == 422
 
 
 def test_scheduled_rules_run_when_due_once(

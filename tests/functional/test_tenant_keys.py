@@ -63,7 +63,7 @@ def test_interviewer_keys_carry_their_campaigns(api: TenantApi) -> None:
     own = call(api, "GET", f"/campaigns/{campaign['id']}", key=created["api_key"])
     assert own.status_code == 200
     missing = call(api, "POST", "/tenant/keys", {"role": "interviewer"})
-    assert missing.status_code == 400
+    assert missing.status_code == 422
     assert missing.json_body["error"]["code"] == "invalid_campaign_scope"
     extra = call(api, "POST", "/tenant/keys", {"role": "recruiter", "campaign_ids": ["cmp1"]})
     assert extra.json_body["error"]["code"] == "invalid_campaign_scope"
@@ -82,16 +82,17 @@ def test_expired_keys_are_refused_by_the_request_clock(api: TenantApi) -> None:
     assert listed[created["key_id"]] == "expired"
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({"role": "owner"}, "validation_failed"),
-    ({"role": "recruiter", "expires_at": "2020-01-01T00:00:00+00:00"}, "invalid_expiry"),
-    ({"role": "recruiter", "expires_at": "2040-01-01T00:00:00+00:00"}, "invalid_expiry"),
-    ({"role": "recruiter", "expires_at": "2026-12-01T00:00:00"}, "validation_failed"),
-    ({"role": "recruiter", "tenant_id": "tn-other"}, "validation_failed"),
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ({"role": "owner"}, 400, "validation_failed"),
+    ({"role": "recruiter", "expires_at": "2020-01-01T00:00:00+00:00"}, 422, "invalid_expiry"),
+    ({"role": "recruiter", "expires_at": "2040-01-01T00:00:00+00:00"}, 422, "invalid_expiry"),
+    ({"role": "recruiter", "expires_at": "2026-12-01T00:00:00"}, 400, "validation_failed"),
+    ({"role": "recruiter", "tenant_id": "tn-other"}, 400, "validation_failed"),
 ])
-def test_bad_key_requests_are_400(api: TenantApi, body: dict[str, Any], code: str) -> None:
+def test_bad_key_requests_are_4xx(api: TenantApi, body: dict[str, Any], status: int,
+                                  code: str) -> None:
     response = call(api, "POST", "/tenant/keys", body)
-    assert response.status_code == 400, response.body
+    assert response.status_code == status, response.body
     assert response.json_body["error"]["code"] == code
 
 
@@ -165,10 +166,11 @@ def test_the_listing_pages(api: TenantApi) -> None:
     assert seen == [api.tenant["key_id"], *made]
     whole = call(api, "GET", "/tenant/keys").json_body
     assert whole["next_cursor"] is None and len(whole["items"]) == 4
-    for query, code in (("limit=0", "invalid_limit"), ("limit=101", "invalid_limit"),
-                        ("cursor=bm9wZQ", "invalid_cursor")):
+    for query, status, code in (("limit=0", 400, "invalid_limit"),
+                                ("limit=101", 400, "invalid_limit"),
+                                ("cursor=bm9wZQ", 422, "invalid_cursor")):
         response = call(api, "GET", f"/tenant/keys?{query}")
-        assert response.status_code == 400 and response.json_body["error"]["code"] == code
+        assert response.status_code == status and response.json_body["error"]["code"] == code
 
 
 def test_two_racing_revocations_cannot_remove_both_admin_keys(

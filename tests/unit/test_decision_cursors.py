@@ -1,5 +1,5 @@
 """Unit tests for the cursors of HR's decision reads: a cursor is checked before DynamoDB sees
-it, so a forged one is a 400 `invalid_cursor`, never a 500 from the table."""
+it, so a forged one is a 422 `invalid_cursor`, never a 500 from the table."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.invitations.stores.console_queries import gsi1_start
 from chalicelib.pool.services.candidate_timeline import _before
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable
 from chalicelib.shared.stores.dynamo import encode_cursor
 
 PARTITION = "T#tn1#C#cmp1#S#no_show"
@@ -38,7 +38,7 @@ def test_a_cursor_of_the_partition_is_the_start_key() -> None:
     [1, 2],
 ])
 def test_a_forged_cursor_is_refused(forged: Any) -> None:
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(Unprocessable) as err:
         gsi1_start(cursor_of(forged), PARTITION)
     assert err.value.code == "invalid_cursor"
 
@@ -46,5 +46,5 @@ def test_a_forged_cursor_is_refused(forged: Any) -> None:
 def test_the_timeline_cursor_is_an_order_key() -> None:
     assert _before(encode_cursor({"b": "2026-11-25T09:00:00Z#x"})) == "2026-11-25T09:00:00Z#x"
     for forged in ({}, {"b": 1}, {"b": ""}, {"b": "x" * 301}):
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(Unprocessable):
             _before(cursor_of(forged))

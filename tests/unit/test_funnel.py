@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from chalicelib.invitations.domain.invitation import Status
 from chalicelib.reports.domain import funnel
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import DomainError, Unprocessable, ValidationFailed
 
 CHAIN = ["invited", "sent", "opened", "started", "completed"]
 
@@ -127,12 +127,15 @@ def test_day_range_defaults_and_bounds() -> None:
     assert funnel.day_range("2025-11-25", "2026-11-25", TODAY)[0] == "2025-11-25"  # 366 days
 
 
-@pytest.mark.parametrize("start, end, code", [
-    ("2026-02-30", None, "invalid_date"), ("20261101", None, "invalid_date"),
-    ("2026-11-02", "2026-11-01", "invalid_range"), ("2025-11-24", "2026-11-25",
-                                                    "range_too_large"),
+@pytest.mark.parametrize("start, end, error, code", [
+    ("2026-02-30", None, ValidationFailed, "invalid_date"),
+    ("20261101", None, ValidationFailed, "invalid_date"),
+    # each day is valid, the pair is not: 422
+    ("2026-11-02", "2026-11-01", Unprocessable, "invalid_range"),
+    ("2025-11-24", "2026-11-25", Unprocessable, "range_too_large"),
 ])
-def test_day_range_errors(start: str, end: str | None, code: str) -> None:
-    with pytest.raises(ValidationFailed) as err:
+def test_day_range_errors(start: str, end: str | None, error: type[DomainError],
+                          code: str) -> None:
+    with pytest.raises(error) as err:
         funnel.day_range(start, end, TODAY)
     assert err.value.code == code

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.billing.domain import pricing
 from chalicelib.billing.domain.aws_cost import AwsPrices, estimate, work_units
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Conflict, DomainError, Unprocessable, ValidationFailed
 
 PRICES = {"invitation": "0.02", "email": "0.002", "sms_part": "0.09", "webhook_event": "0.0005",
           "export": "0.5"}
@@ -45,11 +45,12 @@ def test_the_latest_version_for_the_same_day_wins() -> None:
     assert pricing.in_effect(versions, date(2026, 11, 30)).version == 0  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("value", "code"), [(None, "missing_month"), ("2026-1", "invalid_month"),
-                                             ("2026-00", "invalid_month"),
-                                             ("2027-01", "future_month")])
-def test_bad_months(value: str | None, code: str) -> None:
-    with pytest.raises(ValidationFailed) as err:
+@pytest.mark.parametrize(("value", "error", "code"), [
+    (None, ValidationFailed, "missing_month"), ("2026-1", ValidationFailed, "invalid_month"),
+    ("2026-00", ValidationFailed, "invalid_month"),
+    ("2027-01", Unprocessable, "future_month")])  # well formed, not billable yet: 422
+def test_bad_months(value: str | None, error: type[DomainError], code: str) -> None:
+    with pytest.raises(error) as err:
         pricing.parse_month(value, date(2026, 11, 25))
     assert err.value.code == code
 
@@ -64,12 +65,12 @@ def test_floats_and_negative_prices_are_refused() -> None:
 def test_no_retroactive_versions_and_currency_changes_on_the_first() -> None:
     existing = [version(0, "2026-01-01")]
     today = date(2026, 11, 25)
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(Unprocessable) as err:  # 422: relative to today
         pricing.check_new_version(version(1, "2026-10-31"), existing, today)
     assert err.value.code == "closed_month"
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(Conflict) as conflict:  # 409: against the versions there are
         pricing.check_new_version(version(1, "2026-12-02", "EUR"), existing, today)
-    assert err.value.code == "currency_change_mid_month"
+    assert conflict.value.code == "currency_change_mid_month"
     pricing.check_new_version(version(1, "2026-12-01", "EUR"), existing, today)
     pricing.check_new_version(version(1, "2026-11-20"), existing, today)  # the open month
 

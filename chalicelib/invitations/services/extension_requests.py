@@ -23,7 +23,7 @@ from chalicelib.invitations.stores.extension_store import ExtensionStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore
 from chalicelib.invitations.stores.profile_store import ProfileStore
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.domain.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import Conflict, NotFound, Unprocessable, ValidationFailed
 
 STATUSES = ("pending", "approved", "denied")
 DEFAULT_HOURS = 48  # what the automatic approval grants, too
@@ -64,7 +64,7 @@ class ExtensionRequests:
                 new_deadline: datetime | None, key_id: str, now: datetime,
                 only: tuple[str, ...] | None) -> dict[str, Any]:
         if hours is not None and new_deadline is not None:
-            raise ValidationFailed("give hours or new_deadline_at, not both",
+            raise Unprocessable("give hours or new_deadline_at, not both",
                                    code="ambiguous_extension")
         request = self._request(tenant_id, request_id, only)
         if request.status == "denied":
@@ -77,7 +77,7 @@ class ExtensionRequests:
             deadline = new_deadline or max(inv.deadline_at, now) + timedelta(
                 hours=hours or DEFAULT_HOURS)
             if deadline <= now:
-                raise ValidationFailed("new_deadline_at must be in the future",
+                raise Unprocessable("new_deadline_at must be in the future",
                                        code="invalid_deadline")
             if extended_status(Status(inv.status), deadline, now) is None:
                 raise Conflict(f"the invitation is {inv.status}: it cannot be extended "

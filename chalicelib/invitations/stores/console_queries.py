@@ -29,7 +29,7 @@ from chalicelib.invitations.models import (
     PositionItem,
     TimelineItem,
 )
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable
 from chalicelib.shared.models import Item, tenant_pk
 from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
 
@@ -127,7 +127,7 @@ def candidate_events(tenant_id: str, candidate_id: str, before: str | None) -> A
 
 def gsi1_start(cursor: str | None, hash_key: str) -> dict[str, Any] | None:
     """A cursor that is the gsi1 key of an item in the partition `hash_key`, checked before
-    DynamoDB sees it (a forged cursor is a 400 `invalid_cursor`, never a 500)."""
+    DynamoDB sees it (a forged cursor is a 422 `invalid_cursor`, never a 500)."""
     start = decode_cursor(cursor)
     if start is None:
         return None
@@ -136,5 +136,5 @@ def gsi1_start(cursor: str | None, hash_key: str) -> dict[str, Any] | None:
         isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str)
         and 0 < len(v["S"]) <= 1024 for v in start.values())
     if not valid or start["gsi1pk"]["S"] != hash_key:
-        raise ValidationFailed("cursor is not valid", code="invalid_cursor")
+        raise Unprocessable("cursor is not valid", code="invalid_cursor")
     return start

@@ -22,7 +22,7 @@ from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.pool.stores.pool_store import PoolStore
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import NotFound, Unprocessable
 from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
 
 MAX_INVITATIONS = 100
@@ -126,5 +126,5 @@ def _before(cursor: str | None) -> str | None:
         return None
     before = state.get("b")
     if not isinstance(before, str) or not 0 < len(before) <= 300:
-        raise ValidationFailed("cursor is not valid", code="invalid_cursor")
+        raise Unprocessable("cursor is not valid", code="invalid_cursor")
     return before

@@ -38,7 +38,7 @@ from chalicelib.pool.services.talent_pool import TalentPoolService, active_tags
 from chalicelib.pool.stores.pool_store import PoolStore
 from chalicelib.shared.domain import ids
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.stores.dynamo import encode_cursor
 
 ACTIONS = ("reinvite", "extend", "tag")
@@ -117,10 +117,10 @@ class NoShowDecisions:
             check_open(target, now)  # 409 campaign_closed for the whole request
         elif d.action == "extend":
             if (d.extend_hours is None) == (d.new_deadline is None):
-                raise ValidationFailed("extend needs extend_hours or new_deadline_at (one)",
+                raise Unprocessable("extend needs extend_hours or new_deadline_at (one)",
                                        code="missing_extension")
             if d.new_deadline is not None and d.new_deadline <= now:
-                raise ValidationFailed("new_deadline_at must be in the future",
+                raise Unprocessable("new_deadline_at must be in the future",
                                        code="invalid_deadline")
         elif d.tag not in TAGS:
             raise ValidationFailed(f"tag must be one of {', '.join(TAGS)}", code="invalid_tag")
