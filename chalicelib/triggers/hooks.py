@@ -1,0 +1,46 @@
+"""The hooks queue (SQS) -> one signed POST per message (hooks/services/sender.py).
+
+Wired in infra/ with ReportBatchItemFailures. A batch's deliveries run in parallel threads
+(a slow receiver holds one thread, not the batch); each thread is one delivery's attempt,
+claimed in the table first, so a duplicate message sends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from chalice import Blueprint
+
+from chalicelib.bootstrap import container
+from chalicelib.observability import logger
+
+bp = Blueprint(__name__)
+
+
+def deliver_record(record: SQSRecord) -> str:
+    body = json.loads(record.body)
+    result: str = container().hook_sender.deliver(body["tenant_id"], body["endpoint_id"],
+                                                  body["message_id"], container().clock.now())
+    return result
+
+
+@bp.lambda_function(name="hook_sender")
+def hook_sender_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    records = [SQSRecord(raw) for raw in event.get("Records") or []]
+
+    def one(record: SQSRecord) -> str | None:
+        try:
+            deliver_record(record)
+        except Exception:
+            logger.exception("webhook delivery failed", extra={"sqs_id": record.message_id})
+            return record.message_id
+        return None
+
+    if not records:
+        return {"batchItemFailures": []}
+    with ThreadPoolExecutor(max_workers=min(10, len(records))) as pool:
+        failed = [m for m in pool.map(one, records) if m is not None]
+    return {"batchItemFailures": [{"itemIdentifier": m} for m in failed]}
