@@ -2,7 +2,8 @@
 
 Wired in infra/ with ReportBatchItemFailures. A batch's deliveries run in parallel threads
 (a slow receiver holds one thread, not the batch); each thread is one delivery's attempt,
-claimed in the table first, so a duplicate message sends nothing.
+claimed in the table first, so a duplicate message sends nothing (one of an attempt made
+already is dropped; one racing the attempt is failed and offered again later).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice import Blueprint
 
 from chalicelib.bootstrap import container
+from chalicelib.hooks.services.sender import ClaimHeld
 from chalicelib.observability import logger
 
 bp = Blueprint(__name__)
@@ -23,7 +25,8 @@ bp = Blueprint(__name__)
 def deliver_record(record: SQSRecord) -> str:
     body = json.loads(record.body)
     result: str = container().hook_sender.deliver(body["tenant_id"], body["endpoint_id"],
-                                                  body["message_id"], container().clock.now())
+                                                  body["message_id"], container().clock.now(),
+                                                  body.get("due"))
     return result
 
 
@@ -34,6 +37,8 @@ def hook_sender_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     def one(record: SQSRecord) -> str | None:
         try:
             deliver_record(record)
+        except ClaimHeld:
+            return record.message_id
         except Exception:
             logger.exception("webhook delivery failed", extra={"sqs_id": record.message_id})
             return record.message_id

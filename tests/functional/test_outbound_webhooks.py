@@ -383,3 +383,30 @@ def test_the_openapi_document_describes_the_webhook_endpoints(api: TenantApi) ->
     create = doc["components"]["schemas"]["CreateEndpoint"]["properties"]
     assert create["url"]["maxLength"] == 2048 and create["url"]["pattern"].startswith("^https?")
     assert "budget.threshold" in create["events"]["items"]["enum"]
+
+
+def test_an_attempt_that_crashed_holding_its_claim_is_retried_not_dropped(
+        api: TenantApi, container: bootstrap.Container, clock: FixedClock,
+        receiver: Receiver, queue: RecordingQueue, notices: Notices) -> None:
+    # GIVEN a delivery whose attempt claimed it and then died (the Lambda timed out)
+    hook = register(api, receiver)
+    ping(api, hook["id"])
+    body, _ = queue.messages.pop(0)
+    item = container.hook_store.delivery(api.tenant["tenant_id"], hook["id"],
+                                         body["message_id"])
+    assert item is not None
+    assert container.hook_store.claim(item, clock.now(), clock.now() + timedelta(seconds=90))
+    # WHEN its message comes again while the claim holds: failed (SQS offers it later)
+    event = sqs_event([body])
+    failed = hook_sender_handler(event, LambdaContext("hook_sender"))
+    assert failed == {"batchItemFailures": [{"itemIdentifier":
+                                             event["Records"][0]["messageId"]}]}
+    assert receiver.received == []
+    # THEN after the claim ran out (SQS's visibility timeout is longer) it is delivered
+    clock.set(clock.now() + timedelta(minutes=6))
+    assert hook_sender_handler(sqs_event([body]), LambdaContext("hook_sender")) == \
+        {"batchItemFailures": []}
+    assert len(receiver.received) == 1
+    # and the same message once more (a duplicate) sends nothing
+    hook_sender_handler(sqs_event([body]), LambdaContext("hook_sender"))
+    assert len(receiver.received) == 1

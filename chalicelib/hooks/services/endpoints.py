@@ -163,6 +163,7 @@ class EndpointService:
                            code="endpoint_disabled")
         if not self.store.replay(item, now):
             raise Conflict("the delivery is still being attempted", code="delivery_pending")
+        item.next_attempt_at = now
         self._send(item)
         fresh = self.store.delivery(tenant_id, endpoint_id, delivery_id)
         assert fresh is not None

@@ -45,9 +45,16 @@ class Notice(Protocol):
     def send(self, to: str, subject: str, text: str) -> str: ...
 
 
+class ClaimHeld(Exception):
+    """Another attempt holds the delivery (or one crashed holding it): the queue message is
+    failed, so SQS offers it again after its visibility timeout (longer than CLAIM_FOR)."""
+
+
 def message_of(item: HookDeliveryItem) -> dict[str, str]:
+    """The queue message of the delivery's next attempt: `due` names the attempt, so a
+    duplicate message of an attempt already made is recognised (and dropped)."""
     return {"tenant_id": item.tenant_id, "endpoint_id": item.endpoint_id,
-            "message_id": item.message_id}
+            "message_id": item.message_id, "due": item.next_attempt_at.isoformat()}
 
 
 def signing_secrets(endpoint: HookEndpointItem, now: datetime) -> list[str]:
@@ -69,16 +76,18 @@ class HookSender:
     rng: random.Random = field(default_factory=random.Random)
 
     def deliver(self, tenant_id: str, endpoint_id: str, message_id: str,
-                now: datetime) -> str:
+                now: datetime, due: str | None = None) -> str:
         item = self.store.delivery(tenant_id, endpoint_id, message_id)
         if item is None or item.status != "pending":
             return "done"
+        if due is not None and due != item.next_attempt_at.isoformat():
+            return "stale"  # a duplicate message of an attempt made already
         if item.next_attempt_at > now:  # an early hop of a long wait
             left = int((item.next_attempt_at - now).total_seconds()) + 1
             self._enqueue(item, left)
             return "waiting"
         if not self.store.claim(item, now, now + CLAIM_FOR):
-            return "duplicate"
+            raise ClaimHeld(message_id)
         endpoint = self.store.endpoint(tenant_id, endpoint_id)
         if endpoint is None or endpoint.disabled_at is not None:
             self._finish(item, now, "failed", None, "endpoint_disabled")
@@ -132,8 +141,9 @@ class HookSender:
             self.store.change_endpoint(endpoint, endpoint_changes)
             endpoint.failing_since = now
         if wait is not None:
-            due = now + wait
-            self.store.record(item, [*base, HookDeliveryItem.next_attempt_at.set(due)])
+            item.next_attempt_at = now + wait
+            self.store.record(item, [*base, HookDeliveryItem.next_attempt_at.set(
+                item.next_attempt_at)])
             self._enqueue(item, int(wait.total_seconds()))
             return "retrying"
         self.store.record(item, [*base, HookDeliveryItem.status.set("failed"),
