@@ -363,6 +363,11 @@ def test_endpoints_crud_secret_shown_once_and_rotation_overlap(
     run_queue(queue, clock)
     assert receiver.received[-1].verified  # with the old secret
     assert len(receiver.received[-1].headers["webhook-signature"].split(" ")) == 2
+    # only admins manage endpoints
+    recruiter = api.post("/tenant/keys", {"role": "recruiter"}).json_body["api_key"]
+    denied = api.client.http.get("/webhook-endpoints",
+                                 headers={"Authorization": f"Bearer {recruiter}"})
+    assert denied.status_code == 403 and denied.json_body["error"]["code"] == "forbidden"
     # delete
     gone = api.client.http.delete(f"/webhook-endpoints/{hook['id']}", headers=api.headers())
     assert gone.status_code == 200
