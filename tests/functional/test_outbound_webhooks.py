@@ -415,3 +415,17 @@ def test_an_attempt_that_crashed_holding_its_claim_is_retried_not_dropped(
     # and the same message once more (a duplicate) sends nothing
     hook_sender_handler(sqs_event([body]), LambdaContext("hook_sender"))
     assert len(receiver.received) == 1
+
+
+def test_a_ping_goes_from_the_api_through_the_real_queue(
+        api: TenantApi, glue: Glue, receiver: Receiver, local_cloud: Any) -> None:
+    # GIVEN (the API queues on the real hooks queue: the permission check sees it)
+    hook = register(api, receiver, events=["export.ready"])
+    # WHEN
+    queued = ping(api, hook["id"])
+    drain([hooks_poller(local_cloud)])
+    # THEN
+    [got] = receiver.at("/hr")
+    assert got.verified and got.headers["webhook-id"] == queued["id"]
+    assert json.loads(got.body)["type"] == "webhook.ping"
+    assert deliveries(api, hook["id"])[0]["status"] == "delivered"
