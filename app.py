@@ -21,8 +21,10 @@ from chalicelib.api.session import bp as session
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.tenant_keys import bp as tenant_keys
+from chalicelib.api.webhook_endpoints import bp as webhook_endpoints
 from chalicelib.api.webhooks import bp as webhooks
 from chalicelib.triggers.exports import bp as exports
+from chalicelib.triggers.hooks import bp as hooks
 from chalicelib.triggers.imports import bp as imports
 from chalicelib.triggers.pool_schedule import bp as pool_schedules
 from chalicelib.triggers.retention import bp as retention
@@ -36,5 +38,5 @@ for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, 
                   self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
                   retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
                   invitation_reads, console, session, no_show_decisions, extension_requests,
-                  chalice_errors):
+                  webhook_endpoints, hooks, chalice_errors):
     app.register_blueprint(blueprint)

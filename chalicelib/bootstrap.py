@@ -20,6 +20,7 @@ from chalicelib.billing.wiring import BillingWiring
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings, get_settings
 from chalicelib.delivery.wiring import DeliveryWiring
+from chalicelib.hooks.wiring import HooksWiring
 
 if TYPE_CHECKING:
     from chalicelib.delivery.services.sweep import SweepService
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Container(DeliveryWiring, BillingWiring):
+class Container(DeliveryWiring, BillingWiring, HooksWiring):
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     overrides: dict[str, Any] = field(default_factory=dict)
@@ -48,6 +49,7 @@ class Container(DeliveryWiring, BillingWiring):
         """One stream batch's consumers, in the order they see each record and flush."""
         from chalicelib.billing.services.consumers import Metering
         from chalicelib.delivery.services.outbox_feed import OutboxFeed
+        from chalicelib.hooks.services.consumers import HookDeliveries
         from chalicelib.invitations.services.consumers import CampaignCounts
         from chalicelib.pool.services.consumers import PoolTags, RetentionClock
         from chalicelib.reports.services.consumers import FunnelAggregates
@@ -62,6 +64,7 @@ class Container(DeliveryWiring, BillingWiring):
             PoolTags(self.pool_stream, records),
             FeedConsumer(self.export_feed),
             FeedConsumer(self.import_feed),
+            HookDeliveries(self.hook_fanout()),
         ]
 
     def due_consumers(self) -> DueConsumers:

@@ -29,7 +29,14 @@ ENV_ALERTS_TOPIC = "TALENTLOOP_ALERTS_TOPIC"
 ENV_EXPORTS_QUEUE = "TALENTLOOP_EXPORTS_QUEUE"
 ENV_IMPORTS_QUEUE = "TALENTLOOP_IMPORTS_QUEUE"
 ENV_EXPORT_LINK_TTL_S = "TALENTLOOP_EXPORT_LINK_TTL_S"
+ENV_HOOKS_QUEUE = "TALENTLOOP_HOOKS_QUEUE"
+ENV_HOOKS_TIMEOUT_S = "TALENTLOOP_HOOKS_TIMEOUT_S"
+ENV_HOOKS_ALLOW_LOOPBACK = "TALENTLOOP_HOOKS_ALLOW_LOOPBACK"
+ENV_HOOKS_DISABLE_AFTER_MESSAGES = "TALENTLOOP_HOOKS_DISABLE_AFTER_MESSAGES"
+ENV_HOOKS_DISABLE_AFTER_DAYS = "TALENTLOOP_HOOKS_DISABLE_AFTER_DAYS"
 ENV_REGION = "AWS_REGION"
+#: stages whose outbound webhooks may go to plain-http loopback receivers (tests, laptop)
+LOOPBACK_STAGES = ("local", "test")
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,14 @@ class Settings:
     imports_queue: str = "talentloop-local-imports"
     #: how long an export's download link works
     export_link_ttl_s: int = 900
+    #: outbound webhooks (docs/architecture.md, infra/DEPLOY.md): the sender's queue, the
+    #: connect/read timeout, whether plain-http loopback targets are allowed (never in
+    #: production), and when a failing endpoint is disabled
+    hooks_queue: str = "talentloop-local-hooks"
+    hooks_timeout_s: float = 10.0
+    hooks_allow_loopback: bool = False
+    hooks_disable_after_messages: int = 5
+    hooks_disable_after_days: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +103,12 @@ class Settings:
             exports_queue=env.get(ENV_EXPORTS_QUEUE, f"talentloop-{stage}-exports"),
             imports_queue=env.get(ENV_IMPORTS_QUEUE, f"talentloop-{stage}-imports"),
             export_link_ttl_s=int(env.get(ENV_EXPORT_LINK_TTL_S, "900")),
+            hooks_queue=env.get(ENV_HOOKS_QUEUE, f"talentloop-{stage}-hooks"),
+            hooks_timeout_s=float(env.get(ENV_HOOKS_TIMEOUT_S, "10")),
+            hooks_allow_loopback=env.get(
+                ENV_HOOKS_ALLOW_LOOPBACK, "1" if stage in LOOPBACK_STAGES else "0") == "1",
+            hooks_disable_after_messages=int(env.get(ENV_HOOKS_DISABLE_AFTER_MESSAGES, "5")),
+            hooks_disable_after_days=float(env.get(ENV_HOOKS_DISABLE_AFTER_DAYS, "5")),
         )
 
 

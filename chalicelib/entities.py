@@ -10,12 +10,13 @@ from types import ModuleType
 def feature_models() -> list[ModuleType]:
     from chalicelib.billing import models as billing
     from chalicelib.delivery import models as delivery
+    from chalicelib.hooks import models as hooks
     from chalicelib.invitations import models as invitations
     from chalicelib.pool import models as pool
     from chalicelib.reports import models as reports
     from chalicelib.shared import models as shared
 
-    return [shared, invitations, delivery, pool, reports, billing]
+    return [shared, invitations, delivery, pool, reports, billing, hooks]
 
 
 def register_all() -> None:

@@ -177,6 +177,16 @@ class Resources:
                                        max_receive_count=5)
     imports_mapping: QueueMappingDef = QueueMappingDef(function="importer", send_rate_per_s=1,
                                                        batch_size=1)
+    #: Outbound webhooks (README "Outbound webhooks"): one message per delivery attempt,
+    #: delayed for retries (<= 15 min, longer waits hop). 6 x the hook sender's timeout is
+    #: the visibility timeout; a message failing 5 receives (the table or the queue kept
+    #: failing, not the receiver: its failures are retried by the code) goes to the DLQ.
+    hooks_queue: QueueDef = QueueDef("hooks", visibility_timeout_s=6 * 60,
+                                     max_receive_count=5)
+    #: 10 deliveries an invocation, in parallel threads; at most 10 invocations at once: a
+    #: slow receiver (10 s timeout) costs up to 100 deliveries in flight, no more.
+    hooks_mapping: QueueMappingDef = QueueMappingDef(function="hook_sender",
+                                                     send_rate_per_s=100, batch_size=10)
 
     def configuration_set(self, stage: str) -> str:
         """The SES configuration set every email goes out with (reputation + events)."""
@@ -238,6 +248,7 @@ def environment(
     exports_queue: str | None = None,
     imports_queue: str | None = None,
     vendor_base_url: str | None = None,
+    hooks_queue: str | None = None,
 ) -> dict[str, str]:
     """Environment variables the functions need, derived from the definition.
 
@@ -262,6 +273,7 @@ def environment(
         or RESOURCES.exports_queue.physical_name(stage),
         "TALENTLOOP_IMPORTS_QUEUE": imports_queue
         or RESOURCES.imports_queue.physical_name(stage),
+        "TALENTLOOP_HOOKS_QUEUE": hooks_queue or RESOURCES.hooks_queue.physical_name(stage),
     }
     if ses_configuration_set:
         env["TALENTLOOP_SES_CONFIGURATION_SET"] = ses_configuration_set

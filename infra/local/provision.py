@@ -44,6 +44,8 @@ class Provisioned:
     exports_queue_arn: str = ""
     imports_queue_url: str = ""
     imports_queue_arn: str = ""
+    hooks_queue_url: str = ""
+    hooks_queue_arn: str = ""
 
 
 def provision(
@@ -71,6 +73,7 @@ def provision(
     failures_url, _, _ = _queue_with_dlq(sqs, RESOURCES.stream_failure_queue, stage)
     exports_url, exports_arn, _ = _queue_with_dlq(sqs, RESOURCES.exports_queue, stage)
     imports_url, imports_arn, _ = _queue_with_dlq(sqs, RESOURCES.imports_queue, stage)
+    hooks_url, hooks_arn, _ = _queue_with_dlq(sqs, RESOURCES.hooks_queue, stage)
 
     bucket = ensure_bucket(s3, RESOURCES.reports_bucket.physical_name(stage))
     topic_arn = ensure_topic(sns, RESOURCES.alerts_topic.physical_name(stage))
@@ -91,6 +94,8 @@ def provision(
         exports_queue_arn=exports_arn,
         imports_queue_url=imports_url,
         imports_queue_arn=imports_arn,
+        hooks_queue_url=hooks_url,
+        hooks_queue_arn=hooks_arn,
     )
     LOG.info("provisioned stage %r: %s", stage, result)
     return result

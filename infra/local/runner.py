@@ -171,6 +171,7 @@ class LocalRunner:
         import app as app_module
         from chalicelib.triggers import (
             exports,
+            hooks,
             imports,
             pool_schedule,
             retention,
@@ -189,6 +190,7 @@ class LocalRunner:
             "export_schedule": exports.export_schedule,
             "retention": retention.retention,
             "pool_reengage": pool_schedule.pool_reengage,
+            "hook_sender": hooks.hook_sender_handler,
         }
 
     def _labelled(self, name: str) -> Any:
@@ -237,6 +239,12 @@ class LocalRunner:
                 self._labelled("importer"),
                 queue_arn=self.resources.imports_queue_arn,
                 batch_size=1,
+            ),
+            QueuePoller(
+                sqs,
+                self.resources.hooks_queue_url,
+                self._labelled("hook_sender"),
+                queue_arn=self.resources.hooks_queue_arn,
             ),
         ]
 

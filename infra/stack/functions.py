@@ -63,6 +63,7 @@ class Functions(Construct):
             alerts_topic=messaging.alerts.topic_arn,
             exports_queue=messaging.exports.queue_url,
             imports_queue=messaging.imports.queue_url,
+            hooks_queue=messaging.hooks.queue_url,
         )
         # Chalice names the stage after its scope's path: the stack's id is the stage name.
         stack = Stack.of(self)
@@ -91,6 +92,8 @@ class Functions(Construct):
         self.exports_mapping = self._map_exports()
         self.imports_mapping = self._map_jobs(RESOURCES.imports_mapping, "ImportsMapping",
                                               self._messaging.imports.queue_arn)
+        self.hooks_mapping = self._map_jobs(RESOURCES.hooks_mapping, "HooksMapping",
+                                            self._messaging.hooks.queue_arn)
         self._subscribe_ses_events()
 
     # -- the included functions ------------------------------------------------------------

@@ -34,6 +34,9 @@ class Messaging(Construct):
         # New import jobs -> the importer (docs/import-and-privacy.md).
         self.imports, self.imports_dlq = _queue_with_dlq(self, "Imports",
                                                          RESOURCES.imports_queue, stage, key)
+        # Outbound webhook deliveries -> the hook sender (its retries are delayed messages).
+        self.hooks, self.hooks_dlq = _queue_with_dlq(self, "Hooks", RESOURCES.hooks_queue,
+                                                     stage, key)
 
         self.alerts = aws_sns.Topic(
             self, "Alerts",

@@ -80,7 +80,13 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  timeout_s=RESOURCES.imports_queue.visibility_timeout_s // 6, memory_mb=1024),
     FunctionSpec("export_schedule", "ExportSchedule",
                  "daily/weekly scheduled exports (EventBridge, 00:30 UTC)", timeout_s=60),
+    # Outbound webhooks: 6 x the timeout is the hooks queue's visibility timeout.
+    FunctionSpec("hook_sender", "HookSender", "hooks queue -> signed POSTs to HR systems",
+                 timeout_s=RESOURCES.hooks_queue.visibility_timeout_s // 6),
 )
+#: Functions that queue webhook deliveries: the stream (events), the API (replay, ping),
+#: the hook sender (its own retries).
+HOOK_QUEUERS = ("stream", "api_handler", "hook_sender")
 
 
 class FunctionRoles:
@@ -120,6 +126,7 @@ class FunctionRoles:
         if storage is not None:
             self._grant_exports(storage)
             self._grant_imports(storage)
+        self._grant_hooks()
 
     def policy(self, name: str) -> IConstruct:
         """The function's inline policy: whatever must wait for its permissions waits on it."""
@@ -145,7 +152,7 @@ class FunctionRoles:
                 sid="SendToOutbox", actions=list(QUEUE_SEND),
                 resources=[self._messaging.outbox.queue_arn]))
             services.append("sqs")
-        if spec.name in ("sender", "ses_events"):
+        if spec.name in ("sender", "ses_events", *HOOK_QUEUERS):
             services.append("sqs")
         if spec.name in REPORT_WRITERS:
             services.append("s3")
@@ -196,6 +203,26 @@ class FunctionRoles:
         importer.add_to_policy(aws_iam.PolicyStatement(
             sid="ImportUploads", actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             resources=[storage.reports.arn_for_objects("uploads/*")]))
+
+    def _grant_hooks(self) -> None:
+        """Outbound webhooks: the stream, the API and the hook sender queue deliveries; the
+        hook sender consumes them and emails a disabled endpoint's alert address through
+        our SES identity. Its POSTs leave through the Lambda service's internet egress
+        (no VPC): nothing in our account is reachable from it, and the SSRF guard
+        (hooks/domain/targets.py) refuses private, loopback and link-local targets."""
+        hooks = self._messaging.hooks.queue_arn
+        for name in HOOK_QUEUERS:
+            self.roles[name].add_to_policy(aws_iam.PolicyStatement(
+                sid="SendToHooks", actions=list(QUEUE_SEND), resources=[hooks]))
+        role = self.roles["hook_sender"]
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="ConsumeHooks", actions=list(QUEUE_CONSUME), resources=[hooks]))
+        ses_arn = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
+        role.add_to_policy(aws_iam.PolicyStatement(
+            sid="EmailDisabledEndpoints", actions=["ses:SendEmail"],
+            resources=[f"{ses_arn}:identity/{self._settings.sender_domain}",
+                       f"{ses_arn}:configuration-set/"
+                       f"{self._messaging.configuration_set.configuration_set_name}"]))
 
     def _grant_stream(self, role: aws_iam.Role) -> None:
         table = self._data.table

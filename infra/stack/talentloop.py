@@ -61,8 +61,10 @@ class TalentLoopStack(Stack):
                                     "StreamFailuresDlq": m.stream_failures_dlq,
                                     "SesEventsFailures": m.ses_events_failures,
                                     "ExportsDlq": m.exports_dlq,
-                                    "ImportsDlq": m.imports_dlq},
-                queues={"Outbox": m.outbox, "Exports": m.exports, "Imports": m.imports},
+                                    "ImportsDlq": m.imports_dlq,
+                                    "HooksDlq": m.hooks_dlq},
+                queues={"Outbox": m.outbox, "Exports": m.exports, "Imports": m.imports,
+                        "Hooks": m.hooks},
             ))
         acknowledge_findings(self)
 

@@ -264,6 +264,7 @@ def mapping_function(call: dict[str, Any], production: Production) -> str:
     by_queue = {RESOURCES.outbox_queue: RESOURCES.outbox_mapping.function,
                 RESOURCES.exports_queue: RESOURCES.exports_mapping.function,
                 RESOURCES.imports_queue: RESOURCES.imports_mapping.function,
+                RESOURCES.hooks_queue: RESOURCES.hooks_mapping.function,
                 # the stream mapping's on-failure destination
                 RESOURCES.stream_failure_queue: RESOURCES.stream_mapping.function}
     for queue, function in by_queue.items():

@@ -19,13 +19,15 @@ from chalicelib.shared.models import (
     registered,
 )
 
-#: the discriminator values stored in the table: never renamed (no data migration)
+#: the discriminator values stored in the table: never renamed (no data migration); the
+#: outbound webhooks (hooks/models.py) added hook_endpoint and hook_delivery
 STORED = {
     "tenant", "api_key", "position", "campaign", "candidate", "tag", "timeline", "invitation",
     "outbox", "suppression", "marker", "digest", "sweep_state", "erasure_audit",
     "retention_state", "pool_stats", "pool_audit", "reengage_cap", "reengage_rule", "export",
     "import_job", "export_schedule", "usage", "usage_total", "price_version", "budget",
     "aggregate", "summary_state", "key_summary", "short_link", "extension_request",
+    "hook_endpoint", "hook_delivery",
 }
 
 
