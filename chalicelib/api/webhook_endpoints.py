@@ -24,9 +24,9 @@ PATH = "/webhook-endpoints/{endpoint_id}"
 
 @endpoint(bp, "POST", "/webhook-endpoints", summary="Register an endpoint (secret shown once)",
           status=201, roles=ADMIN, body=schemas.CreateEndpoint,
-          response=schemas.EndpointCreated, errors=(400, 409), authorizer=api_key,
-          codes=((400, "insecure_url, forbidden_target, unresolvable_host"),
-                 (409, "too_many_endpoints")))
+          response=schemas.EndpointCreated, errors=(400, 409, 422), authorizer=api_key,
+          codes=((422, "insecure_url, forbidden_target, unresolvable_host: a URL this stage "
+                  "will not call"), (409, "too_many_endpoints")))
 def create(caller: Caller, body: schemas.CreateEndpoint) -> dict[str, Any]:
     result: dict[str, Any] = container().webhook_endpoints.create(
         caller.tenant_id, body.url, list(body.events), body.description, body.alert_email,
@@ -51,7 +51,7 @@ def get(caller: Caller, endpoint_id: str) -> dict[str, Any]:
 
 @endpoint(bp, "PATCH", PATH, summary="Change, pause or re-enable a webhook endpoint",
           roles=ADMIN, body=schemas.UpdateEndpoint, response=schemas.Endpoint,
-          errors=(400, 404), authorizer=api_key)
+          errors=(400, 404, 422), authorizer=api_key)
 def update(caller: Caller, endpoint_id: str, body: schemas.UpdateEndpoint) -> dict[str, Any]:
     result: dict[str, Any] = container().webhook_endpoints.update(
         caller.tenant_id, endpoint_id, schemas.changes_of(body), caller.now)

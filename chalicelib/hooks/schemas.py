@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import ConfigDict, Field
 
-from chalicelib.shared.schemas import Strict
+from chalicelib.shared.schemas import Model, Strict
 
 EventType = Literal["invitation.no_show", "invitation.completed", "invitation.completed_late",
                     "invitation.reason_given", "invitation.extension_requested",
@@ -27,6 +27,10 @@ class CreateEndpoint(Strict):
 
 
 class UpdateEndpoint(Strict):
+    """At least one field."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
     url: str | None = Field(default=None, min_length=8, max_length=2048, pattern=URL_PATTERN,
                             description=URL_DOC)
     events: list[EventType] | None = Field(default=None, min_length=1, max_length=8)
@@ -43,7 +47,7 @@ class RotateEndpointSecret(Strict):
                     "(default 24; 0: not at all)")
 
 
-class Endpoint(BaseModel):
+class Endpoint(Model):
     id: str
     url: str
     events: list[EventType]
@@ -65,22 +69,22 @@ class EndpointCreated(Endpoint):
                         description="whsec_ + base64 of 32 bytes: shown in this answer only")
 
 
-class Endpoints(BaseModel):
+class Endpoints(Model):
     items: list[Endpoint]
 
 
-class EndpointDeleted(BaseModel):
+class EndpointDeleted(Model):
     id: str
     deleted: bool
 
 
-class SecretRotated(BaseModel):
+class SecretRotated(Model):
     id: str
     secret: str = Field(pattern=r"^whsec_[A-Za-z0-9+/]{43}=$", description="shown once")
     previous_secret_valid_until: str | None
 
 
-class Attempt(BaseModel):
+class Attempt(Model):
     attempt: int
     at: str
     status_code: int | None = Field(description="the receiver's answer; null: none")
@@ -88,7 +92,7 @@ class Attempt(BaseModel):
     duration_ms: int
 
 
-class Delivery(BaseModel):
+class Delivery(Model):
     id: str = Field(description="the webhook-id header of every attempt")
     event_type: str
     event_id: str
@@ -102,7 +106,7 @@ class Delivery(BaseModel):
     attempt_log: list[Attempt] = Field(description="the last 20 attempts, oldest first")
 
 
-class Deliveries(BaseModel):
+class Deliveries(Model):
     items: list[Delivery]
 
 

@@ -191,12 +191,12 @@ def test_target_campaign_checks(api: TenantApi, glue: Glue) -> None:
     assert invitations_of(api, closed["id"]) == []
     same = decide(api, campaign["id"], {"action": "reinvite",
                                         "target_campaign_id": campaign["id"]})
-    assert same.status_code == 400 and error_code(same) == "same_campaign"
+    assert same.status_code == 422 and error_code(same) == "same_campaign"
     missing = decide(api, campaign["id"], {"action": "reinvite",
                                            "target_campaign_id": "cmp01nothere"})
     assert missing.status_code == 404 and error_code(missing) == "target_campaign_not_found"
     none = decide(api, campaign["id"], {"action": "reinvite"})
-    assert none.status_code == 400 and error_code(none) == "missing_target_campaign"
+    assert none.status_code == 422 and error_code(none) == "missing_target_campaign"
 
 
 def test_roles_and_tenants(api: TenantApi, glue: Glue, container: bootstrap.Container,
@@ -252,7 +252,8 @@ def test_bad_input_is_a_400_with_the_uniform_body(api: TenantApi, glue: Glue) ->
         ({"action": "tag", "tag": "cold", "invitation_ids": ["i" * 101]}, "validation_failed"),
         ({"action": "tag", "tag": "cold", "cursor": FORGED}, "invalid_cursor"),
     ]
-    across = {"missing_extension", "invalid_deadline", "invalid_cursor"}  # 422: see README
+    across = {"missing_extension", "invalid_deadline", "invalid_cursor",  # 422: see README
+              "invalid_tag", "missing_target_campaign"}
     for body, code in bad:
         answer = decide(api, campaign["id"], body)
         assert answer.status_code == (422 if code in across else 400), (body, answer.body)

@@ -13,7 +13,7 @@ from chalicelib.hooks.models import HookDeliveryItem, HookEndpointItem
 from chalicelib.hooks.services.fanout import HookFanout, delivery_of
 from chalicelib.hooks.services.sender import Poster, Queue, message_of
 from chalicelib.hooks.stores.hook_store import HookStore
-from chalicelib.shared.domain.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import Conflict, NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
 from chalicelib.shared.domain.secrets import new_webhook_secret
 
@@ -58,7 +58,9 @@ class EndpointService:
         try:
             self.poster.check(parse_url(url, self.allow_loopback))
         except TargetRefused as refused:
-            raise ValidationFailed(f"url: {refused}", code=refused.code) from refused
+            # 422: a well-formed URL this stage will not call (http in production, a private
+            # address): the document cannot know the stage or what the name resolves to
+            raise Unprocessable(f"url: {refused}", code=refused.code) from refused
         return url
 
     def _get(self, tenant_id: str, endpoint_id: str) -> HookEndpointItem:

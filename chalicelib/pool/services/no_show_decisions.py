@@ -105,11 +105,11 @@ class NoShowDecisions:
                                    code="invalid_invitation_ids")
         if d.action == "reinvite":
             if not d.target_campaign_id:
-                raise ValidationFailed("reinvite needs target_campaign_id",
-                                       code="missing_target_campaign")
+                raise Unprocessable("reinvite needs target_campaign_id",
+                                    code="missing_target_campaign")
             if d.target_campaign_id == campaign_id:
-                raise ValidationFailed("re-invite into another campaign (an invitation "
-                                       "to this one exists already)", code="same_campaign")
+                raise Unprocessable("re-invite into another campaign (an invitation "
+                                    "to this one exists already)", code="same_campaign")
             target = self._catalog.get_campaign(tenant_id, d.target_campaign_id)
             if target is None:
                 raise NotFound(f"campaign {d.target_campaign_id} not found",
@@ -123,7 +123,7 @@ class NoShowDecisions:
                 raise Unprocessable("new_deadline_at must be in the future",
                                        code="invalid_deadline")
         elif d.tag not in TAGS:
-            raise ValidationFailed(f"tag must be one of {', '.join(TAGS)}", code="invalid_tag")
+            raise Unprocessable(f"tag needs a tag: one of {', '.join(TAGS)}", code="invalid_tag")
 
     def _group(self, tenant_id: str, campaign_id: str, d: Decision
                ) -> tuple[list[InvitationItem], list[dict[str, Any]], str | None]:
