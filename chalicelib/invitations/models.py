@@ -49,6 +49,8 @@ class TenantItem(Item, discriminator="tenant"):
     webhook_secret_rotated_at = UTCDateTimeAttribute(null=True)
     #: a disabled tenant's keys are refused and its vendor webhooks rejected
     disabled_at = UTCDateTimeAttribute(null=True)
+    #: which interview vendor and where (domain/vendors.py: VendorConfig); None: standard
+    vendor = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     @classmethod
@@ -201,6 +203,8 @@ class TimelineItem(Item, discriminator="timeline"):
     occurred_at = UTCDateTimeAttribute()
     source_id = UnicodeAttribute()
     applied = UnicodeAttribute(null=True)
+    #: what else the vendor said (lifecycle, vendor, verified, score, report URL, lateness)
+    detail = JSONAttribute(null=True)
 
     @classmethod
     def key(cls, tenant_id: str, candidate_id: str, occurred: str,
@@ -233,6 +237,11 @@ class InvitationItem(Item, discriminator="invitation"):
     reason_text = UnicodeAttribute(null=True)
     self_extensions = NumberAttribute(default=0)  # extensions the candidate took themself
     extension_requested_at = UTCDateTimeAttribute(null=True)  # waiting for HR
+    #: the vendor's word on an unfinished interview: "expired" or "abandoned" (it feeds
+    #: the inferred no-show reason)
+    vendor_signal = UnicodeAttribute(null=True)
+    #: a completion that came late: after_deadline, after_close or after_cancel
+    late_result = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     @classmethod

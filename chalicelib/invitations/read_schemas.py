@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -48,8 +48,10 @@ class TimelineEntry(BaseModel):
     at: str
     type: str = Field(description="invitation.created, interview.opened, message.sent, "
                       "status.no_show, self_service.reason ...")
-    source: Literal["api", "vendor", "self_service", "delivery", "state"]
+    source: Literal["api", "vendor", "poller", "self_service", "delivery", "state"]
     applied: str | None = Field(default=None, description="the status it moved to, if any")
+    detail: dict[str, Any] | None = Field(default=None, description="vendor events: lifecycle, "
+                                          "vendor, verified, score, report_url, late")
     channel: str | None = None
     template: str | None = None
 

@@ -177,6 +177,7 @@ class LocalRunner:
             schedule,
             sender,
             stream,
+            vendor_poll,
         )
 
         self.app = app_module.app
@@ -189,6 +190,7 @@ class LocalRunner:
             "export_schedule": exports.export_schedule,
             "retention": retention.retention,
             "pool_reengage": pool_schedule.pool_reengage,
+            "vendor_poll": vendor_poll.vendor_poll,
         }
 
     def _labelled(self, name: str) -> Any:

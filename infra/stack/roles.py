@@ -80,6 +80,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                  timeout_s=RESOURCES.imports_queue.visibility_timeout_s // 6, memory_mb=1024),
     FunctionSpec("export_schedule", "ExportSchedule",
                  "daily/weekly scheduled exports (EventBridge, 00:30 UTC)", timeout_s=60),
+    # the table only: the vendors' APIs are reached over HTTPS, not through AWS
+    FunctionSpec("vendor_poll", "VendorPoll",
+                 "vendor status reconciliation (EventBridge, every 5 minutes)", timeout_s=120),
 )
 
 

@@ -110,8 +110,9 @@ class InvitationReads:
             timeline.append({"at": instant(event.occurred_at), "type": event.type,
                              # self-service entries are keyed by their kind, webhooks by id
                              "source": "self_service" if event.source_id == event.type
+                             else "poller" if event.source_id.startswith("poll_")
                              else "vendor",
-                             "applied": event.applied})
+                             "applied": event.applied, "detail": event.detail})
         messages = []
         for m in queries.messages(tenant_id, invitation_id):
             view = {"kind": m.kind, "channel": m.channel, "template": m.template or m.kind,

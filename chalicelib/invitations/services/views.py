@@ -36,5 +36,6 @@ def invitation_view(i: InvitationItem) -> dict[str, Any]:
             "locale": i.locale, "deadline_at": _at(i.deadline_at),
             "interview_url": i.interview_url, "created_at": _at(i.created_at),
             "status_changed_at": _at(i.status_changed_at),
-            "score": float(i.score) if i.score is not None else None}
+            "score": float(i.score) if i.score is not None else None,
+            "late_result": i.late_result, "vendor_signal": i.vendor_signal}
 

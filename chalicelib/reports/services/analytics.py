@@ -119,7 +119,8 @@ class AnalyticsService:
         adds: Counter[str] = Counter()
         if before != after:
             adds.update(f"n_{name}" for name in funnel.reached(before, after))
-            reason = funnel.inferred_reason(before, new.delivery_problem) if before else None
+            reason = (funnel.inferred_reason(before, new.delivery_problem, new.vendor_signal)
+                      if before else None)
             if after == "no_show" and reason:
                 adds[f"ri_{reason}"] += 1
             if after in ("completed", "completed_late"):
