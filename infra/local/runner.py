@@ -269,8 +269,18 @@ class LocalRunner:
             chalice_stage_name=self.config.stage
         )
         server = create_local_server(self.app, config, self.config.cloud.host, self.config.api_port)
+        from infra.local.vendor_sim import (
+            SimConfig,
+            VendorSimulator,
+            http_transport,
+            table_secrets,
+        )
+
+        # the interview vendor at <api>/vendor/ (the candidate's page, its webhooks, its API)
+        self.simulator = VendorSimulator(http_transport(self.config.api_url), table_secrets(),
+                                         SimConfig.from_env())
         server.server.RequestHandlerClass = functools.partial(  # quiet: no access log
-            _QuietHandler, app_object=self.app, config=config
+            _QuietHandler, app_object=self.app, config=config, simulator=self.simulator
         )
         self._servers.append(server)
         self._spawn("api", server.serve_forever)
@@ -383,8 +393,29 @@ def _quiet_handler_base() -> Any:
 
 
 class _QuietHandler(_quiet_handler_base()):  # type: ignore[misc]
+    """Chalice's local handler, with the vendor simulator answering under /vendor/."""
+
+    def __init__(self, *args: Any, simulator: Any = None, **kwargs: Any) -> None:
+        self.simulator = simulator
+        super().__init__(*args, **kwargs)
+
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+    def _generic_handle(self) -> None:
+        if self.simulator is None or not self.path.startswith("/vendor/"):
+            super()._generic_handle()
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        status, content_type, payload = self.simulator.handle(self.command, self.path, body)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = _generic_handle
 
 
 def scheduled_event(name: str, at: datetime, stage: str) -> dict[str, Any]:
