@@ -49,6 +49,7 @@ class Container(DeliveryWiring, BillingWiring):
         from chalicelib.billing.services.consumers import Metering
         from chalicelib.delivery.services.outbox_feed import OutboxFeed
         from chalicelib.invitations.services.consumers import CampaignCounts
+        from chalicelib.invitations.services.vendor_notices import VendorNotices
         from chalicelib.pool.services.consumers import PoolTags, RetentionClock
         from chalicelib.reports.services.consumers import FunnelAggregates
         from chalicelib.shared.fanout import FeedConsumer
@@ -62,6 +63,7 @@ class Container(DeliveryWiring, BillingWiring):
             PoolTags(self.pool_stream, records),
             FeedConsumer(self.export_feed),
             FeedConsumer(self.import_feed),
+            VendorNotices(self.vendor),
         ]
 
     def due_consumers(self) -> DueConsumers:

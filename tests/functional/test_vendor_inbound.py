@@ -5,7 +5,7 @@ the vendor's word in the no-show reasons, the poller idempotent with the webhook
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -234,7 +234,19 @@ class SimulatorHttp:
         return __import__("json").loads(raw)
 
     def post(self, url: str, body: Any, headers: Mapping[str, str]) -> Any:
-        return None
+        path = url.split("://", 1)[1].split("/", 1)[1]
+        _, _, raw = self.sim.handle("POST", f"/{path}", __import__("json").dumps(body).encode())
+        return __import__("json").loads(raw)
+
+
+def scheduled_poll(at: datetime) -> dict[str, int]:
+    from chalicelib.triggers.vendor_poll import vendor_poll
+    from infra.local.glue import LambdaContext
+    from infra.local.runner import scheduled_event
+
+    report: dict[str, int] = vendor_poll(scheduled_event("vendor_poll", at, "test"),
+                                         LambdaContext("vendor_poll"))
+    return report
 
 
 def polling(container: bootstrap.Container, sim: VendorSimulator) -> None:
@@ -255,9 +267,9 @@ def test_spark_hire_webhooks_are_hints_the_poller_confirms_once(
     [delivery] = sim.act(inv, "complete", 80)
     assert delivery.delivered
     assert detail(api, inv)["status"] == "sent"
-    # AND the poller runs, twice
-    first = container.vendor_poll.run(api.clock.now())
-    second = container.vendor_poll.run(api.clock.now())
+    # AND the poller runs, twice (its scheduled function, as EventBridge invokes it)
+    first = scheduled_poll(api.clock.now())
+    second = scheduled_poll(api.clock.now())
     glue.drain()
     # THEN the vendor's status is applied once
     assert first["applied"] == 1 and second["applied"] == 0
@@ -289,6 +301,26 @@ def test_the_poller_is_idempotent_with_the_webhooks(api: TenantApi, glue: Glue,
                 if e["source"] in ("vendor", "poller")]) == 1
     assert counts(api, campaign["id"])["completed"] == 2
     assert container.vendor_poll.run(api.clock.now())["applied"] == 0
+
+
+def test_the_vendor_hears_of_extensions_cancels_and_closes(
+        api: TenantApi, glue: Glue, container: bootstrap.Container) -> None:
+    # GIVEN a vendor with an API
+    set_vendor(api, vendor="standard", api_url="http://sim.local/vendor")
+    _, [extended, cancelled, closed] = invited(api, glue, 3)
+    sim = simulator(api)
+    polling(container, sim)
+    # WHEN HR extends one and cancels one, and the third one's grace window ends
+    new_deadline = (T0 + timedelta(days=5)).isoformat()
+    assert api.post("/invitations/actions", {"action": "extend", "invitation_ids": [extended],
+                                             "deadline_at": new_deadline}).status_code == 200
+    assert api.post("/invitations/actions", {"action": "cancel",
+                                             "invitation_ids": [cancelled]}).status_code == 200
+    glue.drain()
+    glue.tick(T0 + timedelta(hours=72 + 48, minutes=2))
+    # THEN the vendor was told each, in its terms
+    told = {n["path"].split("/")[-2]: n["body"]["kind"] for n in sim.notices}
+    assert told == {extended: "extended", cancelled: "cancelled", closed: "closed"}
 
 
 # --- the registry --------------------------------------------------------------------------
