@@ -281,6 +281,22 @@ def test_spark_hire_webhooks_are_hints_the_poller_confirms_once(
     assert counts(api, campaign["id"])["completed"] == 1
 
 
+def test_unsigned_events_are_taken_from_the_tenants_own_vendor_only(api: TenantApi,
+                                                                   glue: Glue) -> None:
+    # GIVEN a tenant on the (signed) standard vendor
+    _, [inv] = invited(api, glue)
+    # WHEN someone posts an unsigned Spark Hire-shaped event naming its invitation
+    response = api.client.http.post("/webhooks/vendors/sparkhire",
+                                    body=fixture("sparkhire", "completed", inv))
+    # THEN it is refused and nothing is kept
+    assert response.status_code == 401
+    assert [e for e in detail(api, inv)["timeline"] if e["source"] == "vendor"] == []
+    # AND an unsigned vendor cannot be chosen without the poller that confirms its events
+    refused = api.client.http.put("/tenant/vendor", headers=api.headers(),
+                                  body=b'{"vendor": "sparkhire"}')
+    assert refused.json_body["error"]["code"] == "poll_required"
+
+
 def test_the_poller_is_idempotent_with_the_webhooks(api: TenantApi, glue: Glue,
                                                     container: bootstrap.Container) -> None:
     # GIVEN a signed vendor that is also polled, one webhook lost and one delivered

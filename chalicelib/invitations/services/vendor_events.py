@@ -134,8 +134,8 @@ class VendorEvents:
                                         parse_retiring(tenant.retiring_webhook_secrets),
                                         received_at)
             try:
-                return adapter.parse(headers, body, secrets, received_at,
-                                     require_signature=config.require_signature)
+                events = adapter.parse(headers, body, secrets, received_at,
+                                       require_signature=config.require_signature)
             except VerificationError as err:
                 if err.code == "invalid_signature" and attempt == 0:
                     fresh = self._directory.tenant(tenant.tenant_id, received_at, fresh=True)
@@ -143,6 +143,11 @@ class VendorEvents:
                         tenant = fresh
                         continue
                 raise _http_error(err) from err
+            if config.vendor != vendor and not all(e.verified for e in events):
+                # nothing proves who sent it: taken (as a hint) only on the tenant's own vendor
+                raise Unauthorized("unsigned events are taken from the tenant's vendor only",
+                                   code="invalid_signature")
+            return events
         raise AssertionError("unreachable")  # pragma: no cover
 
     def apply(self, tenant_id: str, vendor: str, event: InboundEvent,
