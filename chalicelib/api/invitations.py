@@ -43,13 +43,15 @@ def create_invitations(caller: Caller, campaign_id: str,
           response=read_schemas.InvitationRows, errors=(400, 404), authorizer=api_key,
           query=(Query("status", "invitation status (default: every status)"),
                  Query("q", "part of the name, or the exact email or phone"),
+                 Query("late", "true: only results the vendor reported late "
+                               "(completed_late, or completed after a cancel)"),
                  Query("limit", "1-100, default 50", schema={"type": "integer"}),
                  Query("cursor", "next_cursor of the previous page")))
 def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
     caller.check_campaign(campaign_id)
     result: dict[str, Any] = container().invitation_reads.list(
         caller.tenant_id, campaign_id, caller.param("status"), caller.param("q"),
-        caller.limit(), caller.param("cursor"))
+        caller.limit(), caller.param("cursor"), late=caller.param("late") == "true")
     return result
 
 

@@ -158,13 +158,17 @@ def test_a_completion_after_close_is_completed_late_and_surfaced(api: TenantApi,
 
 def test_a_completion_after_a_cancel_is_kept_as_a_late_result(api: TenantApi,
                                                               glue: Glue) -> None:
-    _, [inv] = invited(api, glue)
-    cancel = api.post("/invitations/actions", {"action": "cancel", "invitation_ids": [inv]})
+    campaign, [inv, other] = invited(api, glue, 2)
+    cancel = api.post("/invitations/actions", {"action": "cancel",
+                                               "invitation_ids": [inv, other]})
     assert cancel.status_code == 200, cancel.body
     api.webhook("interview.completed", inv, score=50)
     view = detail(api, inv)
     assert (view["status"], view["late_result"], view["score"]) == ("cancelled",
                                                                     "after_cancel", 50.0)
+    # HR finds the late results with one filter
+    late = api.get(f"/campaigns/{campaign['id']}/invitations?late=true").json_body
+    assert [i["id"] for i in late["items"]] == [inv]
 
 
 def test_the_vendors_expired_feeds_the_inferred_no_show_reason(api: TenantApi,

@@ -26,6 +26,8 @@ from chalicelib.shared.domain.errors import NotFound, ValidationFailed
 from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
 
 STATUSES = tuple(s.value for s in Status)
+#: where late results are (a completion after a cancel keeps the cancel)
+LATE_STATUSES = ("completed_late", "cancelled")
 BUDGET = 1000
 
 
@@ -43,13 +45,16 @@ class InvitationReads:
         self._profiles = profiles
 
     def list(self, tenant_id: str, campaign_id: str, status: str | None, q: str | None,
-             limit: int, cursor: str | None) -> dict[str, Any]:
+             limit: int, cursor: str | None, late: bool = False) -> dict[str, Any]:
+        """`late`: only invitations with a late result (walked like a name search)."""
         if self._catalog.get_campaign(tenant_id, campaign_id) is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
         if status is not None and status not in STATUSES:
             raise ValidationFailed("status must be one of: " + ", ".join(STATUSES),
                                    code="invalid_status")
         statuses = (status,) if status else STATUSES
+        if late:
+            statuses = tuple(s for s in statuses if s in LATE_STATUSES)
         query = (q or "").strip()
         if query and ("@" in query or query.lstrip("+").replace(" ", "").isdigit()):
             return self._by_address(tenant_id, campaign_id, query, statuses)
@@ -57,7 +62,7 @@ class InvitationReads:
         found: list[tuple[InvitationItem, CandidateItem | None]] = []
         looked = 0
         while index < len(statuses) and len(found) < limit and looked < BUDGET:
-            size = max(limit - len(found), 25) if query else limit - len(found)
+            size = max(limit - len(found), 25) if query or late else limit - len(found)
             result = queries.invitations_with_status(tenant_id, campaign_id, statuses[index],
                                                      size, start)
             batch = list(result)
@@ -66,6 +71,8 @@ class InvitationReads:
             start = result.last_evaluated_key
             for n, item in enumerate(batch):
                 profile = profiles.get(item.candidate_id)
+                if late and not item.late_result:
+                    continue
                 if not query or (profile and query.casefold() in profile.name.casefold()):
                     found.append((item, profile))
                 if len(found) == limit and n < len(batch) - 1:
