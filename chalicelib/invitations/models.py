@@ -240,6 +240,8 @@ class InvitationItem(Item, discriminator="invitation"):
     #: the vendor's word on an unfinished interview: "expired" or "abandoned" (it feeds
     #: the inferred no-show reason)
     vendor_signal = UnicodeAttribute(null=True)
+    #: the status it had when it turned no_show (the inferred reason is judged from it)
+    no_show_from = UnicodeAttribute(null=True)
     #: a completion that came late: after_deadline, after_close or after_cancel
     late_result = UnicodeAttribute(null=True)
     version = VersionAttribute()

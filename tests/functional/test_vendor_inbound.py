@@ -174,19 +174,30 @@ def test_a_completion_after_a_cancel_is_kept_as_a_late_result(api: TenantApi,
 def test_the_vendors_expired_feeds_the_inferred_no_show_reason(api: TenantApi,
                                                                glue: Glue) -> None:
     # GIVEN the vendor says one link expired unused and one interview was abandoned
-    campaign, invs = invited(api, glue, 3)
+    campaign, invs = invited(api, glue, 4)
     api.webhook("interview.expired", invs[0])
     api.webhook("interview.started", invs[1])
     api.webhook("interview.abandoned", invs[1])
+    api.webhook("interview.opened", invs[3])
     assert detail(api, invs[0])["vendor_signal"] == "expired"
     # WHEN the deadline passes
     glue.tick(T0 + timedelta(hours=72, minutes=1))
-    # THEN the reasons say so (the third one never opened)
-    reasons = api.get(f"/reports/no-show-reasons?campaign_id={campaign['id']}"
-                      "&from=2026-11-01&to=2026-11-30").json_body
-    assert reasons["no_show"] == 3
-    assert {k: v for k, v in reasons["inferred"].items() if v} == {
-        "link_expired": 1, "abandoned": 1, "never_opened": 1}
+
+    def inferred() -> dict[str, int]:
+        reasons = api.get(f"/reports/no-show-reasons?campaign_id={campaign['id']}"
+                          "&from=2026-11-01&to=2026-11-30").json_body
+        assert reasons["no_show"] == 4
+        return {k: v for k, v in reasons["inferred"].items() if v}
+
+    # THEN the reasons say so (the third one never opened, the fourth opened only)
+    assert inferred() == {"link_expired": 1, "abandoned": 1, "never_opened": 1,
+                          "opened_not_started": 1}
+    # AND the vendor's word after the no-show moves that one's reason, once
+    api.clock.set(T0 + timedelta(hours=73))
+    for _ in range(2):
+        api.webhook("interview.expired", invs[3], msg_id="msg_late_expiry")
+    glue.drain()
+    assert inferred() == {"link_expired": 2, "abandoned": 1, "never_opened": 1}
 
 
 # --- Hireflix -----------------------------------------------------------------------------
