@@ -12,6 +12,7 @@ unsigned event moves nothing, it is a hint the poller confirms from the vendor's
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,6 +73,7 @@ class VendorDirectory:
         self._base = default_base_url
         self._http = http
         self._cache: dict[str, tuple[datetime, TenantItem | None]] = {}
+        self._links: dict[str, tuple[float, InterviewVendor]] = {}
 
     def tenant(self, tenant_id: str, now: datetime, fresh: bool = False) -> TenantItem | None:
         cached = self._cache.get(tenant_id)
@@ -91,10 +93,15 @@ class VendorDirectory:
 
     def interview_url(self, invitation_id: str) -> str:
         """The candidate's link, from the tenant's vendor (InterviewVendor port of
-        shared/domain/ports.py, used when invitations are created)."""
-        tenant_id = tenant_of_invitation(invitation_id)
-        tenant = self._tenants.get(tenant_id) if tenant_id else None
-        return self.adapter(self.config(tenant)).interview_link(invitation_id)
+        shared/domain/ports.py, used when invitations are created: 1,000 in one request read
+        the tenant once; a changed vendor is used within a minute)."""
+        tenant_id = tenant_of_invitation(invitation_id) or ""
+        hit = self._links.get(tenant_id)
+        if hit is None or time.monotonic() - hit[0] > SECRET_CACHE.total_seconds():
+            tenant = self._tenants.get(tenant_id) if tenant_id else None
+            hit = self._links[tenant_id] = (time.monotonic(),
+                                            self.adapter(self.config(tenant)))
+        return hit[1].interview_link(invitation_id)
 
 
 class VendorEvents:
