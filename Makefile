@@ -86,6 +86,7 @@ bench: deps
 	$(PY) benchmarks/cold_import.py
 	$(PY) benchmarks/sweep_due_index.py
 	$(PY) benchmarks/sender_rate.py
+	$(PY) benchmarks/inbound_webhooks.py
 
 clean-data:
 	rm -rf .local

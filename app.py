@@ -21,6 +21,7 @@ from chalicelib.api.session import bp as session
 from chalicelib.api.talent_pool import bp as talent_pool
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.tenant_keys import bp as tenant_keys
+from chalicelib.api.vendors import bp as vendors
 from chalicelib.api.webhook_endpoints import bp as webhook_endpoints
 from chalicelib.api.webhooks import bp as webhooks
 from chalicelib.triggers.exports import bp as exports
@@ -32,11 +33,12 @@ from chalicelib.triggers.schedule import bp as schedules
 from chalicelib.triggers.sender import bp as sender
 from chalicelib.triggers.ses_events import bp as ses_events
 from chalicelib.triggers.stream import bp as stream
+from chalicelib.triggers.vendor_poll import bp as vendor_poll
 
 app = Chalice(app_name="talentloop")
 for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, webhooks,
                   self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
                   retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
                   invitation_reads, console, session, no_show_decisions, extension_requests,
-                  webhook_endpoints, hooks, chalice_errors):
+                  webhook_endpoints, hooks, vendors, vendor_poll, chalice_errors):
     app.register_blueprint(blueprint)

@@ -51,6 +51,7 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
         from chalicelib.delivery.services.outbox_feed import OutboxFeed
         from chalicelib.hooks.services.consumers import HookDeliveries
         from chalicelib.invitations.services.consumers import CampaignCounts
+        from chalicelib.invitations.services.vendor_notices import VendorNotices
         from chalicelib.pool.services.consumers import PoolTags, RetentionClock
         from chalicelib.reports.services.consumers import FunnelAggregates
         from chalicelib.shared.fanout import FeedConsumer
@@ -65,6 +66,7 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
             FeedConsumer(self.export_feed),
             FeedConsumer(self.import_feed),
             HookDeliveries(self.hook_fanout()),
+            VendorNotices(self.vendor),
         ]
 
     def due_consumers(self) -> DueConsumers:

@@ -224,7 +224,10 @@ RESOURCES = Resources(
                "retention": "cron(30 3 * * ? *)",
                "pool_reengage": "rate(1 hour)",
                # opted-in tenants' daily (and Monday: weekly) exports, 00:30 UTC
-               "export_schedule": "cron(30 0 * * ? *)"},
+               "export_schedule": "cron(30 0 * * ? *)",
+               # the vendors' status of open invitations, for tenants that poll
+               # (unsigned or lossy webhooks; invitations/services/reconcile.py)
+               "vendor_poll": "rate(5 minutes)"},
     secrets=(
         # Signs candidate self-service links. Per-tenant webhook secrets are tenant data and
         # live in the tenant's item (the table is encrypted with a customer-managed key).

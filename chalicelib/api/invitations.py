@@ -15,6 +15,7 @@ from chalicelib.api.http import (
     Caller,
     Query,
     endpoint,
+    flag_query,
     limit_query,
     log_request,
 )
@@ -62,13 +63,15 @@ def create_invitations(caller: Caller, campaign_id: str,
                        schema={"type": "string", "enum": list(INVITATION_STATUSES)}),
                  Query("q", "part of the name, or the exact email or phone",
                        schema={"type": "string", "maxLength": 200}),
+                 flag_query("late", "true: only results the vendor reported late "
+                                    "(completed_late, or completed after a cancel)"),
                  limit_query(50),
                  CURSOR))
 def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
     caller.check_campaign(campaign_id)
     result: dict[str, Any] = container().invitation_reads.list(
         caller.tenant_id, campaign_id, caller.param("status"), caller.param("q"),
-        caller.limit(), caller.param("cursor"))
+        caller.limit(), caller.param("cursor"), late=caller.param("late") == "true")
     return result
 
 

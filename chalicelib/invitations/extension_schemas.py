@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
 from chalicelib.invitations.read_schemas import CandidateBrief
-from chalicelib.shared.schemas import StatusName, Strict
+from chalicelib.shared.schemas import Model, StatusName, Strict
 
 RequestStatus = Literal["pending", "approved", "denied"]
 
@@ -25,7 +25,7 @@ class ExtensionDeny(Strict):
                              description="why (kept with the request, shown to HR only)")
 
 
-class ExtensionRequest(BaseModel):
+class ExtensionRequest(Model):
     id: str
     status: RequestStatus
     invitation_id: str
@@ -43,6 +43,6 @@ class ExtensionRequest(BaseModel):
     note: str | None
 
 
-class ExtensionRequestPage(BaseModel):
+class ExtensionRequestPage(Model):
     items: list[ExtensionRequest]
     next_cursor: str | None

@@ -57,6 +57,8 @@ class TenantItem(Item, discriminator="tenant"):
     webhook_secret_rotated_at = UTCDateTimeAttribute(null=True)
     #: a disabled tenant's keys are refused and its vendor webhooks rejected
     disabled_at = UTCDateTimeAttribute(null=True)
+    #: which interview vendor and where (domain/vendors.py: VendorConfig); None: standard
+    vendor = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     @classmethod
@@ -209,6 +211,8 @@ class TimelineItem(Item, discriminator="timeline"):
     occurred_at = UTCDateTimeAttribute()
     source_id = UnicodeAttribute()
     applied = UnicodeAttribute(null=True)
+    #: what else the vendor said (lifecycle, vendor, verified, score, report URL, lateness)
+    detail = JSONAttribute(null=True)
 
     @classmethod
     def key(cls, tenant_id: str, candidate_id: str, occurred: str,
@@ -241,6 +245,13 @@ class InvitationItem(Item, discriminator="invitation"):
     reason_text = UnicodeAttribute(null=True)
     self_extensions = NumberAttribute(default=0)  # extensions the candidate took themself
     extension_requested_at = UTCDateTimeAttribute(null=True)  # waiting for HR
+    #: the vendor's word on an unfinished interview: "expired" or "abandoned" (it feeds
+    #: the inferred no-show reason)
+    vendor_signal = UnicodeAttribute(null=True)
+    #: the status it had when it turned no_show (the inferred reason is judged from it)
+    no_show_from = UnicodeAttribute(null=True)
+    #: a completion that came late: after_deadline, after_close or after_cancel
+    late_result = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -55,8 +55,10 @@ class TimelineEntry(Model):
     at: str
     type: str = Field(description="invitation.created, interview.opened, message.sent, "
                       "status.no_show, candidate.reason, hr.extend ...")
-    source: Literal["api", "vendor", "self_service", "delivery", "state", "hr"]
+    source: Literal["api", "vendor", "poller", "self_service", "delivery", "state", "hr"]
     applied: str | None = Field(default=None, description="the status it moved to, if any")
+    detail: dict[str, Any] | None = Field(default=None, description="vendor events: lifecycle, "
+                                          "vendor, verified, score, report_url, late")
     channel: str | None = None
     template: str | None = None
 

@@ -199,6 +199,10 @@ class Invitation(Model):
     created_at: str
     status_changed_at: str
     score: float | None
+    late_result: Literal["after_deadline", "after_close", "after_cancel"] | None = Field(
+        None, description="the vendor reported a completion this late (never dropped)")
+    vendor_signal: Literal["expired", "abandoned"] | None = Field(
+        None, description="the vendor's word on an unfinished interview")
 
 
 class InvitationPage(Model):
@@ -212,14 +216,17 @@ class VendorEventData(Model):
 
 
 class VendorEvent(Model):
-    type: Literal["interview.opened", "interview.started", "interview.completed"]
+    type: Literal["interview.invited", "interview.opened", "interview.started",
+                  "interview.completed", "interview.expired", "interview.abandoned",
+                  "interview.scored", "interview.report_available"]
     timestamp: str | float = Field(description="when it happened: ISO-8601 or Unix seconds")
     data: VendorEventData
 
 
 class WebhookResult(Model):
     webhook_id: str
-    result: Literal["processed", "duplicate"]
+    result: Literal["processed", "duplicate", "recorded"] = Field(
+        description="recorded: an unsigned event, kept in the timeline for the poller")
     invitation_id: str | None = None
     status: StatusName | None = None
     changed: bool | None = None
@@ -324,3 +331,15 @@ class SecretRotated(WebhookSecrets):
 class RetireSecretIn(Strict):
     fingerprint: str | None = Field(
         default=None, description="the older secret to retire; none: every older secret")
+
+
+class VendorSettingsIn(Strict):
+    vendor: str = Field(description="an adapter of the registry: standard, hireflix, sparkhire")
+    base_url: str | None = Field(None, description="candidate links; default: the deployment's")
+    api_url: str | None = Field(None, description="the vendor's API (notices, status polls)")
+    require_signature: bool = True
+    poll: bool = Field(False, description="the reconciliation poller asks the vendor's API")
+
+
+class VendorSettingsOut(VendorSettingsIn):
+    vendors: list[str]

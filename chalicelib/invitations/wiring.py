@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.shared.wiring import SharedWiring
 
 if TYPE_CHECKING:
-    from chalicelib.invitations.adapters.vendor import LinkVendor
     from chalicelib.invitations.services.api_keys import ApiKeyService
     from chalicelib.invitations.services.catalog import CatalogService
     from chalicelib.invitations.services.catalog_reads import CatalogReads
@@ -19,8 +18,11 @@ if TYPE_CHECKING:
     from chalicelib.invitations.services.invitation_actions import InvitationActions
     from chalicelib.invitations.services.invitation_reads import InvitationReads
     from chalicelib.invitations.services.invitations import InvitationService
+    from chalicelib.invitations.services.reconcile import Reconciler
     from chalicelib.invitations.services.tenant_registry import TenantRegistry
     from chalicelib.invitations.services.tenants import TenantService
+    from chalicelib.invitations.services.vendor_events import VendorDirectory, VendorEvents
+    from chalicelib.invitations.services.vendor_settings import VendorSettings
     from chalicelib.invitations.services.webhook_secrets import WebhookSecretService
     from chalicelib.invitations.services.webhooks import VendorWebhookService
     from chalicelib.invitations.stores.catalog_store import CatalogStore
@@ -70,10 +72,12 @@ class InvitationsWiring(SharedWiring):
         return SuppressionStore()
 
     @cached_property
-    def vendor(self) -> LinkVendor:
-        from chalicelib.invitations.adapters.vendor import LinkVendor
+    def vendor(self) -> VendorDirectory:
+        """Each tenant's interview vendor (adapters/vendors: the registry)."""
+        from chalicelib.invitations.adapters.vendors.http import UrllibHttp
+        from chalicelib.invitations.services.vendor_events import VendorDirectory
 
-        return LinkVendor(self.settings.vendor_base_url)
+        return VendorDirectory(self.tenant_store, self.settings.vendor_base_url, UrllibHttp())
 
     # -- services ------------------------------------------------------------------------
     @cached_property
@@ -175,4 +179,24 @@ class InvitationsWiring(SharedWiring):
     def webhooks(self) -> VendorWebhookService:
         from chalicelib.invitations.services.webhooks import VendorWebhookService
 
-        return VendorWebhookService(self.tenant_store, self.invitation_store)
+        return VendorWebhookService(self.vendor_events)
+
+    @cached_property
+    def vendor_events(self) -> VendorEvents:
+        from chalicelib.invitations.services.vendor_events import VendorEvents
+
+        return VendorEvents(self.vendor, self.invitation_store)
+
+    @cached_property
+    def vendor_settings(self) -> VendorSettings:
+        from chalicelib.invitations.services.vendor_settings import VendorSettings
+
+        return VendorSettings(self.tenant_store)
+
+    @cached_property
+    def vendor_poll(self) -> Reconciler:
+        from chalicelib.invitations.services.reconcile import Reconciler
+        from chalicelib.invitations.stores import vendor_queries
+
+        return Reconciler(self.vendor, self.vendor_events, vendor_queries.tenants,
+                          vendor_queries.open_invitations)

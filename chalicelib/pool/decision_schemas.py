@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
-from chalicelib.shared.schemas import StatusName, Strict
+from chalicelib.shared.schemas import Model, StatusName, Strict
 
 Reason = Literal["schedule_conflict", "technical_problem", "did_not_see_message",
                  "not_interested", "accepted_other_offer", "other", "none"]
@@ -42,7 +42,7 @@ class NoShowDecisionIn(Strict):
                                                      "would happen")
 
 
-class DecisionItem(BaseModel):
+class DecisionItem(Model):
     invitation_id: str
     outcome: Literal["reinvited", "extended", "tagged", "skipped"]
     reason_code: str | None = Field(description="skipped: not_found, not_no_show, "
@@ -53,7 +53,7 @@ class DecisionItem(BaseModel):
                                           "invitation in the target campaign")
 
 
-class DecisionTotals(BaseModel):
+class DecisionTotals(Model):
     reinvited: int
     extended: int
     tagged: int
@@ -61,7 +61,7 @@ class DecisionTotals(BaseModel):
     total: int
 
 
-class NoShowDecisionOut(BaseModel):
+class NoShowDecisionOut(Model):
     campaign_id: str
     action: str
     dry_run: bool
@@ -71,7 +71,7 @@ class NoShowDecisionOut(BaseModel):
                                     "with this cursor)")
 
 
-class CandidateEvent(BaseModel):
+class CandidateEvent(Model):
     at: str
     type: str = Field(description="invitation.created, message.sent, interview.opened, "
                       "candidate.reason, hr.extend, status.no_show ...")
@@ -84,7 +84,7 @@ class CandidateEvent(BaseModel):
     campaign_name: str | None
 
 
-class CandidateInvitation(BaseModel):
+class CandidateInvitation(Model):
     id: str
     campaign_id: str
     campaign_name: str | None
@@ -93,7 +93,7 @@ class CandidateInvitation(BaseModel):
     created_at: str
 
 
-class CandidateTimelinePage(BaseModel):
+class CandidateTimelinePage(Model):
     candidate_id: str
     name: str | None
     invitations: list[CandidateInvitation]

@@ -126,6 +126,9 @@ class AggregateItem(Item, discriminator="aggregate"):
     ri_never_opened = NumberAttribute(default=0)
     ri_opened_not_started = NumberAttribute(default=0)
     ri_started_not_completed = NumberAttribute(default=0)
+    # the vendor said so (InvitationItem.vendor_signal)
+    ri_link_expired = NumberAttribute(default=0)
+    ri_abandoned = NumberAttribute(default=0)
 
     @classmethod
     def key(cls, tenant_id: str, campaign_id: str, day: str, position_id: str,

@@ -63,7 +63,8 @@ class ReasonCounts(Model):
     no_show: int
     given: dict[str, int] = Field(description="reasons candidates gave (self-service)")
     inferred: dict[str, int] = Field(description="not_delivered, never_opened, "
-                                                 "opened_not_started, started_not_completed")
+                                                 "opened_not_started, started_not_completed, "
+                                                 "link_expired, abandoned (the vendor said)")
 
 
 class NoShowReasons(Model):

@@ -94,6 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 TalentLoop local cloud is up.
   API            {config.api_url}     (OpenAPI: {config.api_url}/openapi.json)
   HR console     {config.api_url}/console  (sign in with the demo API key below)
+  vendor (sim)   {config.api_url}/vendor/i/<invitation id>  (the candidate's interview page)
   control        {config.control_url}  (/outbox, /stats, POST /tick?at=...)
   DynamoDB Local {runner.cloud.endpoint_env()["AWS_ENDPOINT_URL_DYNAMODB"]}
   moto (SES/SNS/SQS/S3) {runner.cloud.endpoint_env()["AWS_ENDPOINT_URL_SQS"]}

@@ -1,7 +1,10 @@
 """The seed's scenario, end to end, through the HTTP API of the local cloud.
 
-500 engineering candidates are invited with a 3-day window; the vendor's (really signed)
-webhooks report 428 completions; the clock is moved past the deadline with a tick; exactly 72
+500 engineering candidates are invited with a 3-day window; 428 of them open their link on
+the vendor simulator (`<api>/vendor/i/<id>`, infra/local/vendor_sim.py), start and complete
+the interview there, and the simulator sends its really signed webhooks (with retries, and
+duplicates and reordering when configured: TALENTLOOP_SIM_*); some others only open it;
+the clock is moved past the deadline with a tick; exactly 72
 invitations must be no_show, exactly 72 reminder emails must be in SES's outbox, and the
 talent-pool query must return exactly those 72. If no local cloud is running, the demo starts
 one and stops what it started.
@@ -19,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
-from standardwebhooks.webhooks import Webhook
 
 INVITED = 500
 COMPLETED = 428
@@ -63,18 +65,17 @@ class Api:
 
 def signed_event(secret: str, kind: str, invitation_id: str, at: datetime,
                  score: float | None = None) -> tuple[dict[str, str], bytes]:
+    """One Standard Webhooks event, signed now (for callers that post events directly; the
+    demo itself goes through the vendor simulator)."""
     import json
+
+    from chalicelib.invitations.adapters.vendors.standard import sign
 
     data: dict[str, Any] = {"invitation_id": invitation_id}
     if score is not None:
         data["score"] = score
     body = json.dumps({"type": kind, "timestamp": at.isoformat(), "data": data})
-    msg_id = f"msg_{uuid.uuid4().hex}"
-    now = datetime.now(UTC)
-    signature = Webhook(secret).sign(msg_id=msg_id, timestamp=now, data=body)
-    headers = {"webhook-id": msg_id, "webhook-timestamp": str(int(now.timestamp())),
-               "webhook-signature": signature, "content-type": "application/json"}
-    return headers, body.encode()
+    return sign(secret, f"msg_{uuid.uuid4().hex}", datetime.now(UTC), body), body.encode()
 
 
 def scenario(api_url: str, control_url: str, tenant: dict[str, Any],
@@ -100,29 +101,34 @@ def scenario(api_url: str, control_url: str, tenant: dict[str, Any],
     rng = random.Random(seed)
     finishers = set(rng.sample(ids, COMPLETED))
     started = time.perf_counter()
-    now = datetime.now(UTC)
-    journeys: list[list[tuple[str, str, float | None]]] = []
+    journeys: list[tuple[str, list[tuple[str, float | None]]]] = []
     for inv in ids:
         if inv in finishers:
-            journeys.append([(inv, "interview.opened", None), (inv, "interview.started", None),
-                             (inv, "interview.completed", round(rng.uniform(55, 98), 1))])
+            journeys.append((inv, [("start", None), ("complete", round(rng.uniform(55, 98), 1))]))
         elif rng.random() < 0.4:
-            journeys.append([(inv, "interview.opened", None)])
+            journeys.append((inv, []))
     local = threading.local()
 
-    def deliver(journey: list[tuple[str, str, float | None]]) -> None:
-        """One candidate's events in order; candidates in parallel, as a vendor sends."""
+    def candidate(journey: tuple[str, list[tuple[str, float | None]]]) -> None:
+        """One candidate on the vendor's page: open the link, then each step; candidates in
+        parallel. The simulator sends the vendor's signed webhooks for each."""
         if not hasattr(local, "http"):
             local.http = requests.Session()
-        for inv, kind, score in journey:
-            headers, body = signed_event(tenant["webhook_secret"], kind, inv, now, score)
-            response = local.http.post(f"{api_url}/webhooks/vendor", data=body,
-                                       headers=headers, timeout=60)
-            if response.status_code != 200:
-                raise RuntimeError(f"webhook {kind}: {response.status_code} {response.text}")
+        inv, steps = journey
+        page = local.http.get(f"{api_url}/vendor/i/{inv}", params={"lang": "zh-CN"}, timeout=60)
+        if page.status_code != 200:
+            raise RuntimeError(f"vendor page: {page.status_code} {page.text[:200]}")
+        for step, score in steps:
+            params = {"json": "1", **({"score": str(score)} if score is not None else {})}
+            done = local.http.post(f"{api_url}/vendor/i/{inv}/{step}", params=params,
+                                   timeout=120)
+            failed = [d for d in done.json() if not 200 <= d["attempts"][-1] < 300]
+            if done.status_code != 200 or failed:
+                raise RuntimeError(f"vendor {step}: {done.status_code} {done.text[:300]}")
 
-    with ThreadPoolExecutor(max_workers=8) as senders:
-        list(senders.map(deliver, journeys))
+    with ThreadPoolExecutor(max_workers=8) as people:
+        list(people.map(candidate, journeys))
+    requests.post(f"{api_url}/vendor/_sim/flush", timeout=600)  # what reordering held back
     webhook_seconds = time.perf_counter() - started
     requests.post(f"{control_url}/drain", params={"timeout": 1200}, timeout=1300)
 
@@ -168,8 +174,8 @@ def run_demo() -> int:
     print(f"""
 The seed's scenario (campaign {result.campaign_id}):
   invited                 {INVITED}   (one bulk request: {result.invite_seconds:.2f} s)
-  completed (webhooks)    {result.counts['completed']}   (signed vendor events: \
-{result.webhook_seconds:.1f} s)
+  completed (simulator)   {result.counts['completed']}   (candidates on the vendor page, its \
+signed webhooks: {result.webhook_seconds:.1f} s)
   no_show after deadline  {result.counts['no_show']}   (listed: {len(result.no_show_ids)})
   reminder emails sent    {result.reminders}
   talent pool `no_show`   {len(result.pool)}

@@ -178,6 +178,7 @@ class LocalRunner:
             schedule,
             sender,
             stream,
+            vendor_poll,
         )
 
         self.app = app_module.app
@@ -191,6 +192,7 @@ class LocalRunner:
             "retention": retention.retention,
             "pool_reengage": pool_schedule.pool_reengage,
             "hook_sender": hooks.hook_sender_handler,
+            "vendor_poll": vendor_poll.vendor_poll,
         }
 
     def _labelled(self, name: str) -> Any:
@@ -275,8 +277,18 @@ class LocalRunner:
             chalice_stage_name=self.config.stage
         )
         server = create_local_server(self.app, config, self.config.cloud.host, self.config.api_port)
+        from infra.local.vendor_sim import (
+            SimConfig,
+            VendorSimulator,
+            http_transport,
+            table_secrets,
+        )
+
+        # the interview vendor at <api>/vendor/ (the candidate's page, its webhooks, its API)
+        self.simulator = VendorSimulator(http_transport(self.config.api_url), table_secrets(),
+                                         SimConfig.from_env())
         server.server.RequestHandlerClass = functools.partial(  # quiet: no access log
-            _QuietHandler, app_object=self.app, config=config
+            _QuietHandler, app_object=self.app, config=config, simulator=self.simulator
         )
         self._servers.append(server)
         self._spawn("api", server.serve_forever)
@@ -392,7 +404,12 @@ class _QuietHandler(_quiet_handler_base()):  # type: ignore[misc]
     """Chalice's local server, closer to API Gateway: its own gateway errors (no key, a
     refused key, no such resource) answer the deployed stack's gateway responses
     (infra/gateway_errors.py), and methods it does not know (TRACE, QUERY) reach the app, which
-    answers the uniform 405 instead of BaseHTTPServer's HTML 501."""
+    answers the uniform 405 instead of BaseHTTPServer's HTML 501. The vendor simulator answers
+    under /vendor/."""
+
+    def __init__(self, *args: Any, simulator: Any = None, **kwargs: Any) -> None:
+        self.simulator = simulator
+        super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -409,6 +426,21 @@ class _QuietHandler(_quiet_handler_base()):  # type: ignore[misc]
         if name.startswith("do_"):  # TRACE, QUERY...: BaseHTTPRequestHandler looks them up
             return self._generic_handle
         raise AttributeError(name)
+
+    def _generic_handle(self) -> None:
+        if self.simulator is None or not self.path.startswith("/vendor/"):
+            super()._generic_handle()
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        status, content_type, payload = self.simulator.handle(self.command, self.path, body)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = _generic_handle
 
 
 def scheduled_event(name: str, at: datetime, stage: str) -> dict[str, Any]:

@@ -83,6 +83,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     # Outbound webhooks: 6 x the timeout is the hooks queue's visibility timeout.
     FunctionSpec("hook_sender", "HookSender", "hooks queue -> signed POSTs to HR systems",
                  timeout_s=RESOURCES.hooks_queue.visibility_timeout_s // 6),
+    # the table only: the vendors' APIs are reached over HTTPS, not through AWS
+    FunctionSpec("vendor_poll", "VendorPoll",
+                 "vendor status reconciliation (EventBridge, every 5 minutes)", timeout_s=120),
 )
 #: Functions that queue webhook deliveries: the stream (events), the API (replay, ping),
 #: the hook sender (its own retries).

@@ -85,7 +85,8 @@ def test_the_funnel_follows_a_real_lifecycle(api: TenantApi, glue: Glue,
                       "&from=2026-11-01&to=2026-11-30").json_body
     assert reasons["no_show"] == 2
     assert reasons["inferred"] == {"not_delivered": 0, "never_opened": 1,
-                                   "opened_not_started": 0, "started_not_completed": 1}
+                                   "opened_not_started": 0, "started_not_completed": 1,
+                                   "link_expired": 0, "abandoned": 0}
     assert [p["key"] for p in reasons["by_position"]] == [campaign["position_id"]]
     by_position = api.get(f"/reports/no-show-reasons?position_id={campaign['position_id']}"
                           "&from=2026-11-01&to=2026-11-30").json_body

@@ -53,7 +53,10 @@ def test_grace_end_closes_and_completed_are_left_alone(api: TenantApi, glue: Glu
     assert counts["completed"] == 1 and counts["closed"] == 1 and counts["no_show"] == 0
     late = api.webhook("interview.completed", body["items"][1]["invitation_id"],
                        at=T0 + timedelta(hours=121))
-    assert late.json_body["changed"] is False  # after auto-close the link no longer works
+    # after auto-close the vendor's word is still recorded, never dropped (issue 13)
+    assert (late.json_body["changed"], late.json_body["status"]) == (True, "completed_late")
+    view = api.get(f"/invitations/{body['items'][1]['invitation_id']}").json_body
+    assert view["late_result"] == "after_close"
 
 
 def test_reminder_rounds_follow_the_campaign_policy(api: TenantApi, glue: Glue,

@@ -272,7 +272,8 @@ def test_the_sweep_is_scheduled_once_as_the_definition_says(raw: dict[str, Any])
     assert schedules == {"Sweep": RESOURCES.schedules["sweep"],
                          "Retention": RESOURCES.schedules["retention"],
                          "PoolReengage": RESOURCES.schedules["pool_reengage"],
-                         "ExportSchedule": RESOURCES.schedules["export_schedule"]}
+                         "ExportSchedule": RESOURCES.schedules["export_schedule"],
+                         "VendorPoll": RESOURCES.schedules["vendor_poll"]}
     assert not of_type(raw, "AWS::Events::Rule"), "a second rule would sweep twice a minute"
 
 

@@ -18,7 +18,8 @@ def minutes_of_a_day(expression: str) -> list[datetime]:
 
 def test_every_schedule_of_the_definition_is_understood() -> None:
     fired = {name: len(minutes_of_a_day(e)) for name, e in RESOURCES.schedules.items()}
-    assert fired == {"sweep": 1440, "retention": 1, "pool_reengage": 24, "export_schedule": 1}
+    assert fired == {"sweep": 1440, "retention": 1, "pool_reengage": 24, "export_schedule": 1,
+                     "vendor_poll": 288}
 
 
 def test_cron_fires_at_its_utc_minute_whatever_the_offset_of_the_tick() -> None:

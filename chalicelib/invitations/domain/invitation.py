@@ -1,11 +1,16 @@
 """The invitation state machine: a pure function, no I/O.
 
     invited -> sent -> opened -> started -> completed
-    at the deadline an unfinished invitation becomes no_show; completing inside the grace
-    window gives completed_late; the end of the grace window closes it; HR may cancel.
+    at the deadline an unfinished invitation becomes no_show; completing after the deadline
+    gives completed_late; the end of the grace window closes it; HR may cancel.
 
 The machine only moves forward. An event that would move an invitation backwards (a late
 "opened" after "completed") changes nothing and is kept in the timeline only.
+
+Nothing the vendor says is dropped: a completion after the grace window (the sweep has
+closed it, or not yet) is still `completed_late` - the interview exists and HR must see it;
+`lateness` says how late (after the deadline, after close, after a cancel). Only a cancel
+stays as it is (an HR decision); the result is kept on it as a flagged late result.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ class Event(StrEnum):
 
 #: Before the deadline: the candidate can still act.
 OPEN = frozenset({Status.INVITED, Status.SENT, Status.OPENED, Status.STARTED})
-#: Nothing moves these any more.
+#: Nothing moves these any more (but a closed invitation takes a late completion).
 FINAL = frozenset({Status.COMPLETED, Status.COMPLETED_LATE, Status.CLOSED, Status.CANCELLED})
 
 # Progress order among the open states; used to refuse backwards moves.
@@ -88,13 +93,13 @@ def apply(status: Status, event: Event, *, deadline: datetime, at: datetime,
 
 def _next_status(status: Status, event: Event, *, deadline: datetime, at: datetime,
                  policy: Policy) -> Status | None:
+    if status is Status.CLOSED and event is Event.COMPLETED:
+        return Status.COMPLETED_LATE  # the vendor still took it: recorded, never dropped
     if status in FINAL:
         return None
     if event is Event.CANCELLED:
         return Status.CANCELLED
     if event is Event.COMPLETED:
-        if at > deadline + policy.grace:
-            return None  # after the grace window the link no longer works, swept or not
         late = status is Status.NO_SHOW or at > deadline
         return Status.COMPLETED_LATE if late else Status.COMPLETED
     if event in _ENGAGEMENT:
@@ -107,6 +112,22 @@ def _next_status(status: Status, event: Event, *, deadline: datetime, at: dateti
     if event is Event.GRACE_ENDED:
         ended = at >= deadline + policy.grace
         return Status.CLOSED if status is Status.NO_SHOW and ended else None
+    return None
+
+
+def lateness(status: Status, event: Event, *, deadline: datetime, at: datetime,
+             policy: Policy) -> str | None:
+    """How late a completion in `status` at `at` is, for HR's flag (None: on time, or not
+    a completion): after_deadline (inside the grace window), after_close (the grace window
+    was over), after_cancel (HR had cancelled: the status stays, the result is flagged)."""
+    if event is not Event.COMPLETED or status in (Status.COMPLETED, Status.COMPLETED_LATE):
+        return None
+    if status is Status.CANCELLED:
+        return "after_cancel"
+    if status is Status.CLOSED or at > deadline + policy.grace:
+        return "after_close"
+    if status is Status.NO_SHOW or at > deadline:
+        return "after_deadline"
     return None
 
 

@@ -27,6 +27,8 @@ from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor
 
 STATUSES = tuple(s.value for s in Status)
 MAX_QUERY = 200  # the search box: a name part, an email or a phone
+#: where late results are (a completion after a cancel keeps the cancel)
+LATE_STATUSES = ("completed_late", "cancelled")
 BUDGET = 1000
 
 
@@ -44,7 +46,8 @@ class InvitationReads:
         self._profiles = profiles
 
     def list(self, tenant_id: str, campaign_id: str, status: str | None, q: str | None,
-             limit: int, cursor: str | None) -> dict[str, Any]:
+             limit: int, cursor: str | None, late: bool = False) -> dict[str, Any]:
+        """`late`: only invitations with a late result (walked like a name search)."""
         if self._catalog.get_campaign(tenant_id, campaign_id) is None:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
         if status is not None and status not in STATUSES:
@@ -53,6 +56,8 @@ class InvitationReads:
         statuses = (status,) if status else STATUSES
         if q is not None and len(q) > MAX_QUERY:
             raise ValidationFailed(f"q is at most {MAX_QUERY} characters", code="invalid_query")
+        if late:
+            statuses = tuple(s for s in statuses if s in LATE_STATUSES)
         query = (q or "").strip()
         if query and ("@" in query or query.lstrip("+").replace(" ", "").isdigit()):
             return self._by_address(tenant_id, campaign_id, query, statuses)
@@ -60,7 +65,7 @@ class InvitationReads:
         found: list[tuple[InvitationItem, CandidateItem | None]] = []
         looked = 0
         while index < len(statuses) and len(found) < limit and looked < BUDGET:
-            size = max(limit - len(found), 25) if query else limit - len(found)
+            size = max(limit - len(found), 25) if query or late else limit - len(found)
             result = queries.invitations_with_status(tenant_id, campaign_id, statuses[index],
                                                      size, start)
             batch = list(result)
@@ -69,6 +74,8 @@ class InvitationReads:
             start = result.last_evaluated_key
             for n, item in enumerate(batch):
                 profile = profiles.get(item.candidate_id)
+                if late and not item.late_result:
+                    continue
                 if not query or (profile and query.casefold() in profile.name.casefold()):
                     found.append((item, profile))
                 if len(found) == limit and n < len(batch) - 1:
@@ -111,7 +118,8 @@ class InvitationReads:
             {"at": instant(inv.created_at), "type": "invitation.created", "source": "api"}]
         for event in queries.timeline(tenant_id, inv.candidate_id, invitation_id):
             timeline.append({"at": instant(event.occurred_at), "type": event.type,
-                             "source": timeline_source(event), "applied": event.applied})
+                             "source": timeline_source(event), "applied": event.applied,
+                             "detail": event.detail})
         messages = []
         for m in queries.messages(tenant_id, invitation_id):
             view = {"kind": m.kind, "channel": m.channel, "template": m.template or m.kind,

@@ -154,8 +154,11 @@ def advance_timers(store: InvitationStore, inv: InvitationItem, now: datetime,
         done.append(Timers(outcome, plan))
         if not outcome.changed and not moved:
             return None
+        # how far the candidate got: a vendor's later word re-attributes the inferred reason
+        fields = {"no_show_from": before.value} if outcome.status is Status.NO_SHOW \
+            and before is not Status.NO_SHOW else {}
         return TransitionWrite(current, outcome, now, outbox(current, plan), [],
-                               rounds_done=plan.rounds_done if moved else None)
+                               rounds_done=plan.rounds_done if moved else None, fields=fields)
 
     applied = retrying(store, inv, build, reload)
     return applied, (done[0] if done else None)

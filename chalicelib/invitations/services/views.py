@@ -36,15 +36,18 @@ def invitation_view(i: InvitationItem) -> dict[str, Any]:
             "locale": i.locale, "deadline_at": _at(i.deadline_at),
             "interview_url": i.interview_url, "created_at": _at(i.created_at),
             "status_changed_at": _at(i.status_changed_at),
-            "score": float(i.score) if i.score is not None else None}
+            "score": float(i.score) if i.score is not None else None,
+            "late_result": i.late_result, "vendor_signal": i.vendor_signal}
 
 
 
 def timeline_source(event: TimelineItem) -> str:
     """Who caused a timeline event: HR (`hr:<key id>`), the candidate's self-service page
-    (keyed by its kind) or the vendor (keyed by its webhook id)."""
+    (keyed by its kind), the vendor (keyed by its webhook id) or the poller."""
     if event.source_id.startswith("hr:"):
         return "hr"
+    if event.source_id.startswith("poll_"):  # the reconciliation poller
+        return "poller"
     return "self_service" if event.source_id == event.type else "vendor"
 
 

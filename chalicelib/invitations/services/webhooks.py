@@ -1,186 +1,34 @@
-"""Vendor webhooks (Standard Webhooks).
+"""Vendor webhooks at `/webhooks/vendor`: the Standard Webhooks format, as it always was.
 
-HMAC-SHA256 over `id.timestamp.body` with the tenant's `whsec_` secret, ±5 minutes around the
-receipt time (time is an input, not read here), several signatures accepted, each checked
-against every secret that verifies at the receipt time (the current one and older ones inside
-their rotation overlap; domain/webhook_secrets.py). A disabled tenant's events are refused.
-A repeated `webhook-id` is answered 2xx with no second effect: the dedupe marker is written in
-the same transaction as the state change. Events out of order never move an invitation
-backwards; they are kept in the candidate's timeline only.
+The format itself is the `standard` adapter (adapters/vendors/standard.py: HMAC-SHA256 over
+`id.timestamp.body` with the tenant's `whsec_` secret, ±5 minutes around the receipt time,
+several signatures, every secret live at the receipt time); receiving, dedupe and ordering
+are the shared path of every vendor (services/vendor_events.py). This module keeps the old
+entry point and the old names.
 """
 
 from __future__ import annotations
 
-import hmac
-import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from standardwebhooks.webhooks import Webhook
+from chalicelib.invitations.adapters.vendors.standard import TYPES
+from chalicelib.invitations.domain.vendors import EVENT_OF
+from chalicelib.invitations.services.vendor_events import DEDUPE_FOR, SECRET_CACHE, VendorEvents
 
-from chalicelib.clock import parse_instant
-from chalicelib.invitations.domain.invitation import Event, Outcome
-from chalicelib.invitations.domain.webhook_secrets import parse_retiring, verifying_secrets
-from chalicelib.invitations.models import InvitationItem, TenantItem, TimelineItem
-from chalicelib.invitations.services.transitions import Applied, SideItems, apply_event
-from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
-from chalicelib.invitations.stores.tenant_store import TenantStore
-from chalicelib.shared.domain.due import instant
-from chalicelib.shared.domain.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unauthorized,
-    ValidationFailed,
-)
-from chalicelib.shared.domain.ids import tenant_of_invitation
-from chalicelib.shared.models import Item, MarkerItem
-
-TOLERANCE = timedelta(minutes=5)
-DEDUPE_FOR = timedelta(days=30)
-SECRET_CACHE = timedelta(minutes=1)  # longer than any vendor's retry horizon
-EVENTS = {"interview.opened": Event.OPENED, "interview.started": Event.STARTED,
-          "interview.completed": Event.COMPLETED}
+#: the vendor's event names that move the state machine (the rest of TYPES is kept too)
+EVENTS = {name: EVENT_OF[lifecycle] for name, lifecycle in TYPES.items()
+          if lifecycle in EVENT_OF}
 
 
 class VendorWebhookService:
-    def __init__(self, tenants: TenantStore, invitations: InvitationStore) -> None:
-        self._tenants = tenants
-        self._invitations = invitations
-        self._secrets: dict[str, tuple[datetime, TenantItem | None]] = {}
-
-    def _tenant(self, tenant_id: str, now: datetime, fresh: bool = False) -> TenantItem | None:
-        """Tenants (and their secrets) cached for a minute: a vendor sends bursts. So a
-        retired secret or a disabled tenant takes up to a minute to be refused; a new
-        secret is accepted at once (a failed check reads the tenant again)."""
-        cached = self._secrets.get(tenant_id)
-        if not fresh and cached is not None and abs(now - cached[0]) < SECRET_CACHE:
-            return cached[1]
-        if len(self._secrets) > 1000:
-            self._secrets.clear()
-        tenant = self._tenants.get(tenant_id)
-        self._secrets[tenant_id] = (now, tenant)
-        return tenant
+    def __init__(self, events: VendorEvents) -> None:
+        self._events = events
 
     def receive(self, headers: Mapping[str, str], body: bytes,
                 received_at: datetime) -> dict[str, Any]:
-        lower = {k.lower(): v for k, v in headers.items()}
-        msg_id = lower.get("webhook-id", "")
-        stamp = lower.get("webhook-timestamp", "")
-        signatures = lower.get("webhook-signature", "")
-        if not (msg_id and stamp and signatures):
-            raise Unauthorized("webhook-id, webhook-timestamp and webhook-signature are required",
-                               code="missing_signature_headers")
-        try:
-            sent_at = datetime.fromtimestamp(int(stamp), UTC)
-        except (ValueError, OverflowError) as err:
-            raise Unauthorized("webhook-timestamp is not a Unix time",
-                               code="invalid_timestamp") from err
-        if abs(received_at - sent_at) > TOLERANCE:
-            raise Unauthorized("webhook-timestamp is outside the 5 minute tolerance",
-                               code="stale_timestamp")
-        text = body.decode("utf-8", errors="replace")
-        tenant_id = tenant_of_invitation(_claimed_invitation(text) or "")
-        tenant = self._tenant(tenant_id, received_at) if tenant_id else None
-        if tenant_id and tenant is not None and \
-                not _signed(tenant, msg_id, sent_at, text, signatures, received_at):
-            tenant = self._tenant(tenant_id, received_at, fresh=True)  # rotated meanwhile?
-        if tenant is None or not _signed(tenant, msg_id, sent_at, text, signatures,
-                                         received_at):
-            raise Unauthorized("no valid signature", code="invalid_signature")
-        if tenant.disabled_at is not None:
-            raise Forbidden("the tenant is disabled", code="tenant_disabled")
-        payload = _parse(text)
-        event = EVENTS[payload["type"]]
-        occurred = min(payload["timestamp"], received_at)
-        inv_id: str = payload["invitation_id"]
-        inv = self._invitations.get(tenant.tenant_id, inv_id)
-        if inv is None:
-            raise NotFound(f"invitation {inv_id} not found", code="invitation_not_found")
-        mpk, msk = MarkerItem.key(f"T#{tenant.tenant_id}#WEBHOOK", msg_id)
-        marker = MarkerItem(mpk, msk, expiration=received_at + DEDUPE_FOR)
-
-        def timeline(current: InvitationItem, outcome: Outcome) -> tuple[list[Item], list[Item]]:
-            tpk, tsk = TimelineItem.key(current.tenant_id, current.candidate_id,
-                                        instant(occurred), msg_id)
-            entry = TimelineItem(tpk, tsk, tenant_id=current.tenant_id,
-                                 candidate_id=current.candidate_id,
-                                 invitation_id=current.invitation_id, type=payload["type"],
-                                 occurred_at=occurred, source_id=msg_id,
-                                 applied=outcome.status.value if outcome.changed else None)
-            return [], [entry]
-
-        applied = _apply(self._invitations, inv, event, occurred, timeline, marker,
-                         payload.get("score"), received_at)
-        if applied.result is TxResult.DUPLICATE:
-            return {"webhook_id": msg_id, "result": "duplicate"}
-        if applied.result is TxResult.CONFLICT or applied.outcome is None:
-            raise Conflict("the invitation kept changing; retry", code="retry_later")
-        return {"webhook_id": msg_id, "result": "processed",
-                "invitation_id": inv_id, "status": applied.outcome.status.value,
-                "changed": applied.outcome.changed}
+        return self._events.receive("standard", headers, body, received_at)
 
 
-def _apply(store: InvitationStore, inv: InvitationItem, event: Event, at: datetime,
-           side: SideItems, marker: MarkerItem, score: float | None,
-           received_at: datetime) -> Applied:
-    def reload() -> InvitationItem | None:
-        return store.get(inv.tenant_id, inv.invitation_id)
-
-    return apply_event(store, inv, event, at, side_items=side, marker=marker,
-                       reload=reload, score=score if event is Event.COMPLETED else None,
-                       now=received_at)
-
-
-def _claimed_invitation(text: str) -> str | None:
-    """The invitation id the (still unverified) body names: it routes to the tenant."""
-    try:
-        data = json.loads(text).get("data", {})
-    except (ValueError, AttributeError):
-        return None
-    value = data.get("invitation_id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
-
-
-def _signed(tenant: TenantItem, msg_id: str, sent_at: datetime, text: str, header: str,
-            received_at: datetime) -> bool:
-    """Any v1 signature in the header made with any secret live at the receipt time (the
-    `standardwebhooks` library checks one secret at a time, so each is tried)."""
-    retiring = parse_retiring(tenant.retiring_webhook_secrets)
-    given = [sig for version, _, sig in (c.partition(",") for c in header.split())
-             if version == "v1"]
-    for secret in verifying_secrets(tenant.webhook_secret, retiring, received_at):
-        expected = Webhook(secret).sign(msg_id=msg_id, timestamp=sent_at, data=text)
-        if any(hmac.compare_digest(sig, expected.split(",", 1)[1]) for sig in given):
-            return True
-    return False
-
-
-def _parse(text: str) -> dict[str, Any]:
-    try:
-        body = json.loads(text)
-    except ValueError as err:
-        raise ValidationFailed("body is not JSON", code="invalid_json") from err
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-        raise ValidationFailed("body must be an object with a data object", code="invalid_body")
-    kind = body.get("type")
-    if kind not in EVENTS:
-        raise ValidationFailed(f"type must be one of {', '.join(EVENTS)}",
-                               code="unsupported_event_type")
-    stamp = body.get("timestamp")
-    try:
-        if isinstance(stamp, int | float) and not isinstance(stamp, bool):
-            occurred = datetime.fromtimestamp(stamp, UTC)
-        elif isinstance(stamp, str):
-            occurred = parse_instant(stamp)
-        else:
-            raise ValueError("missing")
-    except (ValueError, OverflowError, OSError) as err:
-        raise ValidationFailed("timestamp must be an ISO-8601 instant or Unix time",
-                               code="invalid_timestamp") from err
-    score = body["data"].get("score")
-    if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
-        raise ValidationFailed("data.score must be a number", code="invalid_score")
-    return {"type": kind, "timestamp": occurred, "invitation_id": body["data"]["invitation_id"],
-            "score": float(score) if score is not None else None}
+__all__ = ["DEDUPE_FOR", "EVENTS", "SECRET_CACHE", "VendorWebhookService"]

@@ -112,6 +112,8 @@ class TransitionWrite:
     sent: SentMark | None = None  # an outbox item to mark sent in the same transaction
     rounds_done: int | None = None  # reminder rounds gone past, when they moved
     deadline: datetime | None = None  # a new deadline (HR extension), with a new epoch
+    #: other invitation attributes to set with it (vendor_signal, late_result)
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 class InvitationStore:
@@ -238,7 +240,8 @@ class InvitationStore:
         """Apply an outcome to an invitation (conditional on its version) with its items."""
         inv, outcome = write.invitation, write.outcome
         with_change = (outcome.changed or write.rounds_done is not None
-                       or write.deadline is not None)
+                       or write.deadline is not None or write.score is not None
+                       or bool(write.fields))
         try:
             with TransactWrite(connection=connection()) as tx:
                 if write.marker is not None:
@@ -265,6 +268,8 @@ class InvitationStore:
                                     InvitationItem.epoch.add(1)]
                     if write.score is not None:
                         actions.append(InvitationItem.score.set(write.score))
+                    actions += [getattr(InvitationItem, name).set(value)
+                                for name, value in write.fields.items()]
                     tx.update(inv, actions=actions)
                 for item in write.new_items:
                     tx.save(item, condition=Item.pk.does_not_exist())

@@ -25,9 +25,10 @@ HISTOGRAM_SIZE = len(MINUTE_BUCKETS) + 1
 #: What candidates can answer on the self-service page (services/self_service.REASONS).
 GIVEN_REASONS = ("schedule_conflict", "technical_problem", "did_not_see_message",
                  "not_interested", "accepted_other_offer", "other")
-#: What their behaviour says, at the moment the invitation turned no_show.
+#: What their behaviour (and the vendor's word: link expired, abandoned) says, at the
+#: moment the invitation turned no_show.
 INFERRED_REASONS = ("not_delivered", "never_opened", "opened_not_started",
-                    "started_not_completed")
+                    "started_not_completed", "link_expired", "abandoned")
 
 _CHAIN = ("invited", "sent", "opened", "started", "completed")
 _RANK = {name: rank for rank, name in enumerate(_CHAIN)}
@@ -54,14 +55,19 @@ def reached(old: str | None, new: str) -> list[str]:
     return []
 
 
-def inferred_reason(old: str, delivery_problem: str | None) -> str | None:
+def inferred_reason(old: str, delivery_problem: str | None,
+                    vendor_signal: str | None = None) -> str | None:
     """Why an invitation in `old` turned no_show, judged from what the candidate did.
 
     Still `invited` at the deadline: its message never went out (failed, suppressed, no
-    address left). `sent` with a bounce or complaint on record: not delivered either.
+    address left). `sent` with a bounce or complaint on record: not delivered either. The
+    vendor's word (InvitationItem.vendor_signal) comes next: it saw the link expire unused
+    or the interview abandoned.
     """
     if old == "invited" or (old == "sent" and delivery_problem):
         return "not_delivered"
+    if vendor_signal in ("expired", "abandoned"):
+        return "link_expired" if vendor_signal == "expired" else "abandoned"
     return {"sent": "never_opened", "opened": "opened_not_started",
             "started": "started_not_completed"}.get(old)
 

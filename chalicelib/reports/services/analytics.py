@@ -59,12 +59,14 @@ class _Before:
 
     status: str
     reason: str | None
+    signal: str | None = None  # the vendor's word (expired, abandoned)
 
     @classmethod
     def of(cls, image: dict[str, Any] | None) -> _Before | None:
         if not image or "status" not in image:
             return None
-        return cls(image["status"]["S"], image.get("reason", {}).get("S"))
+        return cls(image["status"]["S"], image.get("reason", {}).get("S"),
+                   image.get("vendor_signal", {}).get("S"))
 
 
 @dataclass
@@ -119,7 +121,8 @@ class AnalyticsService:
         adds: Counter[str] = Counter()
         if before != after:
             adds.update(f"n_{name}" for name in funnel.reached(before, after))
-            reason = funnel.inferred_reason(before, new.delivery_problem) if before else None
+            reason = (funnel.inferred_reason(before, new.delivery_problem, new.vendor_signal)
+                      if before else None)
             if after == "no_show" and reason:
                 adds[f"ri_{reason}"] += 1
             if after in ("completed", "completed_late"):
@@ -135,6 +138,13 @@ class AnalyticsService:
                 "version": int(new.version or 0), "from": before, "to": after,
                 "at": instant(new.status_changed_at), "rounds_done": int(new.rounds_done or 0),
             }))
+        elif old and after == "no_show" and new.no_show_from and old.signal != new.vendor_signal:
+            # the vendor's word came after the no-show: the inferred reason moves to it
+            was, now = (funnel.inferred_reason(new.no_show_from, new.delivery_problem, signal)
+                        for signal in (old.signal, new.vendor_signal))
+            if was != now and was and now:
+                adds[f"ri_{now}"] += 1
+                adds[f"ri_{was}"] -= 1
         given_before = funnel.given_reason(old.reason) if old else None
         given_after = funnel.given_reason(new.reason)
         if given_before != given_after:

@@ -36,7 +36,8 @@ export const invitationsPage: Page = async (main, me, [id], query) => {
                                             "aria-label": `${t("select")}: ${name}` })) : null,
         h("td", {}, h("a", { href: `#/invitations/${i.id}` }, name)),
         h("td", {}, i.candidate?.email ?? ""), h("td", {}, i.candidate?.phone ?? ""),
-        h("td", {}, i.status), h("td", {}, when(i.deadline_at)),
+        h("td", {}, i.late_result ? `${i.status} · ${t(i.late_result)}` : i.status),
+        h("td", {}, when(i.deadline_at)),
         h("td", {}, i.score ?? "")));
     }
     cursor = page.next_cursor;
@@ -79,6 +80,9 @@ export const invitationPage: Page = async (main, _me, [id]) => {
       ...([[t("status"), inv.status], [t("email"), inv.candidate?.email ?? "—"],
            [t("phone"), inv.candidate?.phone ?? "—"], [t("deadline"), when(inv.deadline_at)],
            [t("score"), inv.score ?? "—"], [t("reason"), inv.reason ?? "—"],
+           [t("lateResult"), inv.late_result ? t(inv.late_result) : "—"],
+           [t("vendorSignal"), !inv.vendor_signal ? "—"
+             : t(inv.vendor_signal === "expired" ? "vendor_expired" : "vendor_abandoned")],
            [t("reminders"), String(inv.rounds_done)]] as [string, string][])
         .map(([k, v]) => h("div", { class: "stat" }, h("dt", {}, k), h("dd", {}, String(v))))),
     h("section", { "aria-labelledby": "tl-h" }, h("h2", { id: "tl-h" }, t("timeline")),
