@@ -103,6 +103,13 @@ class Caller:
         if self.role in CAMPAIGN_SCOPED and campaign_id not in self.campaign_ids:
             raise NotFound(f"campaign {campaign_id} not found", code="campaign_not_found")
 
+    def flag(self, name: str) -> bool:
+        """A `flag_query`: true or false (left out or empty: false); anything else is a 400."""
+        value = self.param(name)
+        if value not in (None, "true", "false"):
+            raise ValidationFailed(f"{name} must be true or false", code="invalid_flag")
+        return value == "true"
+
     def param(self, name: str) -> str | None:
         params = self.request.query_params or {}
         value = params.get(name)

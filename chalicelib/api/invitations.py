@@ -71,7 +71,7 @@ def list_invitations(caller: Caller, campaign_id: str) -> dict[str, Any]:
     caller.check_campaign(campaign_id)
     result: dict[str, Any] = container().invitation_reads.list(
         caller.tenant_id, campaign_id, caller.param("status"), caller.param("q"),
-        caller.limit(), caller.param("cursor"), late=caller.param("late") == "true")
+        caller.limit(), caller.param("cursor"), late=caller.flag("late"))
     return result
 
 

@@ -65,7 +65,7 @@ def list_pool(caller: Caller) -> dict[str, Any]:
     result: dict[str, Any] = container().talent_pool.candidates(
         caller.tenant_id, caller.param("tag"), caller.param("campaign_id"), caller.limit(),
         caller.param("cursor"), caller.now, {k: caller.param(k) for k in SEGMENT},
-        caller.param("count") == "true")
+        caller.flag("count"))
     return result
 
 

@@ -29,7 +29,7 @@ def get_vendor(caller: Caller) -> dict[str, Any]:
 
 @endpoint(bp, "PUT", "/tenant/vendor", summary="Choose the tenant's interview vendor",
           roles=ADMIN, body=schemas.VendorSettingsIn, response=schemas.VendorSettingsOut,
-          errors=(400, 404), authorizer=api_key)
+          errors=(400, 404, 422), authorizer=api_key)
 def put_vendor(caller: Caller, body: schemas.VendorSettingsIn) -> dict[str, Any]:
     result: dict[str, Any] = container().vendor_settings.set(caller.tenant_id,
                                                              body.model_dump())

@@ -333,10 +333,25 @@ class RetireSecretIn(Strict):
         default=None, description="the older secret to retire; none: every older secret")
 
 
+def _vendors() -> dict[str, Any]:
+    from chalicelib.invitations.adapters.vendors import ADAPTERS  # the registry, when documented
+
+    return {"type": "string", "enum": sorted(ADAPTERS)}
+
+
+_URL = documented({"anyOf": [{"type": "string", "pattern": "^https?://"}, {"type": "null"}]})
+
+
 class VendorSettingsIn(Strict):
-    vendor: str = Field(description="an adapter of the registry: standard, hireflix, sparkhire")
-    base_url: str | None = Field(None, description="candidate links; default: the deployment's")
-    api_url: str | None = Field(None, description="the vendor's API (notices, status polls)")
+    """`poll` needs `api_url`, and a vendor whose webhooks are unsigned must be polled (else
+    422 missing_api_url / poll_required)."""
+
+    vendor: str = Field(description="an adapter of the registry: standard, hireflix, sparkhire",
+                        json_schema_extra=documented(_vendors))
+    base_url: str | None = Field(None, description="candidate links; default: the deployment's",
+                                 json_schema_extra=_URL)
+    api_url: str | None = Field(None, description="the vendor's API (notices, status polls)",
+                                json_schema_extra=_URL)
     require_signature: bool = True
     poll: bool = Field(False, description="the reconciliation poller asks the vendor's API")
 

@@ -309,7 +309,7 @@ def test_unsigned_events_are_taken_from_the_tenants_own_vendor_only(api: TenantA
     # AND an unsigned vendor cannot be chosen without the poller that confirms its events
     refused = api.client.http.put("/tenant/vendor", headers=api.headers(),
                                   body=b'{"vendor": "sparkhire"}')
-    assert refused.json_body["error"]["code"] == "poll_required"
+    assert refused.status_code == 422 and refused.json_body["error"]["code"] == "poll_required"
 
 
 def test_the_poller_is_idempotent_with_the_webhooks(api: TenantApi, glue: Glue,

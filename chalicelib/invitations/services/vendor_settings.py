@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.invitations.adapters.vendors import ADAPTERS, build
 from chalicelib.invitations.domain.vendors import VendorConfig
 from chalicelib.invitations.stores.tenant_store import TenantStore
-from chalicelib.shared.domain.errors import NotFound, ValidationFailed
+from chalicelib.shared.domain.errors import NotFound, Unprocessable, ValidationFailed
 
 
 class VendorSettings:
@@ -35,10 +35,10 @@ class VendorSettings:
             if url is not None and not url.startswith(("https://", "http://")):
                 raise ValidationFailed("URLs must be http(s)", code="invalid_url")
         if config.poll and not config.api_url:
-            raise ValidationFailed("polling needs the vendor's api_url", code="missing_api_url")
+            raise Unprocessable("polling needs the vendor's api_url", code="missing_api_url")
         if not build(config, "https://unused.invalid", None).signs_webhooks and not config.poll:
-            raise ValidationFailed(f"{config.vendor}'s webhooks are unsigned: they only hint, "
-                                   "so it must be polled (poll, api_url)", code="poll_required")
+            raise Unprocessable(f"{config.vendor}'s webhooks are unsigned: they only hint, "
+                                "so it must be polled (poll, api_url)", code="poll_required")
         if self._tenants.update(tenant_id, {"vendor": config.to_json()}) is None:
             raise NotFound(f"tenant {tenant_id} not found", code="tenant_not_found")
         return self.view(tenant_id)
