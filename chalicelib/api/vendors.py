@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
@@ -10,6 +11,11 @@ from chalicelib.api.auth import api_key
 from chalicelib.api.http import Caller, endpoint
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
+
+#: the adapters' refusals of an object that is not one of the vendor's events (not JSON, or not
+#: an object, stays 400: the document asks for an object)
+SHAPE_ERRORS = ("invalid_body", "unsupported_event_type", "invalid_timestamp", "invalid_score")
 
 if TYPE_CHECKING:
     from chalicelib.invitations import schemas
@@ -38,9 +44,22 @@ def put_vendor(caller: Caller, body: schemas.VendorSettingsIn) -> dict[str, Any]
 
 @endpoint(bp, "POST", "/webhooks/vendors/{vendor}", summary="A vendor's interview events "
           "in its own format (hireflix, sparkhire, standard)", roles=None,
-          response=schemas.WebhookResult, errors=(400, 401, 403, 404, 409))
+          body_doc=schemas.VendorPayload, response=schemas.WebhookResult,
+          errors=(400, 401, 403, 404, 409, 422))
 def vendor_events(caller: Caller, vendor: str) -> dict[str, Any]:
     request = caller.request
-    result: dict[str, Any] = container().vendor_events.receive(
-        vendor, dict(request.headers or {}), request.raw_body or b"", caller.now)
+    try:
+        result: dict[str, Any] = container().vendor_events.receive(
+            vendor, dict(request.headers or {}), request.raw_body or b"", caller.now)
+    except ValidationFailed as err:
+        if err.code in SHAPE_ERRORS and _is_object(request.raw_body):  # not an event: 422
+            raise Unprocessable(err.message, code=err.code) from err
+        raise
     return result
+
+
+def _is_object(raw: bytes | str | None) -> bool:
+    try:
+        return isinstance(json.loads(raw or b""), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False

@@ -223,6 +223,13 @@ class VendorEvent(Model):
     data: VendorEventData
 
 
+class VendorPayload(Model):
+    """The vendor's own event, as its documentation describes it (a JSON object). One that
+    is an object but not an event of that vendor's format answers 422."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"type": "object"})
+
+
 class WebhookResult(Model):
     webhook_id: str
     result: Literal["processed", "duplicate", "recorded"] = Field(

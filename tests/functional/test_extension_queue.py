@@ -179,7 +179,7 @@ def test_roles_tenants_and_bad_input(api: TenantApi, glue: Glue, local_cloud: An
     too_long = api.post(f"{path}/deny", {"note": "x" * 501})
     assert too_long.status_code == 400 and error_code(too_long) == "validation_failed"
     not_json = api.client.http.post(f"{path}/deny", headers=api.headers(), body=b"{nope")
-    assert not_json.status_code == 400 and error_code(not_json) == "validation_failed"
+    assert not_json.status_code == 400 and error_code(not_json) == "invalid_json"
     forged = base64.urlsafe_b64encode(b'{"pk":{"S":"x"}}').decode()
     bad_cursor = api.get(f"/extension-requests?cursor={forged}")
     assert bad_cursor.status_code == 422 and error_code(bad_cursor) == "invalid_cursor"

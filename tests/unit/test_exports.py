@@ -27,7 +27,7 @@ from chalicelib.reports.domain.exports import (
 )
 from chalicelib.reports.services.export_feed import ExportFeed, produced
 from chalicelib.reports.services.exports import write_export
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 
 
 def _row(i: int) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def test_requests_are_validated_with_codes(args: tuple[str, str], code: str) -> 
 
 def test_a_range_must_go_forward() -> None:
     at = datetime(2026, 11, 25, tzinfo=UTC)
-    with pytest.raises(ValidationFailed) as err:
+    with pytest.raises(Unprocessable) as err:
         parse_request("invitations", "csv", None, at, at)
     assert err.value.code == "invalid_range"
 

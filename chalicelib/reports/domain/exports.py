@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from chalicelib.shared.domain.errors import ValidationFailed
+from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 
 #: S3's minimum size of every part but the last.
 MIN_PART_SIZE = 5 * 1024 * 1024
@@ -96,7 +96,7 @@ def parse_request(report: str, fmt: str, campaign_id: str | None, start: datetim
         raise ValidationFailed(f"format must be one of {', '.join(f.value for f in Format)}",
                                code="unknown_format")
     if start is not None and end is not None and start >= end:
-        raise ValidationFailed("from must be before to", code="invalid_range")
+        raise Unprocessable("from must be before to", code="invalid_range")  # the pair: 422
     if campaign_id is not None and not campaign_id.strip():
         raise ValidationFailed("campaign_id must not be empty", code="invalid_campaign_id")
     return ExportRequest(Report(report), Format(fmt), campaign_id, start, end)
