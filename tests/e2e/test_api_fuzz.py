@@ -2,7 +2,7 @@
 /openapi.json of the local cloud (`python -m infra.local run`, as a user starts it).
 
 A tenant of its own, so the generated positions, campaigns and keys do not mix with the
-console's scenario. Bounded: a fixed seed and a few examples per operation (about a minute
+console's scenario. Bounded: a fixed seed and 10 examples per operation (a few minutes
 here). The failures are printed and saved (test-artifacts/schemathesis.json); the target is
 none: no response that violates its own schema, no schema-valid request refused with 400
 (schemathesis.toml says why 422 is not a refusal of the document), no 5xx, and the uniform
@@ -22,7 +22,7 @@ from tests.e2e.conftest import LocalStack
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 10
 SEED = 20261201
 
 
@@ -45,7 +45,10 @@ def test_the_api_holds_its_own_contract_under_fuzzing(stack: LocalStack) -> None
          f"{stack.api_url}/openapi.json", "--checks", "all",
          "-H", f"Authorization: Bearer {tenant['api_key']}",
          "--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", str(SEED),
-         "--workers", "2", "--generation-database", "none", "--request-timeout", "30",
+         # one worker: with two, CPython 3.11 sometimes fails compiling inside schemathesis
+         # ("SystemError: AST constructor recursion depth mismatch", a runtime error of the
+         # tool, not of the API)
+         "--workers", "1", "--generation-database", "none", "--request-timeout", "30",
          "--no-color", "--report", "json", "--report-json-path", str(report)],
         cwd=ROOT, capture_output=True, text=True, timeout=900)
     (ARTIFACTS / "schemathesis.txt").write_text(done.stdout + done.stderr)
