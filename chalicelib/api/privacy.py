@@ -11,7 +11,7 @@ from chalicelib.api.auth import api_key
 from chalicelib.api.http import WRITERS, Caller, Query, endpoint, log_request
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.pool.domain.candidate_import import FIELDS
+from chalicelib.pool.domain.import_fields import FIELDS
 from chalicelib.shared.domain.errors import ValidationFailed
 
 if TYPE_CHECKING:

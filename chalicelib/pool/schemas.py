@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from chalicelib.invitations.schemas import Invitation
-from chalicelib.pool.domain.candidate_import import FIELDS
+from chalicelib.pool.domain.import_fields import FIELDS
 from chalicelib.pool.domain.tag_rules import REASONS, RULE_TAGS
 from chalicelib.shared.domain.patterns import TAG, TAG_LIST
 from chalicelib.shared.schemas import Model, Strict, documented

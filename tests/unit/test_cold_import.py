@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LAZY = ("pydantic", "pynamodb", "boto3", "aws_lambda_powertools.utilities.batch", "asyncio",
         "chalicelib.shared.models", "chalicelib.invitations.schemas", "chalicelib.pool.schemas",
-        "chalicelib.reports.schemas", "chalicelib.billing.schemas")
+        "chalicelib.reports.schemas", "chalicelib.billing.schemas", "email_validator",
+        "phonenumbers")
 
 
 def _loaded(code: str) -> set[str]:

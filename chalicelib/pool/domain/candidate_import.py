@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from chalicelib.invitations.domain.candidates import MAX_NAME
+from chalicelib.pool.domain.import_fields import FIELDS
 from chalicelib.shared.domain.contacts import (
     ContactProblem,
     check_locale,
@@ -25,8 +26,6 @@ from chalicelib.shared.domain.contacts import (
     normalise_phone,
 )
 from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
-
-FIELDS = ("name", "email", "phone", "external_id", "locale", "timezone", "tags", "consent")
 
 #: header (normalised: lower case, no spaces/underscores/hyphens) -> field
 ALIASES: dict[str, str] = {
