@@ -28,9 +28,9 @@ class HooksWiring(SharedWiring):
         if "hook_queue" in self.overrides:
             queue: Queue = self.overrides["hook_queue"]
             return queue
-        from chalicelib.hooks.adapters.queue import HookQueue
+        from chalicelib.shared.adapters.queue import SqsQueue
 
-        return HookQueue(self._client("sqs"), self.settings.hooks_queue)
+        return SqsQueue(self._client("sqs"), self.settings.hooks_queue)
 
     @cached_property
     def hook_poster(self) -> Poster:

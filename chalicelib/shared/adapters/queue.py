@@ -1,4 +1,4 @@
-"""The outbox queue (SQS) behind the MessageQueue port."""
+"""An SQS queue: the outbox (the MessageQueue port) and the hooks queue (hooks' Queue port)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import json
 from typing import Any
 
 from botocore.exceptions import ClientError
+
+#: SQS's longest DelaySeconds; the hooks sender hops longer waits in steps of this
+MAX_DELAY_S = 900
 
 
 class SqsQueue:
@@ -23,11 +26,18 @@ class SqsQueue:
         return self._url
 
     def enqueue_many(self, bodies: list[dict[str, Any]]) -> list[int]:
+        return self.send(bodies)
+
+    def send(self, bodies: list[dict[str, Any]], delay_s: int = 0) -> list[int]:
+        """Send each body, `delay_s` (0-900, SQS's DelaySeconds) late; returns the indexes
+        that failed (the outbox sends at once; the hooks queue waits between attempts)."""
+        delay = max(0, min(MAX_DELAY_S, int(delay_s)))
         failed: list[int] = []
         for start in range(0, len(bodies), 10):
-            entries = [{"Id": str(start + i),
-                        "MessageBody": json.dumps(body, separators=(",", ":"))}
-                       for i, body in enumerate(bodies[start:start + 10])]
+            entries: list[dict[str, Any]] = [
+                {"Id": str(start + i), "MessageBody": json.dumps(body, separators=(",", ":")),
+                 **({"DelaySeconds": delay} if delay else {})}
+                for i, body in enumerate(bodies[start:start + 10])]
             try:
                 response = self._client.send_message_batch(QueueUrl=self.url, Entries=entries)
             except ClientError:
