@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.clock import parse_instant
+from chalicelib.invitations.adapters.vendors.http import JsonHttp
 from chalicelib.invitations.domain.vendors import VerificationError
 
 
@@ -64,3 +65,19 @@ def score_of(value: Any, scale: float) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise VerificationError("score must be a number", code="invalid_score", status=400)
     return round(float(value) * 100 / scale, 1)
+
+
+class VendorAdapter:
+    """What every adapter starts from: where candidates' links point (`base_url`) and the
+    vendor's API (`api_url`, reached through `http`; either may be absent locally). The
+    default link is `<base>/i/<invitation id>`; an adapter that creates interviews on the
+    vendor's side overrides `interview_link`."""
+
+    def __init__(self, base_url: str, api_url: str | None = None,
+                 http: JsonHttp | None = None) -> None:
+        self._base = base_url.rstrip("/")
+        self._api = api_url.rstrip("/") if api_url else None
+        self._http = http
+
+    def interview_link(self, invitation_id: str) -> str:
+        return f"{self._base}/i/{invitation_id}"

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.invitations.adapters.vendors.common import (
+    VendorAdapter,
     hex_hmac,
     hex_signed,
     instant_of,
@@ -33,7 +34,6 @@ from chalicelib.invitations.adapters.vendors.common import (
     loads_or_none,
     score_of,
 )
-from chalicelib.invitations.adapters.vendors.http import JsonHttp
 from chalicelib.invitations.domain.vendors import (
     InboundEvent,
     Lifecycle,
@@ -60,15 +60,9 @@ def sign(secret: str, body: bytes) -> dict[str, str]:
             "Content-Type": "application/json"}
 
 
-class Hireflix:
+class Hireflix(VendorAdapter):
     name = "hireflix"
     signs_webhooks = True
-
-    def __init__(self, base_url: str, api_url: str | None = None,
-                 http: JsonHttp | None = None) -> None:
-        self._base = base_url.rstrip("/")
-        self._api = api_url.rstrip("/") if api_url else None
-        self._http = http
 
     def interview_link(self, invitation_id: str) -> str:
         if self._api and self._http:

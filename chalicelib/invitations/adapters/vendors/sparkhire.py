@@ -22,12 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.invitations.adapters.vendors.common import (
+    VendorAdapter,
     instant_of,
     json_body,
     loads_or_none,
     score_of,
 )
-from chalicelib.invitations.adapters.vendors.http import JsonHttp
 from chalicelib.invitations.domain.vendors import (
     InboundEvent,
     Lifecycle,
@@ -48,18 +48,9 @@ STATUSES = {"created": Lifecycle.INVITED, "invited": Lifecycle.INVITED,
 RATING_SCALE = 5.0
 
 
-class SparkHire:
+class SparkHire(VendorAdapter):
     name = "sparkhire"
     signs_webhooks = False
-
-    def __init__(self, base_url: str, api_url: str | None = None,
-                 http: JsonHttp | None = None) -> None:
-        self._base = base_url.rstrip("/")
-        self._api = api_url.rstrip("/") if api_url else None
-        self._http = http
-
-    def interview_link(self, invitation_id: str) -> str:
-        return f"{self._base}/i/{invitation_id}"
 
     def notify(self, notice: Notice) -> None:
         if self._api and self._http:

@@ -20,12 +20,12 @@ from typing import Any
 from standardwebhooks.webhooks import Webhook
 
 from chalicelib.invitations.adapters.vendors.common import (
+    VendorAdapter,
     instant_of,
     json_body,
     loads_or_none,
     score_of,
 )
-from chalicelib.invitations.adapters.vendors.http import JsonHttp
 from chalicelib.invitations.domain.vendors import (
     InboundEvent,
     Lifecycle,
@@ -46,18 +46,9 @@ def sign(secret: str, msg_id: str, at: datetime, body: str) -> dict[str, str]:
             "content-type": "application/json"}
 
 
-class StandardWebhooks:
+class StandardWebhooks(VendorAdapter):
     name = "standard"
     signs_webhooks = True
-
-    def __init__(self, base_url: str, api_url: str | None = None,
-                 http: JsonHttp | None = None) -> None:
-        self._base = base_url.rstrip("/")
-        self._api = api_url.rstrip("/") if api_url else None
-        self._http = http
-
-    def interview_link(self, invitation_id: str) -> str:
-        return f"{self._base}/i/{invitation_id}"
 
     def notify(self, notice: Notice) -> None:
         if self._api and self._http:
