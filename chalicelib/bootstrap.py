@@ -77,6 +77,7 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
             OutboxRedrive,
         )
         from chalicelib.delivery.stores.digest_store import DigestStore
+        from chalicelib.invitations.services.campaign_closing import CampaignClosing
         from chalicelib.reports.services.consumers import SummaryRefresh
         from chalicelib.shared.fanout import DueConsumers
 
@@ -85,6 +86,7 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
             OutboxRedrive(self.invitation_store, self.queue),
             DigestSend(self.invitation_store, DigestStore()),
             SummaryRefresh(self.analytics),
+            CampaignClosing(self.invitation_store, self.catalog_store, self.settings.due_shards),
         ])
 
     @cached_property

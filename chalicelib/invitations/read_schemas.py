@@ -32,7 +32,9 @@ class CampaignPatch(Strict):
     owner_email: str | None = Field(default=None, json_schema_extra=documented(
         {"anyOf": [{"type": "string", "format": "email"}, {"type": "null"}]}))
     closed: bool | None = Field(default=None, description="true closes the campaign early: "
-                                "no new invitations (open ones keep their deadlines)",
+                                "no new invitations, and the sweep cancels the "
+                                "invitations still open (the vendor is told; no reminders, "
+                                "no no-shows; late results are kept, flagged after_cancel)",
                                 json_schema_extra=documented({"type": "boolean"}))
 
 

@@ -145,7 +145,7 @@ class InvitationsWiring(SharedWiring):
     def catalog_reads(self) -> CatalogReads:
         from chalicelib.invitations.services.catalog_reads import CatalogReads
 
-        return CatalogReads(self.catalog_store)
+        return CatalogReads(self.catalog_store, self.settings.due_shards)
 
     @cached_property
     def invitation_reads(self) -> InvitationReads:

@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import bootstrap
+from chalicelib.invitations.models import OutboxItem
+from chalicelib.invitations.services.campaign_closing import CampaignClosing
 from tests.functional.conftest import T0, Glue, TenantApi
 
 DEADLINE = T0 + timedelta(hours=48)
@@ -108,3 +110,82 @@ def test_scheduled_rules_skip_a_closed_campaign(api: TenantApi, glue: Glue,
     again = api.client.http.put(path, headers=api.headers(), body=json.dumps(rule).encode())
     assert again.status_code == 409 and again.json_body["error"]["code"] == "campaign_closed"
     api.client.http.delete(path, headers=api.headers())
+
+
+def _close(api: TenantApi, campaign_id: str) -> Any:
+    return api.client.http.request("PATCH", f"/campaigns/{campaign_id}", headers=api.headers(),
+                                   body=b'{"closed": true}')
+
+
+def test_closing_early_ends_the_open_invitations(api: TenantApi, glue: Glue,
+                                                 container: bootstrap.Container,
+                                                 local_cloud: Any) -> None:
+    # GIVEN a campaign reminding 24 h before its 72 h deadline, with four invitations: one
+    # completed, one opened, two only sent
+    tid = api.tenant["tenant_id"]
+    campaign = api.campaign(reminder_policy={
+        "rounds": [{"offset_hours": -24, "channels": ["email"]},
+                   {"offset_hours": 0, "channels": ["email"]}],
+        "grace_hours": 48, "quiet_hours": None})
+    rows = [{"name": f"C{i}", "email": f"c{i}.{tid}@example.com"} for i in range(4)]
+    ids = [i["invitation_id"] for i in api.invite(campaign["id"], rows).json_body["items"]]
+    glue.drain()
+    api.webhook("interview.completed", ids[0])
+    api.webhook("interview.opened", ids[1])
+    glue.drain()
+    sent_before = len([m for m in local_cloud.cloud.sent_messages()
+                       if any(tid in t for t in m["to"])])
+    # WHEN HR closes it early, a day in, and the sweep runs (a step of 2: two steps needed)
+    api.clock.set(T0 + timedelta(hours=24))
+    assert _close(api, campaign["id"]).status_code == 200
+    closing = CampaignClosing(container.invitation_store, container.catalog_store,
+                              container.settings.due_shards, per_step=2)
+    stored = container.catalog_store.get_campaign(tid, campaign["id"], consistent=True)
+    assert stored is not None and stored.due_sk  # filed in the due index with the close
+    first = closing.due(stored, T0 + timedelta(hours=24))
+    assert first.counts["closed_early"] == 2 and first.finished
+    glue.tick(T0 + timedelta(hours=24, minutes=2))  # the registered consumer: the rest
+    # THEN the open ones are cancelled, the completed one is untouched
+    statuses = {i: container.invitation_store.get(tid, i).status for i in ids}  # type: ignore[union-attr]
+    assert statuses == {ids[0]: "completed", ids[1]: "cancelled", ids[2]: "cancelled",
+                        ids[3]: "cancelled"}, statuses
+    stored = container.catalog_store.get_campaign(tid, campaign["id"], consistent=True)
+    assert stored is not None and stored.due_sk is None  # out of the due index once done
+    # AND past the reminder and the deadline: no reminder, no no-show, nobody in the pool
+    for hours in (48, 72, 125):
+        glue.tick(T0 + timedelta(hours=hours, minutes=1))
+    counts = api.get(f"/campaigns/{campaign['id']}").json_body["counts"]
+    assert (counts["cancelled"], counts["completed"], counts["no_show"]) == (3, 1, 0), counts
+    sent_after = len([m for m in local_cloud.cloud.sent_messages()
+                      if any(tid in t for t in m["to"])])
+    assert sent_after == sent_before
+    pool = api.get(f"/talent-pool/candidates?tag=no_show&campaign_id={campaign['id']}")
+    assert pool.json_body["items"] == []
+    # AND closing again is a no-op
+    assert _close(api, campaign["id"]).status_code == 200
+
+
+def test_a_reminder_claimed_before_a_cancel_is_not_sent(api: TenantApi, glue: Glue,
+                                                        container: bootstrap.Container,
+                                                        local_cloud: Any) -> None:
+    # GIVEN a reminder round the sweep has claimed (its outbox message queued, not yet sent)
+    tid = api.tenant["tenant_id"]
+    campaign = api.campaign(reminder_policy={
+        "rounds": [{"offset_hours": -24, "channels": ["email"]}], "quiet_hours": None})
+    inv = api.invite(campaign["id"], [{"name": "L", "email": f"l.{tid}@example.com"}]
+                     ).json_body["items"][0]["invitation_id"]
+    glue.drain()
+    report = container.sweep.run(T0 + timedelta(hours=48, minutes=1))
+    assert report.rounds_sent == 1
+    # WHEN HR cancels the invitation before the sender gets to the message
+    cancelled = api.post("/invitations/actions", {"action": "cancel", "invitation_ids": [inv]})
+    assert cancelled.status_code == 200, cancelled.body
+    glue.drain()
+    # THEN the reminder is skipped (and says why), only the invitation was ever sent
+    to_them = [m for m in local_cloud.cloud.sent_messages()
+               if any(f"l.{tid}" in t for t in m["to"])]
+    assert len(to_them) == 1, [m.get("subject") for m in to_them]
+    reminder = container.invitation_store.get_outbox(*OutboxItem.key(tid, inv, "round1", "email"))
+    assert reminder is not None
+    assert (reminder.status, reminder.last_error, reminder.due_sk) == (
+        "skipped", "not sent: the invitation is cancelled", None)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.delivery.adapters.message_templates import MessageRenderer, Rendered
 from chalicelib.delivery.domain.pacing import Pacer
+from chalicelib.delivery.domain.relevance import still_due
 from chalicelib.invitations.domain.invitation import Event
 from chalicelib.invitations.domain.reminders import zone_of
 from chalicelib.invitations.models import InvitationItem, OutboxItem
@@ -80,6 +81,10 @@ class SenderService:
         if item.status == "sent":
             self._after_send(item, inv, now)
             return "already_sent"
+        if inv is not None and not still_due(item.kind, inv.status):
+            # cancelled, closed with its campaign or completed since the round was claimed
+            self._invitations.skip_outbox(item, f"not sent: the invitation is {inv.status}")
+            return "skipped"
         if self._hold is not None and self._hold(item, now):
             return "paused"
         if not self._invitations.claim_outbox(item, now, now + LEASE):

@@ -9,18 +9,21 @@ from typing import Any
 from pynamodb.expressions.update import Action
 
 from chalicelib.invitations.models import CampaignItem
+from chalicelib.invitations.services.campaign_closing import closing_item_id
 from chalicelib.invitations.services.views import campaign_view, position_view
 from chalicelib.invitations.stores import console_queries as queries
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.shared.domain.contacts import ContactProblem, normalise_email
+from chalicelib.shared.domain.due import due_keys
 from chalicelib.shared.domain.errors import Conflict, NotFound, ValidationFailed
 
 CAMPAIGN_STATUSES = ("open", "closed")
 
 
 class CatalogReads:
-    def __init__(self, store: CatalogStore) -> None:
+    def __init__(self, store: CatalogStore, due_shards: int = 1) -> None:
         self._store = store
+        self._shards = due_shards
 
     def positions(self, tenant_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
         page = queries.positions(tenant_id, limit, cursor)
@@ -70,7 +73,11 @@ class CatalogReads:
             raise Conflict("a closed campaign stays closed (create a new one)",
                            code="cannot_reopen")
         if changes.get("closed") and campaign.closed_at is None:
-            actions.append(CampaignItem.closed_at.set(now))
+            # closed early: the sweep ends its open invitations (services/campaign_closing.py),
+            # filed in the due index by the same write that closes it
+            due_pk, due_sk = due_keys(tenant_id, closing_item_id(campaign_id), now, self._shards)
+            actions += [CampaignItem.closed_at.set(now), CampaignItem.due_pk.set(due_pk),
+                        CampaignItem.due_sk.set(due_sk)]
         if actions:
             self._store.update_campaign(campaign, actions)
         return campaign_view(campaign)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.invitations.models import CampaignItem, PositionItem
@@ -27,3 +28,18 @@ class CatalogStore:
     def update_campaign(self, campaign: CampaignItem, actions: Sequence[Action]) -> None:
         """Change fields of an existing campaign (never creates one)."""
         campaign.update(actions=list(actions), condition=CampaignItem.pk.exists())
+
+    def settle_closing(self, campaign: CampaignItem, due: tuple[str, str] | None) -> bool:
+        """After a step of ending a closed campaign's open invitations: file the next step at
+        `due`, or (None) leave the due index - unless the due keys moved meanwhile. False
+        when they had moved (the sweep that moved them owns the item now)."""
+        actions: list[Action] = ([CampaignItem.due_pk.set(due[0]), CampaignItem.due_sk.set(due[1])]
+                                 if due else [CampaignItem.due_pk.remove(),
+                                              CampaignItem.due_sk.remove()])
+        try:
+            campaign.update(actions=actions, condition=CampaignItem.due_sk == campaign.due_sk)
+        except UpdateError as err:
+            if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True

@@ -356,6 +356,20 @@ class InvitationStore:
             actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
         item.update(actions=actions, condition=OutboxItem.status == "sending")
 
+    def skip_outbox(self, item: OutboxItem, reason: str) -> bool:
+        """A pending message that is no longer worth sending: `skipped`, out of the due
+        index. False when another sender claimed or sent it meanwhile."""
+        try:
+            item.update(actions=[OutboxItem.status.set("skipped"),
+                                 OutboxItem.last_error.set(reason[:500]),
+                                 OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()],
+                        condition=OutboxItem.status == "pending")
+        except UpdateError as err:
+            if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def due_keys_for(self, tenant_id: str, item_id: str, at: datetime) -> tuple[str, str]:
         return due_keys(tenant_id, item_id, at, self._due_shards)
 
