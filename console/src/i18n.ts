@@ -54,6 +54,18 @@ const en = {
   extensionRequests: "Extension requests", pending: "pending", approved: "approved",
   denied: "denied", approve: "Approve", deny: "Deny", note: "Note", requested: "Requested",
   decide: "Decide", campaign: "Campaign", candidateTimeline: "Timeline across campaigns",
+  access: "Access", apiKeys: "API keys", label: "Label", expires: "Expires", revoke: "Revoke",
+  thisKey: "this key", confirmRevoke: "Revoke this key? Requests with it are refused at once.",
+  revoked: "Revoked.", issueKey: "Issue a key", newKey: "New API key:",
+  shownOnce: "Copy it now: it is shown only once and stored hashed.", copy: "Copy",
+  shownOnceSecret: "Copy it now and give it to your interview vendor: it is shown only once.",
+  campaignsHint: "Interviewer keys only: the campaigns it may read (ids, comma-separated).",
+  webhookSecret: "Vendor webhook secret", currentSecret: "Current secret", rotated: "Rotated",
+  olderSecret: "Older secret", olderSecrets: "Older secrets still verifying",
+  verifiesUntil: "Verifies until", retire: "Retire now", noOlderSecrets: "No older secret verifies.",
+  overlapHours: "Overlap (hours)", overlapHint: "How long the old secret keeps verifying (0-168).",
+  rotate: "Rotate the secret", newSecret: "New webhook secret:",
+  confirmRotate: "Rotate the webhook secret? Give the new one to your interview vendor before the overlap ends.",
 };
 
 type Dict = typeof en;
@@ -109,6 +121,18 @@ const zh: Dict = {
   extensionRequests: "延期申请", pending: "待处理", approved: "已批准",
   denied: "已拒绝", approve: "批准", deny: "拒绝", note: "备注", requested: "申请时间",
   decide: "处理", campaign: "活动", candidateTimeline: "跨活动时间线",
+  access: "访问权限", apiKeys: "API 密钥", label: "备注名", expires: "过期时间", revoke: "吊销",
+  thisKey: "当前密钥", confirmRevoke: "确定吊销此密钥？使用它的请求将立即被拒绝。",
+  revoked: "已吊销。", issueKey: "签发密钥", newKey: "新的 API 密钥：",
+  shownOnce: "请立即复制：仅显示这一次，系统只保存其哈希。", copy: "复制",
+  shownOnceSecret: "请立即复制并交给面试供应商：仅显示这一次。",
+  campaignsHint: "仅面试官密钥：可查看的活动（ID，用逗号分隔）。",
+  webhookSecret: "面试供应商 Webhook 密钥", currentSecret: "当前密钥", rotated: "轮换时间",
+  olderSecret: "旧密钥", olderSecrets: "仍在验证的旧密钥",
+  verifiesUntil: "验证截止", retire: "立即停用", noOlderSecrets: "没有仍在验证的旧密钥。",
+  overlapHours: "重叠期（小时）", overlapHint: "旧密钥继续验证的时长（0-168）。",
+  rotate: "轮换密钥", newSecret: "新的 Webhook 密钥：",
+  confirmRotate: "确定轮换 Webhook 密钥？请在重叠期结束前把新密钥交给面试供应商。",
 };
 
 const LANG_KEY = "talentloop.lang";
