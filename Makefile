@@ -72,7 +72,7 @@ e2e: deps chromium
 	$(PY) -m pytest tests/e2e -q
 
 test: deps chromium lint
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	$(PY) -m pytest tests -q -p no:cacheprovider --durations=25
 
 # The whole suite with the machine's date moved forward (default 400 days: past a year end
 # and a leap day). Every process sees the shifted clock (Python, DynamoDB Local's JVM, moto),
