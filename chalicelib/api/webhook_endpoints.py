@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint
 
 from chalicelib.api.auth import api_key
-from chalicelib.api.http import Caller, Query, endpoint, log_request
+from chalicelib.api.http import CURSOR, Caller, Query, endpoint, log_request
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
 
@@ -89,7 +89,8 @@ def rotate(caller: Caller, endpoint_id: str) -> dict[str, Any]:
                                                               "minimum": 1, "maximum": 100}),
                  Query("status", "pending, delivered or failed",
                        schema={"type": "string", "enum": ["pending", "delivered",
-                                                          "failed"]})))
+                                                          "failed"]}),
+                 CURSOR))
 def deliveries(caller: Caller, endpoint_id: str) -> dict[str, Any]:
     status = caller.param("status")
     if status not in (None, "pending", "delivered", "failed"):
@@ -98,7 +99,7 @@ def deliveries(caller: Caller, endpoint_id: str) -> dict[str, Any]:
         raise ValidationFailed("status must be pending, delivered or failed",
                                code="invalid_status")
     result: dict[str, Any] = container().webhook_endpoints.deliveries(
-        caller.tenant_id, endpoint_id, caller.limit(), status)
+        caller.tenant_id, endpoint_id, caller.limit(), status, caller.param("cursor"))
     return result
 
 

@@ -1,8 +1,10 @@
 """Outbound webhooks' entities: a tenant's endpoints and one delivery per endpoint and event.
 
-    entity          pk                       sk
+    entity          pk                       sk                 gsi1pk / gsi1sk
     hook_endpoint   T#<t>#HOOKS              EP#<endpoint id>
-    hook_delivery   T#<t>#HOOKS#<endpoint>   MSG#<message id>      (TTL: expiration)
+    hook_delivery   T#<t>#HOOKS#<endpoint>   MSG#<message id>   T#<t>#HOOKLOG#<endpoint> /
+                                                                <created instant>#<message id>
+                                                                (TTL: expiration)
 
 A delivery's message id derives from (endpoint, event id), so a stream record seen twice
 creates it once (a "must not exist" put); the id is the `webhook-id` of every attempt.
@@ -67,6 +69,11 @@ class HookDeliveryItem(Item, discriminator="hook_delivery"):
     def key(cls, tenant_id: str, endpoint_id: str, message_id: str) -> tuple[str, str]:
         """T#<tenant>#HOOKS#<endpoint id> / MSG#<message id>"""
         return f"{tenant_pk(tenant_id)}#HOOKS#{endpoint_id}", f"MSG#{message_id}"
+
+    @classmethod
+    def log_key(cls, tenant_id: str, endpoint_id: str) -> str:
+        """gsi1pk of an endpoint's delivery log: a Query newest first, a page at a time."""
+        return f"{tenant_pk(tenant_id)}#HOOKLOG#{endpoint_id}"
 
 
 register([HookEndpointItem, HookDeliveryItem])

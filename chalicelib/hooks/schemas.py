@@ -108,6 +108,7 @@ class Delivery(Model):
 
 class Deliveries(Model):
     items: list[Delivery]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
 
 
 def changes_of(body: UpdateEndpoint) -> dict[str, Any]:

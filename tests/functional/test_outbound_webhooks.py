@@ -429,3 +429,24 @@ def test_a_ping_goes_from_the_api_through_the_real_queue(
     assert got.verified and got.headers["webhook-id"] == queued["id"]
     assert json.loads(got.body)["type"] == "webhook.ping"
     assert deliveries(api, hook["id"])[0]["status"] == "delivered"
+
+
+def test_the_delivery_log_pages_newest_first(api: TenantApi, glue: Glue, clock: FixedClock,
+                                             receiver: Receiver) -> None:
+    # GIVEN three pings a minute apart (queued, not sent)
+    hook = register(api, receiver, events=["export.ready"])
+    ids = []
+    for minute in range(3):
+        clock.set(T0 + timedelta(minutes=minute))
+        ids.append(ping(api, hook["id"])["id"])
+    path = f"/webhook-endpoints/{hook['id']}/deliveries"
+    # WHEN the log is read two at a time THEN newest first, the cursor carries on
+    first = api.get(f"{path}?limit=2").json_body
+    assert [d["id"] for d in first["items"]] == [ids[2], ids[1]]
+    assert first["next_cursor"]
+    rest = api.get(f"{path}?limit=2&cursor={first['next_cursor']}").json_body
+    assert [d["id"] for d in rest["items"]] == [ids[0]] and rest["next_cursor"] is None
+    # AND a status filter, and a forged cursor is refused with the uniform error
+    assert api.get(f"{path}?status=delivered").json_body == {"items": [], "next_cursor": None}
+    forged = api.get(f"{path}?cursor=bm90LWpzb24")
+    assert forged.status_code == 422 and forged.json_body["error"]["code"] == "invalid_cursor"

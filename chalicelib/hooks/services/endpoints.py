@@ -147,10 +147,11 @@ class EndpointService:
                 if overlap > timedelta(0) else None}
 
     def deliveries(self, tenant_id: str, endpoint_id: str, limit: int,
-                   status: str | None) -> dict[str, Any]:
+                   status: str | None, cursor: str | None = None) -> dict[str, Any]:
         self._get(tenant_id, endpoint_id)
-        items = self.store.deliveries(tenant_id, endpoint_id, limit, status)
-        return {"items": [delivery_view(d) for d in items]}
+        items, next_cursor = self.store.deliveries(tenant_id, endpoint_id, limit, status,
+                                                   cursor)
+        return {"items": [delivery_view(d) for d in items], "next_cursor": next_cursor}
 
     def replay(self, tenant_id: str, endpoint_id: str, delivery_id: str,
                now: datetime) -> dict[str, Any]:

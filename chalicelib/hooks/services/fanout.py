@@ -11,6 +11,7 @@ from chalicelib.hooks.domain.events import HookEvent
 from chalicelib.hooks.models import HookDeliveryItem, HookEndpointItem
 from chalicelib.hooks.services.sender import Queue, message_of
 from chalicelib.hooks.stores.hook_store import HookStore
+from chalicelib.shared.domain.due import instant
 
 #: how long a delivery (and its log) is kept after it was created
 DELIVERY_TTL = timedelta(days=30)
@@ -30,7 +31,10 @@ def delivery_of(endpoint: HookEndpointItem, event: HookEvent,
                             endpoint_id=endpoint.endpoint_id, message_id=msg_id,
                             event_type=event.type, event_id=event.event_id, body=body,
                             status="pending", attempts=0, round_start=0, next_attempt_at=now,
-                            created_at=now, expiration=now + DELIVERY_TTL)
+                            created_at=now, expiration=now + DELIVERY_TTL,
+                            gsi1pk=HookDeliveryItem.log_key(endpoint.tenant_id,
+                                                            endpoint.endpoint_id),
+                            gsi1sk=f"{instant(now)}#{msg_id}")
 
 
 class HookFanout:

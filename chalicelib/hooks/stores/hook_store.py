@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.hooks.models import HookDeliveryItem, HookEndpointItem
-from chalicelib.shared.stores.dynamo import get_or_none
+from chalicelib.shared.stores.dynamo import decode_cursor, encode_cursor, get_or_none
 
 
 def _conditional_failed(err: Exception) -> bool:
@@ -60,14 +60,16 @@ class HookStore:
                            HookDeliveryItem.key(tenant_id, endpoint_id, message_id), True)
 
     def deliveries(self, tenant_id: str, endpoint_id: str, limit: int,
-                   status: str | None = None) -> list[HookDeliveryItem]:
-        """An endpoint's deliveries, newest first (message ids do not sort by time, so the
-        partition is read whole and cut: deliveries expire after DELIVERY_TTL)."""
-        pk, _ = HookDeliveryItem.key(tenant_id, endpoint_id, "")
-        items = [d for d in HookDeliveryItem.query(pk, HookDeliveryItem.sk.startswith("MSG#"))
-                 if status is None or d.status == status]
-        items.sort(key=lambda d: d.created_at, reverse=True)
-        return items[:limit]
+                   status: str | None = None,
+                   cursor: str | None = None) -> tuple[list[HookDeliveryItem], str | None]:
+        """A page of an endpoint's deliveries, newest first, and the cursor of the next one
+        (one Query on gsi1; with `status`, a page may hold fewer than `limit`)."""
+        result = HookDeliveryItem.gsi1.query(
+            HookDeliveryItem.log_key(tenant_id, endpoint_id), scan_index_forward=False,
+            limit=limit, last_evaluated_key=decode_cursor(cursor),
+            filter_condition=(HookDeliveryItem.status == status) if status else None)
+        items = [d for d in result if isinstance(d, HookDeliveryItem)]
+        return items, encode_cursor(result.last_evaluated_key)
 
     def claim(self, item: HookDeliveryItem, now: datetime, until: datetime) -> bool:
         """Take a due, pending delivery for one attempt; False when another copy of its
