@@ -77,12 +77,15 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
             OutboxRedrive,
         )
         from chalicelib.delivery.stores.digest_store import DigestStore
-        from chalicelib.invitations.services.campaign_closing import CampaignClosing
+        from chalicelib.invitations.services.campaign_closing import (
+            CampaignClosing,
+            ClosedCampaigns,
+        )
         from chalicelib.reports.services.consumers import SummaryRefresh
         from chalicelib.shared.fanout import DueConsumers
 
         return DueConsumers([
-            InvitationTimers(self.invitation_store),
+            InvitationTimers(self.invitation_store, ClosedCampaigns(self.catalog_store)),
             OutboxRedrive(self.invitation_store, self.queue),
             DigestSend(self.invitation_store, DigestStore()),
             SummaryRefresh(self.analytics),

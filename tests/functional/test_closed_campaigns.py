@@ -189,3 +189,29 @@ def test_a_reminder_claimed_before_a_cancel_is_not_sent(api: TenantApi, glue: Gl
     assert reminder is not None
     assert (reminder.status, reminder.last_error, reminder.due_sk) == (
         "skipped", "not sent: the invitation is cancelled", None)
+
+
+def test_an_invitation_due_before_the_closing_step_reaches_it_is_cancelled(
+        api: TenantApi, glue: Glue, container: bootstrap.Container,
+        local_cloud: Any) -> None:
+    # GIVEN a campaign closed early, whose closing step has not run (a huge campaign, or the
+    # scheduler was down), and its invitations' deadline passing
+    tid = api.tenant["tenant_id"]
+    campaign = api.campaign(window_hours=24, reminder_policy={
+        "rounds": [{"offset_hours": 0, "channels": ["email"]}], "quiet_hours": None})
+    rows = [{"name": f"D{i}", "email": f"d{i}.{tid}@example.com"} for i in range(3)]
+    ids = [i["invitation_id"] for i in api.invite(campaign["id"], rows).json_body["items"]]
+    glue.drain()
+    api.clock.set(T0 + timedelta(hours=23))
+    assert _close(api, campaign["id"]).status_code == 200
+    stored = container.catalog_store.get_campaign(tid, campaign["id"], consistent=True)
+    assert stored is not None
+    container.catalog_store.settle_closing(stored, None)  # as if its step had not come yet
+    # WHEN the sweep reaches the deadline
+    glue.tick(T0 + timedelta(hours=24, minutes=1))
+    # THEN they are cancelled, not no-shows, and got no reminder
+    statuses = {container.invitation_store.get(tid, i).status for i in ids}  # type: ignore[union-attr]
+    assert statuses == {"cancelled"}
+    reminders = [m for m in local_cloud.cloud.sent_messages()
+                 if any(tid in t for t in m["to"]) and "Your AI interview" not in m["subject"]]
+    assert reminders == [], [m["subject"] for m in reminders]

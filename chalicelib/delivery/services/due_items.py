@@ -8,13 +8,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from chalicelib.delivery.models import DigestItem
 from chalicelib.delivery.stores.digest_store import DigestStore
+from chalicelib.invitations.domain.invitation import Event
 from chalicelib.invitations.domain.reminders import RoundPlan
 from chalicelib.invitations.models import InvitationItem, OutboxItem
-from chalicelib.invitations.services.transitions import advance_timers, outbox_kind, policy_of
+from chalicelib.invitations.services.transitions import (
+    advance_timers,
+    apply_event,
+    outbox_kind,
+    policy_of,
+)
 from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
 from chalicelib.shared.domain.due import REDRIVE_AFTER
 from chalicelib.shared.domain.ports import MessageQueue
@@ -23,14 +30,20 @@ from chalicelib.shared.models import Item
 
 
 class InvitationTimers:
-    """Deadlines and reminder rounds of invitations."""
+    """Deadlines and reminder rounds of invitations. An invitation of a campaign HR closed
+    early is cancelled instead (invitations/services/campaign_closing.py ends the rest a page
+    at a time; one that comes due first never gets a reminder or turns no_show)."""
 
     entities: tuple[type[Item], ...] = (InvitationItem,)
 
-    def __init__(self, invitations: InvitationStore) -> None:
+    def __init__(self, invitations: InvitationStore,
+                 closed: Callable[[str, str, datetime], bool] | None = None) -> None:
         self._invitations = invitations
+        self._closed = closed
 
     def due(self, inv: InvitationItem, now: datetime) -> DueOutcome:
+        if self._closed is not None and self._closed(inv.tenant_id, inv.campaign_id, now):
+            return self._cancel(inv, now)
         def outbox(current: InvitationItem, plan: RoundPlan) -> list[Item]:
             policy = policy_of(current)
             items: list[Item] = []
@@ -62,6 +75,17 @@ class InvitationTimers:
             outcome.counts["transitioned"] = 1
             outcome.statuses[timers.outcome.status.value] = 1
         return outcome
+
+    def _cancel(self, inv: InvitationItem, now: datetime) -> DueOutcome:
+        applied = apply_event(self._invitations, inv, Event.CANCELLED, now,
+                              reload=lambda: self._invitations.get(inv.tenant_id,
+                                                                   inv.invitation_id))
+        if applied.result is TxResult.CONFLICT:
+            return DueOutcome(False, {"conflicts": 1})
+        if applied.outcome is not None and applied.outcome.changed:
+            return DueOutcome(counts={"closed_early": 1, "transitioned": 1},
+                              statuses={"cancelled": 1})
+        return DueOutcome()
 
 
 class OutboxRedrive:

@@ -35,6 +35,32 @@ assert {s.value for s in OPEN} == set(_OPEN_ORDER)
 NEXT_STEP = timedelta(minutes=1)
 
 
+class ClosedCampaigns:
+    """"Did HR close this campaign early?" for the sweep, read once per campaign a minute
+    (a closed campaign never reopens, so a yes is kept for good)."""
+
+    def __init__(self, catalog: CatalogStore, ttl: timedelta = timedelta(minutes=1)) -> None:
+        self._catalog = catalog
+        self._ttl = ttl
+        self._closed: set[tuple[str, str]] = set()
+        self._open_until: dict[tuple[str, str], datetime] = {}
+
+    def __call__(self, tenant_id: str, campaign_id: str, now: datetime) -> bool:
+        key = (tenant_id, campaign_id)
+        if key in self._closed:
+            return True
+        if (until := self._open_until.get(key)) is not None and now < until:
+            return False
+        campaign = self._catalog.get_campaign(tenant_id, campaign_id)
+        if campaign is not None and campaign.closed_at is not None and campaign.closed_at <= now:
+            self._closed.add(key)
+            return True
+        if len(self._open_until) > 10_000:  # a long-lived Lambda: bounded
+            self._open_until.clear()
+        self._open_until[key] = now + self._ttl
+        return False
+
+
 def closing_item_id(campaign_id: str) -> str:
     """The campaign's id in the due index while its open invitations are being ended."""
     return f"closing/{campaign_id}"
