@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.hooks.domain.events import PING, HookEvent, event_id
-from chalicelib.hooks.domain.targets import TargetRefused, parse_url
+from chalicelib.shared.domain.targets import TargetRefused, parse_url
 from chalicelib.hooks.models import HookDeliveryItem, HookEndpointItem
 from chalicelib.hooks.services.fanout import HookFanout, delivery_of
 from chalicelib.hooks.services.sender import Poster, Queue, message_of
