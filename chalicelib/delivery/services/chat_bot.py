@@ -12,15 +12,21 @@ refused for good (PermanentSendError: the outbox item fails, the settings show w
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from chalicelib.delivery.adapters.chat_bots import ADAPTERS
-from chalicelib.delivery.domain.chat_bots import BotReply, ChatBot, ChatMessage, windows
+from chalicelib.delivery.domain.chat_bots import (
+    BotReply,
+    ChatBot,
+    ChatMessage,
+    Window,
+    windows,
+)
 from chalicelib.delivery.models import ChatBotItem
-from chalicelib.delivery.stores.chat_bot_store import ChatBotStore
 from chalicelib.observability import logger
 from chalicelib.shared.adapters.http_poster import Answer
 from chalicelib.shared.domain.errors import NotFound, Unprocessable
@@ -34,6 +40,20 @@ TEST_MESSAGE = {"en": ChatMessage("TalentLoop: test message",
 
 class Poster(Protocol):
     def post(self, target: Target, headers: dict[str, str], body: bytes) -> Answer: ...
+
+
+class Store(Protocol):
+    """stores/chat_bot_store.py: ChatBotStore (tests plug in an in-memory one)."""
+
+    def get(self, tenant_id: str) -> ChatBotItem | None: ...
+
+    def put(self, item: ChatBotItem) -> None: ...
+
+    def delete(self, tenant_id: str) -> bool: ...
+
+    def note(self, item: ChatBotItem, now: datetime, error: str | None) -> None: ...
+
+    def take(self, tenant_id: str, windows: Sequence[Window]) -> bool: ...
 
 
 def url_hint(url: str) -> str:
@@ -56,7 +76,7 @@ def view(item: ChatBotItem) -> dict[str, Any]:
 
 @dataclass
 class ChatBots:
-    store: ChatBotStore
+    store: Store
     poster: Poster
     allow_loopback: bool
 

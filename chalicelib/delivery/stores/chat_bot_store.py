@@ -54,6 +54,8 @@ class ChatBotStore:
                     pk, sk = ChatRateItem.key(tenant_id, window.key)
                     tx.update(ChatRateItem(pk, sk),
                               actions=[ChatRateItem.n.add(1),
+                                       # an upsert: it names its entity like any save
+                                       ChatRateItem.entity.set("chat_rate"),  # type: ignore[arg-type]
                                        ChatRateItem.expiration.set(window.ends + RATE_KEEP)],
                               condition=(ChatRateItem.n.does_not_exist()
                                          | (ChatRateItem.n < window.limit)))
