@@ -14,8 +14,7 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
 
-from chalicelib.delivery.adapters.chat_bots import ADAPTERS
-from chalicelib.delivery.adapters.chat_bots import dingtalk, feishu, wecom
+from chalicelib.delivery.adapters.chat_bots import ADAPTERS, dingtalk, feishu, wecom
 from chalicelib.delivery.domain.chat_bots import (
     ChatMessage,
     RateLimit,

@@ -55,7 +55,7 @@ class ChatBotStore:
                     tx.update(ChatRateItem(pk, sk),
                               actions=[ChatRateItem.n.add(1),
                                        # an upsert: it names its entity like any save
-                                       ChatRateItem.entity.set("chat_rate"),  # type: ignore[arg-type]
+                                       ChatRateItem.entity.set(ChatRateItem),  # type: ignore[arg-type]
                                        ChatRateItem.expiration.set(window.ends + RATE_KEEP)],
                               condition=(ChatRateItem.n.does_not_exist()
                                          | (ChatRateItem.n < window.limit)))
