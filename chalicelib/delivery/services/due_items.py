@@ -89,7 +89,8 @@ def digest_recipients(campaign: CampaignItem | None,
     """(outbox kind suffix, address) per digest email: the owner keeps the plain kind
     `digest-<day>` (as before), each interviewer `digest-<day>-<hash of the address>`; an
     address listed twice gets one email."""
-    owner = (campaign.owner_email if campaign is not None else None) or owner
+    if campaign is not None:  # the campaign as it is now (`owner_email: null` removed it)
+        owner = campaign.owner_email
     out: list[tuple[str, str]] = [("", owner)] if owner else []
     seen = {owner}
     for address in map(str, (campaign.interviewer_emails or []) if campaign else []):
