@@ -176,3 +176,24 @@ def test_chat_bot_settings_are_admin_only_and_404_when_unset(api: TenantApi,
     response = api.client.http.get("/tenant/chat-bot", headers={
         "Authorization": f"Bearer {recruiter['api_key']}"})
     assert response.status_code == 403
+
+
+def test_an_interviewer_whose_address_bounced_gets_no_more_digests(
+        api: TenantApi, glue: Glue, local_cloud: Any, clock: FixedClock,
+        container: Any) -> None:
+    from chalicelib.invitations.models import SuppressionItem
+
+    tid = api.tenant["tenant_id"]
+    gone, fine = f"gone.{tid}@example.com", f"fine.{tid}@example.com"
+    # GIVEN an interviewer's address SES reported as a hard bounce (events/ses: suppressed)
+    pk, sk = SuppressionItem.key(tid, "email", gone)
+    container.suppression_store.suppress(SuppressionItem(
+        pk, sk, tenant_id=tid, channel="email", address=gone, reason="bounce",
+        created_at=T0))
+    campaign = api.campaign(interviewer_emails=[gone, fine])
+    no_shows(api, glue, campaign["id"], ["Gus"])
+    clock.set(MORNING)
+    glue.tick(MORNING)
+    # THEN only the other interviewer is mailed (before: a digest ignored the suppression list)
+    assert len(digests_to(local_cloud, fine)) == 1
+    assert digests_to(local_cloud, gone) == []

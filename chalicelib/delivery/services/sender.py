@@ -146,6 +146,11 @@ class SenderService:
                                                         now))
             return "sent"
         recipient = item.recipient or ""
+        if self._suppressions.is_suppressed(item.tenant_id, "email", recipient):
+            # an interviewer's or owner's address that bounced or complained (SES events)
+            self._invitations.release_outbox(item, "suppressed: bounced or complained",
+                                             final=True)
+            return "suppressed"
         provider_id = self._provider(item, lambda: self._ports.email.send_email(
             to=recipient, subject=rendered.subject or "", text=rendered.text,
             html=rendered.html or "", tags={"tenant": item.tenant_id,
