@@ -150,6 +150,8 @@ def test_wecom_answers(answer: dict[str, object], sent: bool, retry: bool) -> No
 def test_no_answer_is_retried_and_a_non_json_200_counts_as_sent() -> None:
     bot = wecom.WeComBot()
     assert bot.read(None, b"", "timeout").retry
+    # a host that resolves to a private address stays refused (DNS pointed at the VPC)
+    assert not bot.read(None, b"", "forbidden_target").retry
     assert bot.read(200, b"ok", None).sent
     assert not bot.read(404, b"<html>", None).retry
 

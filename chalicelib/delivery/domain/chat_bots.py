@@ -20,6 +20,10 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 
+#: the poster's refusals that no retry heals (shared/domain/targets.py codes)
+REFUSED_TARGETS = frozenset({"forbidden_target", "insecure_url", "invalid_url"})
+
+
 @dataclass(frozen=True)
 class RateLimit:
     """At most `count` messages per `seconds` (a fixed window aligned on the epoch)."""
@@ -112,8 +116,8 @@ def json_reply(status: int | None, body: bytes, error: str | None, code_fields: 
     JSON body's error code decides (0 = sent; a rate-limit or busy code retries; any other
     refuses for good: a bad signature, a removed bot or a keyword mismatch will not heal by
     itself)."""
-    if status is None:
-        return BotReply(False, True, error or "no_answer")
+    if status is None:  # no answer: retried, unless the SSRF guard refused the address
+        return BotReply(False, error not in REFUSED_TARGETS, error or "no_answer")
     if status == 429 or status >= 500:
         return BotReply(False, True, f"http_{status}")
     try:
