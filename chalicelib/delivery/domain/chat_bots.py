@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-
 #: the poster's refusals that no retry heals (shared/domain/targets.py codes)
 REFUSED_TARGETS = frozenset({"forbidden_target", "insecure_url", "invalid_url"})
 
