@@ -8,6 +8,7 @@ from chalicelib.api.billing import bp as billing
 from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.catalog_reads import bp as catalog_reads
 from chalicelib.api.chalice_errors import bp as chalice_errors
+from chalicelib.api.chat_bot import bp as chat_bot
 from chalicelib.api.console import bp as console
 from chalicelib.api.extension_requests import bp as extension_requests
 from chalicelib.api.invitation_reads import bp as invitation_reads
@@ -40,5 +41,5 @@ for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, 
                   self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
                   retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
                   invitation_reads, console, session, no_show_decisions, extension_requests,
-                  webhook_endpoints, hooks, vendors, vendor_poll, chalice_errors):
+                  webhook_endpoints, hooks, vendors, vendor_poll, chat_bot, chalice_errors):
     app.register_blueprint(blueprint)

@@ -57,7 +57,8 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
         from chalicelib.shared.fanout import FeedConsumer
 
         return [
-            OutboxFeed(self.invitation_store, self.queue, self.catalog_store, self.tenant_zones),
+            OutboxFeed(self.invitation_store, self.queue, self.catalog_store, self.tenant_zones,
+                       self.chat_bots.configured),
             CampaignCounts(self.counts_store),
             RetentionClock(self.retention),
             Metering(self.metering),
@@ -87,7 +88,8 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
         return DueConsumers([
             InvitationTimers(self.invitation_store, ClosedCampaigns(self.catalog_store)),
             OutboxRedrive(self.invitation_store, self.queue),
-            DigestSend(self.invitation_store, DigestStore()),
+            DigestSend(self.invitation_store, DigestStore(), self.catalog_store,
+                       self.chat_bots.configured),
             SummaryRefresh(self.analytics),
             CampaignClosing(self.invitation_store, self.catalog_store, self.settings.due_shards),
         ])

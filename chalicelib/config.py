@@ -34,6 +34,8 @@ ENV_HOOKS_TIMEOUT_S = "TALENTLOOP_HOOKS_TIMEOUT_S"
 ENV_HOOKS_ALLOW_LOOPBACK = "TALENTLOOP_HOOKS_ALLOW_LOOPBACK"
 ENV_HOOKS_DISABLE_AFTER_MESSAGES = "TALENTLOOP_HOOKS_DISABLE_AFTER_MESSAGES"
 ENV_HOOKS_DISABLE_AFTER_DAYS = "TALENTLOOP_HOOKS_DISABLE_AFTER_DAYS"
+ENV_CHAT_TIMEOUT_S = "TALENTLOOP_CHAT_TIMEOUT_S"
+ENV_CHAT_ALLOW_LOOPBACK = "TALENTLOOP_CHAT_ALLOW_LOOPBACK"
 ENV_REGION = "AWS_REGION"
 #: stages whose outbound webhooks may go to plain-http loopback receivers (tests, laptop)
 LOOPBACK_STAGES = ("local", "test")
@@ -77,6 +79,10 @@ class Settings:
     hooks_allow_loopback: bool = False
     hooks_disable_after_messages: int = 5
     hooks_disable_after_days: float = 5.0
+    #: the tenant's chat bot (delivery/domain/chat_bots.py): connect/read timeout, and whether
+    #: a bot URL may be plain http on loopback (the local stages' receiver; never production)
+    chat_timeout_s: float = 5.0
+    chat_allow_loopback: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +115,9 @@ class Settings:
                 ENV_HOOKS_ALLOW_LOOPBACK, "1" if stage in LOOPBACK_STAGES else "0") == "1",
             hooks_disable_after_messages=int(env.get(ENV_HOOKS_DISABLE_AFTER_MESSAGES, "5")),
             hooks_disable_after_days=float(env.get(ENV_HOOKS_DISABLE_AFTER_DAYS, "5")),
+            chat_timeout_s=float(env.get(ENV_CHAT_TIMEOUT_S, "5")),
+            chat_allow_loopback=env.get(
+                ENV_CHAT_ALLOW_LOOPBACK, "1" if stage in LOOPBACK_STAGES else "0") == "1",
         )
 
 

@@ -18,7 +18,8 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 MASK = "***"
 PII_FIELDS = ("name", "email", "phone", "recipient", "to", "address", "subject",
-              "reason_text", "candidate_name", "external_id", "owner_email", "text")
+              "reason_text", "candidate_name", "external_id", "owner_email", "interviewer_emails",
+              "text")
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _PHONE = re.compile(r"(?<![\w.])(?:\+\d[\d \-]{6,17}\d|1[3-9]\d{9})(?![\w])")
 _KEYS = "|".join(PII_FIELDS)

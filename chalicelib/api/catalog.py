@@ -36,7 +36,8 @@ def create_campaign(caller: Caller, body: schemas.CreateCampaign) -> dict[str, A
         deadline_at=body.deadline_at, locale=body.locale, now=caller.now,
         reminder_policy=(body.reminder_policy.model_dump(exclude_unset=True)
                          if body.reminder_policy is not None else None),
-        audience_windows=body.audience_windows, owner_email=body.owner_email)
+        audience_windows=body.audience_windows, owner_email=body.owner_email,
+        interviewer_emails=body.interviewer_emails)
 
 
 @endpoint(bp, "GET", "/campaigns/{campaign_id}", summary="A campaign with live status counts",

@@ -54,9 +54,9 @@ def list_campaigns(caller: Caller) -> dict[str, Any]:
     return result
 
 
-@endpoint(bp, "PATCH", "/campaigns/{campaign_id}", summary="Rename, change the owner, or "
-          "close a campaign early", body=read_schemas.CampaignPatch, response=schemas.Campaign,
-          errors=(400, 404, 409), authorizer=api_key)
+@endpoint(bp, "PATCH", "/campaigns/{campaign_id}", summary="Rename, change the owner or "
+          "interviewers, or close a campaign early", body=read_schemas.CampaignPatch,
+          response=schemas.Campaign, errors=(400, 404, 409), authorizer=api_key)
 def update_campaign(caller: Caller, campaign_id: str,
                     body: read_schemas.CampaignPatch) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)

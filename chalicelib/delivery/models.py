@@ -5,6 +5,8 @@ short links that SMS carries to the candidate's page.
     digest       T#<t>#DIGEST#<c>            <day>                  (due keys until claimed)
     sweep_state  SWEEP                       WATERMARK
     short_link   SHORT#<code>                SHORT                  (TTL: expiration)
+    chat_bot     T#<t>#CHATBOT               BOT
+    chat_rate    T#<t>#CHATBOT               RATE#<seconds>s#<start>  (TTL: expiration)
 
 A short link's key is global (the URL `/s/<code>` names no tenant); the item names its tenant
 and invitation, so resolving it can only ever lead to that one invitation.
@@ -13,6 +15,7 @@ and invitation, so resolving it can only ever lead to that one invitation.
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -35,13 +38,14 @@ class ShortLinkItem(Item, discriminator="short_link"):
 
 
 class DigestItem(Item, discriminator="digest"):
-    """One campaign's daily digest for its owner: created (idempotently) when an invitation
-    turns no_show, due the next morning; the sweep turns it into an outbox email."""
+    """One campaign's daily digest: created (idempotently) when an invitation turns no_show,
+    due the next morning; the sweep turns it into outbox items, one email for the owner and
+    one per interviewer, and one chat message if the tenant has a chat bot."""
 
     tenant_id = UnicodeAttribute()
     campaign_id = UnicodeAttribute()
     day = UnicodeAttribute()
-    owner_email = UnicodeAttribute()
+    owner_email = UnicodeAttribute(null=True)  # None: interviewers or the chat bot only
     created_at = UTCDateTimeAttribute()
 
     @classmethod
@@ -63,4 +67,36 @@ class SweepStateItem(Item, discriminator="sweep_state"):
         return "SWEEP", "WATERMARK"
 
 
-register([DigestItem, SweepStateItem, ShortLinkItem])
+class ChatBotItem(Item, discriminator="chat_bot"):
+    """The tenant's incoming-webhook group bot (delivery/domain/chat_bots.py). The URL and the
+    signing secret are credentials: the API never shows them back (only a hint)."""
+
+    tenant_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # feishu | dingtalk | wecom (adapters/chat_bots: ADAPTERS)
+    url = UnicodeAttribute()
+    secret = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    last_sent_at = UTCDateTimeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)  # the bot's last refusal (code: message)
+    last_error_at = UTCDateTimeAttribute(null=True)
+
+    @classmethod
+    def key(cls, tenant_id: str) -> tuple[str, str]:
+        """T#<tenant>#CHATBOT / BOT: one bot per tenant."""
+        return f"{tenant_pk(tenant_id)}#CHATBOT", "BOT"
+
+
+class ChatRateItem(Item, discriminator="chat_rate"):
+    """Messages posted to the tenant's bot in one fixed window of one of its kind's limits;
+    shared by every sender instance, gone (TTL) after the window."""
+
+    n = NumberAttribute(default=0)
+
+    @classmethod
+    def key(cls, tenant_id: str, window: str) -> tuple[str, str]:
+        """T#<tenant>#CHATBOT / RATE#<window> (window: "<seconds>s#<start epoch s>")."""
+        return f"{tenant_pk(tenant_id)}#CHATBOT", f"RATE#{window}"
+
+
+register([DigestItem, SweepStateItem, ShortLinkItem, ChatBotItem, ChatRateItem])

@@ -1,6 +1,6 @@
-"""Delivery's wiring: the channels' senders (email, SMS), templates, pacing, the sender,
-SES events, the candidate's self-service page (JSON and HTML) and its short links. The sweep
-is composed in bootstrap.py, from every feature's due-item consumers."""
+"""Delivery's wiring: the channels' senders (email, SMS, the tenant's chat bot), templates,
+pacing, the sender, SES events, the candidate's self-service page (JSON and HTML) and its
+short links. The sweep is composed in bootstrap.py, from every feature's due-item consumers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from chalicelib.reports.wiring import ReportsWiring
 
 if TYPE_CHECKING:
     from chalicelib.delivery.services.candidate_page import CandidatePage
+    from chalicelib.delivery.services.chat_bot import ChatBots, Poster
     from chalicelib.delivery.services.self_service import SelfService
     from chalicelib.delivery.services.sender import SenderService
     from chalicelib.delivery.services.ses_events import SesEventService
@@ -40,6 +41,22 @@ class DeliveryWiring(ReportsWiring):
 
         return SnsSmsSender(self._client("sns"))
 
+    @cached_property
+    def chat_poster(self) -> Poster:
+        if "chat_poster" in self.overrides:
+            poster: Poster = self.overrides["chat_poster"]
+            return poster
+        from chalicelib.shared.adapters.http_poster import HttpPoster
+
+        return HttpPoster(self.settings.chat_timeout_s, self.settings.chat_allow_loopback)
+
+    @cached_property
+    def chat_bots(self) -> ChatBots:
+        from chalicelib.delivery.services.chat_bot import ChatBots
+        from chalicelib.delivery.stores.chat_bot_store import ChatBotStore
+
+        return ChatBots(ChatBotStore(), self.chat_poster, self.settings.chat_allow_loopback)
+
     def _sms_hold(self) -> Callable[[OutboxItem, datetime], bool] | None:
         """Whether an SMS must wait (billing's budget cap); bootstrap.py supplies it."""
         return None
@@ -53,7 +70,7 @@ class DeliveryWiring(ReportsWiring):
         from chalicelib.delivery.services.sender import SenderPorts, SenderService
 
         ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link,
-                            self.self_service.short_link)
+                            self.self_service.short_link, self.chat_bots)
         rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
         pacer = Pacer(rates, time.monotonic, time.sleep, self.settings.sender_instances)
         return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,

@@ -37,7 +37,7 @@ class HooksWiring(SharedWiring):
         if "hook_poster" in self.overrides:
             poster: Poster = self.overrides["hook_poster"]
             return poster
-        from chalicelib.hooks.adapters.http_poster import HttpPoster
+        from chalicelib.shared.adapters.http_poster import HttpPoster
 
         return HttpPoster(self.settings.hooks_timeout_s, self.settings.hooks_allow_loopback)
 

@@ -138,6 +138,8 @@ class CampaignItem(Item, discriminator="campaign"):
     grace_hours = NumberAttribute()
     reminder_policy = JSONAttribute(null=True)  # invitations/domain/reminders.py; None: default
     owner_email = UnicodeAttribute(null=True)  # gets the daily digest of new no-shows
+    #: get the same digest (the people interviewing for the campaign; normalised, unique)
+    interviewer_emails = ListAttribute(of=UnicodeAttribute, null=True)
     created_at = UTCDateTimeAttribute()
     closed_at = UTCDateTimeAttribute(null=True)  # closed early by HR: no new invitations
     # live counts per status, kept by the stream handler (idempotently, see services/counts)

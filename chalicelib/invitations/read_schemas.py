@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.invitations.schemas import Campaign, Invitation, Position
+from chalicelib.invitations.schemas import INTERVIEWER_EMAILS, Campaign, Invitation, Position
 from chalicelib.shared.schemas import Model, Strict, documented
 
 
@@ -22,7 +22,8 @@ class CampaignPage(Model):
 
 class CampaignPatch(Strict):
     """Only the fields given change (at least one); `owner_email: null` removes the digest's
-    recipient; `closed: false` on a closed campaign: 409 cannot_reopen."""
+    recipient, `interviewer_emails` replaces the interviewers (null or []: none);
+    `closed: false` on a closed campaign: 409 cannot_reopen."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
@@ -31,6 +32,9 @@ class CampaignPatch(Strict):
                                  {"type": "string", "minLength": 1, "maxLength": 200}))
     owner_email: str | None = Field(default=None, json_schema_extra=documented(
         {"anyOf": [{"type": "string", "format": "email"}, {"type": "null"}]}))
+    interviewer_emails: list[str] | None = Field(
+        default=None, max_length=20, description="replaces the interviewers who get the "
+        "daily digest", json_schema_extra=documented(INTERVIEWER_EMAILS))
     closed: bool | None = Field(default=None, description="true closes the campaign early: "
                                 "no new invitations, and the sweep cancels the "
                                 "invitations still open (the vendor is told; no reminders, "

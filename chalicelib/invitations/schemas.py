@@ -68,6 +68,13 @@ class ReminderPolicyIn(Model):
     quiet_hours: QuietHoursIn | None = Field(default_factory=QuietHoursIn)
 
 
+#: the exact schema of `interviewer_emails` (the code checks each address itself:
+#: 400 invalid_interviewer_emails)
+INTERVIEWER_EMAILS: dict[str, Any] = {"anyOf": [
+    {"type": "array", "maxItems": 20, "items": {"type": "string", "format": "email"}},
+    {"type": "null"}]}
+
+
 class CreateCampaign(Strict):
     """Exactly one of `window_hours` and `deadline_at` (both or neither: 422 invalid_deadline;
     a deadline must be in the future: 422)."""
@@ -101,6 +108,11 @@ class CreateCampaign(Strict):
                                     json_schema_extra=documented({"anyOf": [
                                         {"type": "string", "format": "email"},
                                         {"type": "null"}]}))
+    interviewer_emails: list[str] | None = Field(
+        default=None, max_length=20,
+        description="the campaign's interviewers: each gets the same daily digest as the "
+                    "owner (at most 20; normalised to lower case, a repeat counts once)",
+        json_schema_extra=documented(INTERVIEWER_EMAILS))
 
 
 class Campaign(Model):
@@ -113,6 +125,7 @@ class Campaign(Model):
     window_hours: int | None
     audience_windows: dict[str, float] | None
     owner_email: str | None
+    interviewer_emails: list[str] = Field(default_factory=list)
     grace_hours: float
     reminder_policy: ReminderPolicyIn
     created_at: str

@@ -66,6 +66,17 @@ const en = {
   overlapHours: "Overlap (hours)", overlapHint: "How long the old secret keeps verifying (0-168).",
   rotate: "Rotate the secret", newSecret: "New webhook secret:",
   confirmRotate: "Rotate the webhook secret? Give the new one to your interview vendor before the overlap ends.",
+  interviewerEmails: "Interviewer emails (same digest; comma-separated)",
+  chatBot: "Chat bot (daily digest in a group chat)",
+  chatBotHint: "A Feishu, DingTalk or WeCom group bot posts each campaign's daily digest. The webhook URL and the secret are credentials: they are never shown again.",
+  botKind: "Chat tool", botFeishu: "Feishu / Lark custom bot", botDingTalk: "DingTalk custom robot",
+  botWeCom: "WeCom group robot", botUrl: "Webhook URL",
+  botUrlHint: "As the chat tool shows it, e.g. https://oapi.dingtalk.com/robot/send?access_token=…",
+  botSecret: "Signing secret (optional)",
+  botSecretHint: "Feishu 签名校验 or DingTalk 加签 (SEC…); WeCom bots have none",
+  botCurrent: "Current bot", botNone: "No chat bot yet.", botLastSent: "last sent",
+  botLastError: "last error", botTest: "Send a test message", botTestSent: "Test message sent.",
+  botRemove: "Remove the bot",
 };
 
 type Dict = typeof en;
@@ -133,6 +144,17 @@ const zh: Dict = {
   overlapHours: "重叠期（小时）", overlapHint: "旧密钥继续验证的时长（0-168）。",
   rotate: "轮换密钥", newSecret: "新的 Webhook 密钥：",
   confirmRotate: "确定轮换 Webhook 密钥？请在重叠期结束前把新密钥交给面试供应商。",
+  interviewerEmails: "面试官邮箱（接收同一份每日摘要，逗号分隔）",
+  chatBot: "群机器人（每日摘要发到群聊）",
+  chatBotHint: "飞书、钉钉或企业微信群机器人会发送每个活动的每日摘要。Webhook 地址和密钥属于凭证，保存后不再显示。",
+  botKind: "聊天工具", botFeishu: "飞书自定义机器人", botDingTalk: "钉钉自定义机器人",
+  botWeCom: "企业微信群机器人", botUrl: "Webhook 地址",
+  botUrlHint: "从聊天工具中复制，例如 https://oapi.dingtalk.com/robot/send?access_token=…",
+  botSecret: "签名密钥（可选）",
+  botSecretHint: "飞书“签名校验”或钉钉“加签”（SEC 开头）；企业微信机器人没有密钥",
+  botCurrent: "当前机器人", botNone: "尚未设置群机器人。", botLastSent: "最近发送",
+  botLastError: "最近错误", botTest: "发送测试消息", botTestSent: "测试消息已发送。",
+  botRemove: "移除机器人",
 };
 
 const LANG_KEY = "talentloop.lang";

@@ -212,7 +212,7 @@ class FunctionRoles:
         hook sender consumes them and emails a disabled endpoint's alert address through
         our SES identity. Its POSTs leave through the Lambda service's internet egress
         (no VPC): nothing in our account is reachable from it, and the SSRF guard
-        (hooks/domain/targets.py) refuses private, loopback and link-local targets."""
+        (shared/domain/targets.py) refuses private, loopback and link-local targets."""
         hooks = self._messaging.hooks.queue_arn
         for name in HOOK_QUEUERS:
             self.roles[name].add_to_policy(aws_iam.PolicyStatement(

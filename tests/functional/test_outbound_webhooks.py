@@ -23,8 +23,8 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.clock import FixedClock
-from chalicelib.hooks.adapters.http_poster import HttpPoster
 from chalicelib.hooks.domain.retries import SCHEDULE, DisableRule
+from chalicelib.shared.adapters.http_poster import HttpPoster
 from chalicelib.shared.models import MarkerItem
 from chalicelib.triggers.hooks import hook_sender_handler
 from chalicelib.triggers.stream import stream_handler

@@ -1,7 +1,8 @@
 """Outbound webhooks in the production stack: the hooks queue feeds the hook sender with
 failures reported; only the stream, the API and the hook sender queue deliveries; the hook
 sender alone consumes them, sends email only from our identity, and runs in no VPC (its
-egress is the Lambda service's internet access; the SSRF guard is in the code)."""
+egress is the Lambda service's internet access; the SSRF guard is in the code). The chat-bot
+posters (sender, API) likewise."""
 
 from __future__ import annotations
 
@@ -71,3 +72,17 @@ def test_the_hook_sender_emails_only_from_our_identity(raw: dict[str, Any]) -> N
     assert all("identity/*" not in str(r) for r in as_list(ses[0]["Resource"]))
     assert not any(str(a).startswith(("s3:", "sns:")) for s in statements(
         raw, _role(raw, "HookSender")) for a in as_list(s["Action"]))
+
+
+def test_the_chat_bot_posters_reach_no_loopback_and_run_in_no_vpc(raw: dict[str, Any]) -> None:
+    """The sender (digests) and the API (test messages) POST to the tenants' chat bots
+    (infra/DEPLOY.md, "Chat bots"): in production they never allow plain-http loopback, and
+    they need no statement beyond the table (no new AWS call)."""
+    from chalicelib.config import LOOPBACK_STAGES
+
+    for name in ("Sender", "APIHandler"):
+        function = props(raw["Resources"][name])
+        assert "VpcConfig" not in function
+        variables = function["Environment"]["Variables"]
+        assert "TALENTLOOP_CHAT_ALLOW_LOOPBACK" not in variables
+        assert variables.get("TALENTLOOP_STAGE", "prod") not in LOOPBACK_STAGES

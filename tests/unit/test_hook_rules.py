@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.hooks.domain import events, retries, signing, targets
+from chalicelib.hooks.domain import events, retries, signing
+from chalicelib.shared.domain import targets
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

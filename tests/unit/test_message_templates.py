@@ -108,3 +108,22 @@ def test_a_missing_variable_fails_loudly() -> None:
     del ctx["grace_end"]
     with pytest.raises(UndefinedError):
         render("no_show", "email", "en", ctx)
+
+
+DIGEST = {"company": "Acme", "campaign": "Campus", "day": "2026-11-28", "invited": 3,
+          "campaign_id": "cmp1", "no_show_total": 2,
+          "counts": {"completed": 1, "completed_late": 0, "invited": 0, "sent": 0,
+                     "opened": 0, "started": 0, "no_show": 2, "closed": 0},
+          "no_shows": [{"name": "Li Wei", "contact": "li@example.com", "reason": ""},
+                       {"name": "Ana", "contact": "+8613800000000",
+                        "reason": "schedule_conflict"}]}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_digest_for_a_chat_bot_names_no_shows_without_their_contacts(locale: str) -> None:
+    rendered = render("digest", "chat", locale, DIGEST)
+    assert rendered.subject and "Campus" in rendered.subject
+    assert rendered.html is None
+    assert "Li Wei" in rendered.text and "schedule_conflict" in rendered.text
+    assert "li@example.com" not in rendered.text and "+8613800000000" not in rendered.text
+    assert "**" in rendered.text  # markdown

@@ -67,3 +67,11 @@ def test_invitation_insert_and_webhook_marker_insert() -> None:
     counted = MarkerItem(*MarkerItem.key("T#tn1#INV#inv-1", "COUNTED#1"), expiration=AT)
     assert usage_of("INSERT", image(counted), None) == []
     assert usage_of("REMOVE", None, image(marker)) == []
+
+
+def test_a_chat_bot_message_is_not_billed_as_an_email() -> None:
+    # GIVEN a digest's chat message turning sent (the tenant's own group bot)
+    old = outbox("chat", status="sending")
+    new = outbox("chat", status="sent", provider_message_id="wecom:abc", sent_at=AT)
+    # THEN no usage (before: every channel but sms was billed as an email)
+    assert usage_of("MODIFY", image(new), image(old)) == []

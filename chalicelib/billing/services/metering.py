@@ -78,6 +78,8 @@ def _sent(new: OutboxItem, old: Any) -> list[UsageRecord]:
     if isinstance(old, OutboxItem) and old.status == "sent" \
             and old.provider_message_id == provider_id:
         return []  # a later change of a sent item (delivery, bounce): billed already
+    if new.channel == "chat":
+        return []  # the tenant's own group bot: nothing we pay for per message
     key = f"outbox#{new.pk}#{new.sk}#{provider_id}"
     detail = {"invitation_id": new.invitation_id, "kind": new.kind,
               "provider_message_id": provider_id}

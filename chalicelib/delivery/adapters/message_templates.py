@@ -1,7 +1,8 @@
 """Rendering messages from the template files in chalicelib/delivery/templates/<locale>/.
 
 Templates are files, reviewed like code: `<kind>.subject.j2`, `<kind>.txt.j2`,
-`<kind>.html.j2` (autoescaped) for email and `<kind>.sms.j2` for SMS.
+`<kind>.html.j2` (autoescaped) for email, `<kind>.sms.j2` for SMS and `<kind>.chat.j2`
+(lightweight markdown, titled by the subject) for the tenant's chat bot.
 """
 
 from __future__ import annotations
@@ -41,4 +42,6 @@ class MessageRenderer:
 
         if channel == "sms":
             return Rendered(None, part("sms"), None)
+        if channel == "chat":
+            return Rendered(part("subject"), part("chat"), None)
         return Rendered(part("subject"), part("txt"), part("html"))

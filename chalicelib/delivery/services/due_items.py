@@ -3,11 +3,13 @@
 - an invitation at its deadline or the end of a grace round moves on (claim, then act: a
   conditional write on its version with its reminder outbox items, services/transitions.py);
 - an outbox item not sent in time is queued again (a lost queue message never strands it);
-- a campaign owner's digest is claimed with its email (one transaction).
+- a campaign's digest is claimed with its messages (one transaction): an email to the owner
+  and to each interviewer, and a chat message if the tenant has a chat bot.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,13 +17,14 @@ from chalicelib.delivery.models import DigestItem
 from chalicelib.delivery.stores.digest_store import DigestStore
 from chalicelib.invitations.domain.invitation import Event
 from chalicelib.invitations.domain.reminders import RoundPlan
-from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.models import CampaignItem, InvitationItem, OutboxItem
 from chalicelib.invitations.services.transitions import (
     advance_timers,
     apply_event,
     outbox_kind,
     policy_of,
 )
+from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
 from chalicelib.shared.domain.due import REDRIVE_AFTER
 from chalicelib.shared.domain.ports import MessageQueue
@@ -44,6 +47,7 @@ class InvitationTimers:
     def due(self, inv: InvitationItem, now: datetime) -> DueOutcome:
         if self._closed is not None and self._closed(inv.tenant_id, inv.campaign_id, now):
             return self._cancel(inv, now)
+
         def outbox(current: InvitationItem, plan: RoundPlan) -> list[Item]:
             policy = policy_of(current)
             items: list[Item] = []
@@ -104,22 +108,53 @@ class OutboxRedrive:
         return DueOutcome()
 
 
+def digest_recipients(campaign: CampaignItem | None,
+                      owner: str | None) -> list[tuple[str, str]]:
+    """(outbox kind suffix, address) per digest email: the owner keeps the plain kind
+    `digest-<day>` (as before), each interviewer `digest-<day>-<hash of the address>`; an
+    address listed twice gets one email."""
+    if campaign is not None:  # the campaign as it is now (`owner_email: null` removed it)
+        owner = campaign.owner_email
+    out: list[tuple[str, str]] = [("", owner)] if owner else []
+    seen = {owner}
+    for address in map(str, (campaign.interviewer_emails or []) if campaign else []):
+        if address not in seen:
+            seen.add(address)
+            out.append(("-" + hashlib.sha256(address.encode()).hexdigest()[:10], address))
+    return out
+
+
 class DigestSend:
-    """A campaign owner's digest, due the morning after: claimed with its email, once."""
+    """A campaign's digest, due the morning after: claimed with its messages, once. The
+    recipients are the campaign's when the digest comes due (a PATCH the evening before
+    counts), the chat message goes if the tenant has a bot then."""
 
     entities: tuple[type[Item], ...] = (DigestItem,)
 
-    def __init__(self, invitations: InvitationStore, digests: DigestStore) -> None:
+    def __init__(self, invitations: InvitationStore, digests: DigestStore,
+                 catalog: CatalogStore | None = None,
+                 has_chat_bot: Callable[[str], bool] | None = None) -> None:
         self._invitations = invitations
         self._digests = digests
+        self._catalog = catalog
+        self._has_chat_bot = has_chat_bot or (lambda _tenant: False)
 
     def due(self, digest: DigestItem, now: datetime) -> DueOutcome:
-        pk = digest.pk
-        sk = f"OUTBOX#digest-{digest.day}#email"
-        email = OutboxItem(pk, sk, tenant_id=digest.tenant_id, invitation_id=digest.campaign_id,
-                           kind=f"digest-{digest.day}", channel="email", template="digest",
-                           recipient=digest.owner_email, created_at=now)
-        self._invitations.watch_outbox(email, now + REDRIVE_AFTER)
-        if self._digests.claim(digest, email):
-            return DueOutcome(counts={"digests": 1})
+        campaign = (self._catalog.get_campaign(digest.tenant_id, digest.campaign_id)
+                    if self._catalog is not None else None)
+        kind = f"digest-{digest.day}"
+        messages = [self._message(digest, kind + suffix, "email", address, now)
+                    for suffix, address in digest_recipients(campaign, digest.owner_email)]
+        if self._has_chat_bot(digest.tenant_id):
+            messages.append(self._message(digest, kind, "chat", None, now))
+        if self._digests.claim(digest, messages):
+            return DueOutcome(counts={"digests": 1} if messages else {})
         return DueOutcome()
+
+    def _message(self, digest: DigestItem, kind: str, channel: str, recipient: str | None,
+                 now: datetime) -> OutboxItem:
+        item = OutboxItem(digest.pk, f"OUTBOX#{kind}#{channel}", tenant_id=digest.tenant_id,
+                          invitation_id=digest.campaign_id, kind=kind, channel=channel,
+                          template="digest", recipient=recipient, created_at=now)
+        self._invitations.watch_outbox(item, now + REDRIVE_AFTER)
+        return item

@@ -5,7 +5,8 @@ least once:
 - a new outbox item is handed to the SQS outbox queue (the sender ignores items already
   sent), for the whole batch at once;
 - an invitation that turns no_show goes into its campaign's digest (one per campaign and day,
-  due the next morning in the tenant's time zone).
+  due the next morning in the tenant's time zone) when the campaign has an owner or
+  interviewers or the tenant a chat bot.
 
 Campaign counts: invitations/services/consumers.py; talent-pool tags: pool/.
 """
@@ -29,8 +30,11 @@ DIGEST_HOUR = 9  # the morning after, in the tenant's time zone
 
 class OutboxFeed:
     def __init__(self, invitations: InvitationStore, queue: MessageQueue, catalog: CatalogStore,
-                 zone_of_tenant: Callable[[str], tzinfo] | None = None) -> None:
+                 zone_of_tenant: Callable[[str], tzinfo] | None = None,
+                 has_chat_bot: Callable[[str], bool] | None = None) -> None:
         self._zone = zone_of_tenant or (lambda _tenant: UTC)  # the digest's morning
+        self._has_chat_bot = has_chat_bot or (lambda _tenant: False)
+        self._bots: dict[str, bool] = {}  # per batch (one consumer per stream batch)
         self._catalog = catalog
         self._invitations = invitations
         self._queue = queue
@@ -69,11 +73,17 @@ class OutboxFeed:
             self._digest(new)
 
     def _digest(self, inv: InvitationItem) -> bool:
-        """The campaign owner's digest for the day the invitation turned no_show (one item
-        per campaign and day, due the next morning at DIGEST_HOUR in the tenant's zone)."""
+        """The campaign's digest for the day the invitation turned no_show (one item per
+        campaign and day, due the next morning at DIGEST_HOUR in the tenant's zone), if anyone
+        hears it: the owner, an interviewer or the tenant's chat bot."""
         campaign = self._catalog.get_campaign(inv.tenant_id, inv.campaign_id)
-        if campaign is None or not campaign.owner_email:
+        if campaign is None:
             return False
+        if not campaign.owner_email and not campaign.interviewer_emails:
+            if inv.tenant_id not in self._bots:
+                self._bots[inv.tenant_id] = self._has_chat_bot(inv.tenant_id)
+            if not self._bots[inv.tenant_id]:
+                return False
         zone = self._zone(inv.tenant_id)
         changed = inv.status_changed_at.astimezone(zone)  # the tenant's day and morning
         day = changed.strftime("%Y-%m-%d")

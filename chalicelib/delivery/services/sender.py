@@ -1,4 +1,5 @@
-"""The sender: one outbox item -> one email (SES) or SMS (SNS).
+"""The sender: one outbox item -> one email (SES) or SMS (SNS), or a digest's chat message
+(the tenant's group bot, services/chat_bot.py).
 
 Claim, then act: the item moves pending -> sending with a lease; then the provider is called;
 then the item is marked sent *with the provider's message id* - never without one. If the
@@ -18,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.delivery.adapters.message_templates import MessageRenderer, Rendered
+from chalicelib.delivery.domain.chat_bots import ChatMessage, ChatSender
 from chalicelib.delivery.domain.pacing import Pacer
 from chalicelib.delivery.domain.relevance import still_due
 from chalicelib.invitations.domain.invitation import Event
@@ -54,6 +56,7 @@ class SenderPorts:
     links: Callable[[InvitationItem], str]  # the candidate's signed self-service link
     #: the same page's short link for SMS (stores the code: one write per SMS rendered)
     short_links: Callable[[InvitationItem, datetime], str]
+    chat: ChatSender | None = None  # the tenant's group bot (digests)
 
 
 class SenderService:
@@ -114,18 +117,20 @@ class SenderService:
         return "sent"
 
     def _deliver_digest(self, item: OutboxItem, now: datetime) -> str:
-        """The campaign owner's digest: where the campaign stands, with the no-show group."""
+        """A campaign's digest (to the owner, an interviewer or the chat bot): where the
+        campaign stands, with the no-show group."""
         if item.status == "sent":
             return "already_sent"
         if not self._invitations.claim_outbox(item, now, now + LEASE):
             raise Busy(f"{item.pk} {item.sk} is claimed by another sender")
         campaign = self._catalog.get_campaign(item.tenant_id, item.invitation_id)
         tenant = self._tenants.get(item.tenant_id)
-        if campaign is None or not item.recipient:
-            self._invitations.release_outbox(item, "no campaign or owner", final=True)
+        chat = item.channel == "chat"
+        if campaign is None or not (item.recipient or chat) or (chat and not self._ports.chat):
+            self._invitations.release_outbox(item, "no campaign or recipient", final=True)
             return "failed"
         counts = campaign.counts()
-        day = item.kind.removeprefix("digest-")
+        day = item.kind.removeprefix("digest-")[:10]  # digest-<day>[-<interviewer>]
         no_shows, total = self._no_shows_of(item.tenant_id, campaign.campaign_id, day,
                                             zone_of(tenant.timezone if tenant else None))
         context = {"company": tenant.name if tenant else "", "campaign": campaign.name,
@@ -133,8 +138,24 @@ class SenderService:
                    "campaign_id": campaign.campaign_id, "no_shows": no_shows,
                    "no_show_total": total}
         locale = (tenant.default_locale if tenant else None) or "en"
-        rendered = self._ports.renderer.render("digest", "email", locale, context)
-        recipient = item.recipient
+        rendered = self._ports.renderer.render("digest", item.channel, locale, context)
+        if chat and self._ports.chat is not None:
+            bot = self._ports.chat
+            # the title starts with "TalentLoop": a DingTalk keyword rule can match it; no
+            # candidate contacts in a group chat (names and reasons only, see digest.chat.j2)
+            message = ChatMessage(f"TalentLoop · {rendered.subject}", rendered.text)
+            provider_id = self._provider(item, lambda: bot.send(item.tenant_id, message, now))
+            if provider_id is None:
+                return "failed"
+            self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject,
+                                                        now))
+            return "sent"
+        recipient = item.recipient or ""
+        if self._suppressions.is_suppressed(item.tenant_id, "email", recipient):
+            # an interviewer's or owner's address that bounced or complained (SES events)
+            self._invitations.release_outbox(item, "suppressed: bounced or complained",
+                                             final=True)
+            return "suppressed"
         provider_id = self._provider(item, lambda: self._ports.email.send_email(
             to=recipient, subject=rendered.subject or "", text=rendered.text,
             html=rendered.html or "", tags={"tenant": item.tenant_id,

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.hooks.domain.events import PING, HookEvent, event_id
-from chalicelib.hooks.domain.targets import TargetRefused, parse_url
 from chalicelib.hooks.models import HookDeliveryItem, HookEndpointItem
 from chalicelib.hooks.services.fanout import HookFanout, delivery_of
 from chalicelib.hooks.services.sender import Poster, Queue, message_of
@@ -16,6 +15,7 @@ from chalicelib.hooks.stores.hook_store import HookStore
 from chalicelib.shared.domain.errors import Conflict, NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
 from chalicelib.shared.domain.secrets import new_webhook_secret
+from chalicelib.shared.domain.targets import TargetRefused, parse_url
 
 MAX_ENDPOINTS = 20
 DEFAULT_OVERLAP = timedelta(hours=24)

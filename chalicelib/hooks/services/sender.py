@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from chalicelib.hooks.adapters.http_poster import Answer
 from chalicelib.hooks.domain import signing
 from chalicelib.hooks.domain.retries import DisableRule, Verdict, next_wait, retry_after, verdict
-from chalicelib.hooks.domain.targets import Target, TargetRefused, parse_url
 from chalicelib.hooks.models import HookDeliveryItem, HookEndpointItem
 from chalicelib.hooks.stores.hook_store import HookStore
 from chalicelib.observability import logger
+from chalicelib.shared.adapters.http_poster import Answer
+from chalicelib.shared.domain.targets import Target, TargetRefused, parse_url
 
 #: how long one attempt holds its delivery (longer than the POST's timeouts)
 CLAIM_FOR = timedelta(seconds=90)

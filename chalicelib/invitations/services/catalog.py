@@ -26,6 +26,27 @@ CHANNELS = NAMES
 AUDIENCE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MAX_AUDIENCES = 10
 MAX_WINDOW_HOURS = 24 * 60
+MAX_INTERVIEWERS = 20
+
+
+def check_interviewer_emails(values: list[str] | None) -> list[str] | None:
+    """The campaign's interviewers' addresses, normalised (lower case) and each once, or
+    ValidationFailed `invalid_interviewer_emails`; None or [] : nobody."""
+    if not values:
+        return None
+    if len(values) > MAX_INTERVIEWERS:
+        raise ValidationFailed(f"interviewer_emails: at most {MAX_INTERVIEWERS} addresses",
+                               code="invalid_interviewer_emails")
+    out: list[str] = []
+    for index, value in enumerate(values):
+        checked = normalise_email(value) if isinstance(value, str) else None
+        if not isinstance(checked, str):
+            why = checked.message if isinstance(checked, ContactProblem) else "not a string"
+            raise ValidationFailed(f"interviewer_emails[{index}]: {why}",
+                                   code="invalid_interviewer_emails")
+        if checked not in out:
+            out.append(checked)
+    return out
 
 
 class CatalogService:
@@ -50,7 +71,8 @@ class CatalogService:
                         deadline_at: datetime | None, locale: str | None,
                         now: datetime, reminder_policy: dict[str, Any] | None = None,
                         audience_windows: dict[str, Any] | None = None,
-                        owner_email: str | None = None) -> dict[str, Any]:
+                        owner_email: str | None = None,
+                        interviewer_emails: list[str] | None = None) -> dict[str, Any]:
         if (window_hours is None) == (deadline_at is None):
             raise Unprocessable("give exactly one of window_hours or deadline_at",
                                 code="invalid_deadline")
@@ -83,6 +105,7 @@ class CatalogService:
         owner = normalise_email(owner_email) if owner_email else None
         if isinstance(owner, ContactProblem):
             raise ValidationFailed(f"owner_email: {owner.message}", code="invalid_owner_email")
+        interviewers = check_interviewer_emails(interviewer_emails)
         if self._store.get_position(tenant_id, position_id) is None:
             raise NotFound(f"position {position_id} not found", code="position_not_found")
         campaign_id = new_id("cmp")
@@ -92,7 +115,7 @@ class CatalogService:
                             locale=locale, deadline_at=deadline_at, window_hours=window_hours,
                             grace_hours=policy.grace / timedelta(hours=1),
                             reminder_policy=policy.to_json(), audience_windows=windows,
-                            owner_email=owner,
+                            owner_email=owner, interviewer_emails=interviewers,
                             created_at=now,
                             gsi1pk=f"T#{tenant_id}#CAMPAIGNS", gsi1sk=campaign_id)
         self._store.add_campaign(item)

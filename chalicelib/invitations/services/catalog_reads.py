@@ -1,5 +1,6 @@
 """What an HR console reads and changes on positions and campaigns: pages of them (newest
-first, filtered by status and position) and a campaign's name, owner and early close."""
+first, filtered by status and position) and a campaign's name, owner, interviewers and
+early close."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.invitations.models import CampaignItem
 from chalicelib.invitations.services.campaign_closing import closing_item_id
+from chalicelib.invitations.services.catalog import check_interviewer_emails
 from chalicelib.invitations.services.views import campaign_view, position_view
 from chalicelib.invitations.stores import console_queries as queries
 from chalicelib.invitations.stores.catalog_store import CatalogStore
@@ -47,7 +49,8 @@ class CatalogReads:
     def update_campaign(self, tenant_id: str, campaign_id: str, changes: dict[str, Any],
                         now: datetime) -> dict[str, Any]:
         if not changes:
-            raise ValidationFailed("give at least one of name, owner_email, closed",
+            raise ValidationFailed("give at least one of name, owner_email, "
+                                   "interviewer_emails, closed",
                                    code="empty_update")
         campaign = self._store.get_campaign(tenant_id, campaign_id, consistent=True)
         if campaign is None:
@@ -67,6 +70,10 @@ class CatalogReads:
                     raise ValidationFailed(f"owner_email: {checked.message}",
                                            code="invalid_owner_email")
                 actions.append(CampaignItem.owner_email.set(checked))
+        if "interviewer_emails" in changes:
+            interviewers = check_interviewer_emails(changes["interviewer_emails"])
+            actions.append(CampaignItem.interviewer_emails.set(interviewers)  # type: ignore[arg-type]
+                           if interviewers else CampaignItem.interviewer_emails.remove())
         if "closed" in changes and not isinstance(changes["closed"], bool):
             raise ValidationFailed("closed is true or false", code="invalid_closed")
         if changes.get("closed") is False and campaign.closed_at is not None:

@@ -24,6 +24,7 @@ def campaign_view(c: CampaignItem) -> dict[str, Any]:
             "deadline_at": _at(c.deadline_at),
             "window_hours": int(c.window_hours) if c.window_hours is not None else None,
             "audience_windows": c.audience_windows, "owner_email": c.owner_email,
+            "interviewer_emails": [str(a) for a in c.interviewer_emails or []],
             "grace_hours": float(c.grace_hours), "reminder_policy": c.reminder_policy,
             "created_at": _at(c.created_at),
             "status": "closed" if c.closed_at else "open", "closed_at": _at(c.closed_at),

@@ -118,4 +118,55 @@ export const settingsPage: Page = async (main, me) => {
      field(t("quietHours"), quiet, '"21:00-08:00" or "off"'),
      field(t("retention"), retention), field(t("defaultLocale"), locale),
      admin ? h("button", { type: "submit" }, t("save")) : null, out));
+  if (admin) main.append(await chatBotForm());
 };
+
+// The tenant's chat bot (admin): the URL and secret are write-only, the API shows a hint.
+async function chatBotForm(): Promise<HTMLElement> {
+  let bot: any = null;
+  try { bot = await get("/tenant/chat-bot"); } catch (err) {
+    if (!(err instanceof ApiError && err.status === 404)) return failure(err);
+  }
+  const kind = h("select", { id: "bot-kind" }, h("option", { value: "feishu" }, t("botFeishu")),
+                 h("option", { value: "dingtalk" }, t("botDingTalk")),
+                 h("option", { value: "wecom" }, t("botWeCom")));
+  if (bot) kind.value = bot.kind;
+  const url = h("input", { id: "bot-url", type: "url", autocomplete: "off",
+                           placeholder: bot ? bot.url_hint : "https://" });
+  const secret = h("input", { id: "bot-secret", type: "password", autocomplete: "off",
+                              placeholder: bot?.signed ? "••••••" : "" });
+  const state = h("p", {}, bot ? `${t("botCurrent")}: ${bot.kind} · ${bot.url_hint}` +
+                  (bot.last_sent_at ? ` · ${t("botLastSent")} ${bot.last_sent_at}` : "") +
+                  (bot.last_error ? ` · ${t("botLastError")} ${bot.last_error}` : "")
+                  : t("botNone"));
+  const out = h("div", { "aria-live": "polite" });
+  const test = h("button", { type: "button", onclick: async () => {
+    try {
+      const result = await post("/tenant/chat-bot/test", {});
+      out.replaceChildren(result.sent ? message("ok", t("botTestSent"))
+        : message("error", `${result.code}${result.message ? `: ${result.message}` : ""}`));
+    } catch (err) { out.replaceChildren(failure(err)); }
+  } }, t("botTest"));
+  const remove = h("button", { type: "button", onclick: async () => {
+    try {
+      await call("DELETE", "/tenant/chat-bot");
+      state.textContent = t("botNone");
+      out.replaceChildren(message("ok", t("saved")));
+    } catch (err) { out.replaceChildren(failure(err)); }
+  } }, t("botRemove"));
+  return h("form", { class: "card", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      const saved = await call("PUT", "/tenant/chat-bot", { body: {
+        kind: kind.value, url: url.value.trim(),
+        ...(secret.value ? { secret: secret.value } : {}) } });
+      url.value = ""; secret.value = "";
+      url.setAttribute("placeholder", saved.url_hint);
+      state.textContent = `${t("botCurrent")}: ${saved.kind} · ${saved.url_hint}`;
+      out.replaceChildren(message("ok", t("saved")));
+    } catch (err) { out.replaceChildren(failure(err)); }
+  } }, h("h2", {}, t("chatBot")), h("p", {}, t("chatBotHint")), state,
+     field(t("botKind"), kind), field(t("botUrl"), url, t("botUrlHint")),
+     field(t("botSecret"), secret, t("botSecretHint")),
+     h("button", { type: "submit" }, t("save")), test, bot ? remove : null, out);
+}

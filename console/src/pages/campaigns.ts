@@ -77,6 +77,7 @@ export const newCampaignPage: Page = async (main) => {
   const locale = h("select", { id: "campaign-locale" }, h("option", { value: "" }, "—"),
                    h("option", { value: "zh-CN" }, "简体中文"), h("option", { value: "en" }, "English"));
   const owner = h("input", { id: "owner-email", type: "email" });
+  const interviewers = h("input", { id: "interviewer-emails", type: "text" });
   // -- policy
   const rounds: RoundRow[] = [];
   const roundList = h("div", { id: "rounds" });
@@ -126,6 +127,8 @@ export const newCampaignPage: Page = async (main) => {
         position_id: positionId, name: name.value.trim(), window_hours: Number(windowHours.value),
         channels, ...(locale.value ? { locale: locale.value } : {}),
         ...(owner.value ? { owner_email: owner.value.trim() } : {}),
+        ...(interviewers.value.trim() ? { interviewer_emails: interviewers.value.split(/[,，;\s]+/)
+          .map((a) => a.trim()).filter(Boolean) } : {}),
         reminder_policy: {
           rounds: rounds.map((r) => ({ offset_hours: Number(r.offset.value),
             channels: [r.email.checked && "email", r.sms.checked && "sms"].filter(Boolean),
@@ -147,7 +150,8 @@ export const newCampaignPage: Page = async (main) => {
       h("div", { class: "field inline", role: "group", "aria-label": t("channels") },
         h("span", {}, t("channels")), email, h("label", { for: "ch-email" }, "email"),
         sms, h("label", { for: "ch-sms" }, "sms")),
-      field(t("locale"), locale), field(t("ownerEmail"), owner)),
+      field(t("locale"), locale), field(t("ownerEmail"), owner),
+      field(t("interviewerEmails"), interviewers)),
     h("fieldset", {}, h("legend", {}, t("policy")), roundList,
       h("button", { type: "button", class: "link", onclick: () => addRound(24, ["email"], "final_call") },
         t("addRound")),

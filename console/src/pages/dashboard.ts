@@ -1,6 +1,6 @@
 // A campaign's dashboard: the funnel (invited → sent → opened → started → completed), the
 // outcomes (no-show, completed late, closed), reminders and their recovery, no-show reasons;
-// rename and close early.
+// rename, interviewers (daily digest) and close early.
 import { ApiError, call, get } from "../api";
 import { t } from "../i18n";
 import { barChart, funnelChart } from "../charts";
@@ -38,6 +38,8 @@ export const dashboardPage: Page = async (main, me, [id]) => {
 
   const out = h("div", { "aria-live": "polite" });
   const rename = h("input", { id: "rename", value: campaign.name, maxlength: 200 });
+  const interviewers = h("input", { id: "interviewers", type: "text",
+                                    value: (campaign.interviewer_emails ?? []).join(", ") });
   const actions = hr ? h("section", { class: "card", "aria-labelledby": "actions-h" },
     h("h2", { id: "actions-h" }, t("settings")),
     h("form", { class: "inline-form", onsubmit: async (e: Event) => {
@@ -49,6 +51,17 @@ export const dashboardPage: Page = async (main, me, [id]) => {
         out.replaceChildren(message("error", (err as ApiError).message));
       }
     } }, field(t("rename"), rename), h("button", { type: "submit" }, t("save"))),
+    h("form", { class: "inline-form", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const list = interviewers.value.split(/[,，;\s]+/).map((a) => a.trim()).filter(Boolean);
+      try {
+        const saved = await call("PATCH", `/campaigns/${id}`, { body: { interviewer_emails: list } });
+        interviewers.value = (saved.interviewer_emails ?? []).join(", ");
+        out.replaceChildren(message("ok", t("saved")));
+      } catch (err) {
+        out.replaceChildren(message("error", (err as ApiError).message));
+      }
+    } }, field(t("interviewerEmails"), interviewers), h("button", { type: "submit" }, t("save"))),
     campaign.status === "open" ? h("button", { type: "button", id: "close-early", onclick: async () => {
       if (!window.confirm(t("confirmClose"))) return;
       await call("PATCH", `/campaigns/${id}`, { body: { closed: true } });

@@ -1,4 +1,5 @@
-"""POSTs a signed delivery to an endpoint, with the SSRF guard on every attempt.
+"""POSTs to an outside HTTPS endpoint with the SSRF guard on every attempt: the hooks'
+signed deliveries and delivery's chat-bot messages (both features use this one guard).
 
 The host is resolved here and *every* address it resolves to is checked
 (domain/targets.py); the connection then goes to the checked address (the name is only sent
@@ -16,9 +17,10 @@ import ssl
 import time
 from dataclasses import dataclass
 
-from chalicelib.hooks.domain.targets import Target, TargetRefused, refused_address
+from chalicelib.shared.domain.targets import Target, TargetRefused, refused_address
 
-#: how much of an answer is read (and thrown away) before the connection is closed
+#: how much of an answer is read before the connection is closed (kept in `Answer.body`:
+#: chat bots answer their JSON error codes with HTTP 200)
 READ_LIMIT = 4096
 
 
@@ -28,6 +30,7 @@ class Answer:
     retry_after: str | None = None
     error: str | None = None  # a short class of failure, never the body
     duration_ms: int = 0
+    body: bytes = b""  # at most READ_LIMIT bytes of the answer
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -96,9 +99,9 @@ class HttpPoster:
                                headers={**headers, "Host": host,
                                         "Content-Length": str(len(body))})
             response = connection.getresponse()
-            response.read(READ_LIMIT)
+            body = response.read(READ_LIMIT)
             return Answer(response.status, response.getheader("Retry-After"),
-                          duration_ms=took())
+                          duration_ms=took(), body=body)
         except TimeoutError:
             return Answer(None, error="timeout", duration_ms=took())
         except ssl.SSLError:
