@@ -129,6 +129,13 @@ class AggregateItem(Item, discriminator="aggregate"):
     # the vendor said so (InvitationItem.vendor_signal)
     ri_link_expired = NumberAttribute(default=0)
     ri_abandoned = NumberAttribute(default=0)
+    # recovered completions by the reminder round they followed (domain/funnel.round_counter)
+    rr_1 = NumberAttribute(default=0)
+    rr_2 = NumberAttribute(default=0)
+    rr_3 = NumberAttribute(default=0)
+    rr_4 = NumberAttribute(default=0)
+    rr_5 = NumberAttribute(default=0)
+    rr_6 = NumberAttribute(default=0)
 
     @classmethod
     def key(cls, tenant_id: str, campaign_id: str, day: str, position_id: str,

@@ -50,12 +50,28 @@ class FunnelTotals(Model):
     rates: FunnelRates
 
 
+Dimension = Literal["position", "channel", "campaign"]
+
+
+class RatesGroup(Model):
+    key: str = Field(description="the grouped values in the order asked, joined by | "
+                     "(group_by=position,channel: pos01...|email)")
+    position_id: str | None = Field(description="grouped by position, or the campaign's")
+    position_name: str | None = Field(description="the position's title (null: deleted)")
+    campaign_id: str | None
+    campaign_name: str | None
+    channel: str | None = Field(description="the channel mix: email, sms or email+sms")
+    counts: dict[str, int]
+    rates: FunnelRates
+
+
 class RatesReport(Model):
     from_: str = Field(alias="from")
     to: str
-    group_by: Literal["position", "channel", "campaign"]
+    group_by: str = Field(description="the dimensions as asked, comma-separated")
+    dimensions: list[Dimension]
     overall: FunnelTotals
-    groups: list[FunnelGroup]
+    groups: list[RatesGroup]
 
 
 class ReasonCounts(Model):

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from chalicelib.reports.services.analytics import AnalyticsService
     from chalicelib.reports.services.export_feed import ExportFeed
     from chalicelib.reports.services.exports import ExportService
+    from chalicelib.reports.services.rates import RatesService
 
 
 class ReportsWiring(PoolWiring):
@@ -23,6 +24,15 @@ class ReportsWiring(PoolWiring):
 
         return AnalyticsService(AggregatesStore(), self.objects, self.settings.due_shards,
                                 self.tenant_zones)
+
+    @cached_property
+    def rates_report(self) -> RatesService:
+        """Rates by one or two dimensions with names; the periodic report's rows."""
+        from chalicelib.reports.services.rates import RatesService
+        from chalicelib.reports.stores.aggregates_store import AggregatesStore
+        from chalicelib.reports.stores.catalog_names import CatalogNames
+
+        return RatesService(AggregatesStore(), CatalogNames())
 
     @cached_property
     def export_objects(self) -> ExportObjects:
