@@ -159,3 +159,47 @@ class ExportSchedule(Model):
     weekly: list[str]
     format: str
     updated_at: str | None
+
+
+class CallListRow(Model):
+    invitation_id: str
+    candidate_id: str
+    name: str
+    email: str | None
+    phone: str | None
+    status: Literal["no_show", "closed"] = Field(
+        description="no_show: still in the grace window; closed: ended unrecovered")
+    deadline_at: str | None
+    rounds_done: int = Field(description="reminder rounds gone past")
+    given_reason: str | None = Field(description="the reason the candidate gave, if any")
+    reason_text: str | None
+    inferred_reason: str | None = Field(description="from behaviour when it turned no_show")
+    timezone: str | None = Field(description="call in the candidate's hours")
+    locale: str | None
+
+
+class CallListExcluded(Model):
+    opted_out: int = Field(description="no-shows left out: they opted out of contact")
+
+
+class CallList(Model):
+    campaign_id: str
+    pull_id: str = Field(description="this pull's entry in the audit")
+    pulled_at: str
+    audited: bool = Field(description="always true: every pull is recorded")
+    excluded: CallListExcluded
+    items: list[CallListRow]
+
+
+class CallListPull(Model):
+    pull_id: str
+    campaign_id: str
+    key_id: str
+    role: str
+    format: Literal["json", "csv"]
+    rows: int
+    at: str
+
+
+class CallListAudit(Model):
+    items: list[CallListPull]

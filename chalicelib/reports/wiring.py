@@ -11,6 +11,7 @@ from chalicelib.pool.wiring import PoolWiring
 if TYPE_CHECKING:
     from chalicelib.reports.domain.exports import ExportObjects
     from chalicelib.reports.services.analytics import AnalyticsService
+    from chalicelib.reports.services.call_list import CallListService
     from chalicelib.reports.services.export_feed import ExportFeed
     from chalicelib.reports.services.exports import ExportService
     from chalicelib.reports.services.rates import RatesService
@@ -33,6 +34,14 @@ class ReportsWiring(PoolWiring):
         from chalicelib.reports.stores.catalog_names import CatalogNames
 
         return RatesService(AggregatesStore(), CatalogNames())
+
+    @cached_property
+    def call_list(self) -> CallListService:
+        """The audited no-show call list (names and contacts)."""
+        from chalicelib.reports.services.call_list import CallListService
+        from chalicelib.reports.stores.call_list_store import CallListStore
+
+        return CallListService(CallListStore())
 
     @cached_property
     def export_objects(self) -> ExportObjects:
