@@ -98,9 +98,12 @@ class NoShowReasons(Model):
 
 
 class CreateExport(Strict):
-    report: str = Field(description="invitations or campaign-summary (else 400 unknown_report)",
+    report: str = Field(description="invitations, campaign-summary or completion-rates (per "
+                        "position x channel over the days of from/to, default the last 30; "
+                        "else 400 unknown_report)",
                         json_schema_extra=documented(
-                            {"type": "string", "enum": ["invitations", "campaign-summary"]}))
+                            {"type": "string", "enum": ["invitations", "campaign-summary",
+                                                        "completion-rates"]}))
     format: str = Field(default="csv", description="csv (UTF-8 with BOM) or jsonl "
                         "(else 400 unknown_format)",
                         json_schema_extra=documented({"type": "string",
@@ -139,12 +142,13 @@ class ExportPage(Model):
 
 
 _REPORTS = documented({"type": "array", "maxItems": 4, "items": {
-    "type": "string", "enum": ["invitations", "campaign-summary"]}})
+    "type": "string", "enum": ["invitations", "campaign-summary", "completion-rates"]}})
 
 
 class ExportScheduleIn(Strict):
     daily: list[str] = Field(default_factory=list, max_length=4,
-                             description="reports exported every day (yesterday's rows)",
+                             description="reports exported every day (yesterday's rows); "
+                             "completion-rates: its link is mailed to the campaign owners",
                              json_schema_extra=_REPORTS)
     weekly: list[str] = Field(default_factory=list, max_length=4,
                               description="reports exported on Mondays (last week's rows)",
