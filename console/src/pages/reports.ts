@@ -34,7 +34,7 @@ function ratesSection(): { el: HTMLElement; load(): Promise<void> } {
         .filter((x) => x).join(" · ");
       out.replaceChildren(
         report.groups.length ? table(
-          [t("position"), t("campaign"), t("channel"), t("invitedCount"), "completed",
+          [t("position"), t("campaign"), t("channel"), t("invitedCount"), t("completedCount"),
            t("completion"), t("responseRate"), t("noShowRate"), t("recovery")],
           report.groups.map((g: any) => [g.position_name ?? g.position_id ?? "—",
             g.campaign_name ?? g.campaign_id ?? "—", g.channel ?? "—", g.counts.invited,
