@@ -5,6 +5,7 @@ from chalice import Chalice
 from chalicelib.api.analytics import bp as analytics
 from chalicelib.api.auth import auth
 from chalicelib.api.billing import bp as billing
+from chalicelib.api.call_list import bp as call_list
 from chalicelib.api.catalog import bp as catalog
 from chalicelib.api.catalog_reads import bp as catalog_reads
 from chalicelib.api.chalice_errors import bp as chalice_errors
@@ -41,5 +42,6 @@ for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, 
                   self_service, openapi, schedules, stream, sender, ses_events, billing, privacy,
                   retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
                   invitation_reads, console, session, no_show_decisions, extension_requests,
-                  webhook_endpoints, hooks, vendors, vendor_poll, chat_bot, chalice_errors):
+                  webhook_endpoints, hooks, vendors, vendor_poll, chat_bot, call_list,
+                  chalice_errors):
     app.register_blueprint(blueprint)

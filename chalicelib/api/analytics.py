@@ -11,8 +11,13 @@ from chalicelib.api.auth import api_key
 from chalicelib.api.http import DAY, ID, READERS, Caller, Query, endpoint
 from chalicelib.api.lazy import schemas_of
 from chalicelib.bootstrap import container
-from chalicelib.reports.domain.funnel import MAX_RANGE_DAYS, day_range
-from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
+from chalicelib.reports.domain.funnel import (
+    GROUP_BY_PATTERN,
+    MAX_RANGE_DAYS,
+    day_range,
+    group_dimensions,
+)
+from chalicelib.shared.domain.errors import Unprocessable
 from chalicelib.shared.domain.secrets import CAMPAIGN_SCOPED
 
 if TYPE_CHECKING:
@@ -48,19 +53,22 @@ def campaign_funnel(caller: Caller, campaign_id: str) -> dict[str, Any]:
 
 
 @endpoint(bp, "GET", "/reports/rates", roles=REPORT_READERS,
-          summary="Funnel rates over a date range, grouped by position, channel or campaign",
+          summary="Funnel rates over a date range, grouped by one or two of position, channel "
+                  "and campaign (position,channel together), with names",
           response=schemas.RatesReport, errors=(400, 422), authorizer=api_key,
-          query=(*RANGE, Query("group_by", "position (default), channel or campaign",
-                               schema={"type": "string",
-                                       "enum": ["position", "channel", "campaign"]})))
+          codes=((400, "invalid_group_by"), (422, "duplicate_group_by, redundant_group_by "
+                                                  "(campaign with position), invalid_range, "
+                                                  "range_too_large")),
+          query=(*RANGE, Query("group_by", "position (default), channel or campaign, or two "
+                               "of them comma-separated (position,channel); the same one "
+                               "twice: 422 duplicate_group_by; campaign with position: 422 "
+                               "redundant_group_by (a campaign row carries its position)",
+                               schema={"type": "string", "pattern": GROUP_BY_PATTERN})))
 def rates(caller: Caller) -> dict[str, Any]:
+    dims = group_dimensions(caller.param("group_by"))
     first, last = _range(caller)
-    group_by = caller.param("group_by") or "position"
-    if group_by not in ("position", "channel", "campaign"):
-        raise ValidationFailed("group_by must be position, channel or campaign",
-                               code="invalid_group_by")
-    result: dict[str, Any] = container().analytics.rates(caller.tenant_id, first, last,
-                                                         group_by, _scope(caller))
+    result: dict[str, Any] = container().rates_report.rates(caller.tenant_id, first, last,
+                                                            dims, _scope(caller))
     return result
 
 

@@ -60,6 +60,8 @@ class RouteDoc:
     #: the route also answers text/html (browsers), and takes this model as a form post
     html: bool = False
     form: type[BaseModel] | None = None
+    #: the route also answers text/csv (a download), as a string
+    csv: bool = False
 
 
 REGISTRY: list[RouteDoc] = []
@@ -135,21 +137,21 @@ def endpoint(bp: Blueprint, method: str, path: str, *, summary: str, status: int
              authorizer: Any = None,
              content_types: tuple[str, ...] = ("application/json", "text/plain", FORM),
              html: bool = False, form: type[BaseModel] | None = None,
-             pages: ErrorPage | None = None) -> Callable[..., Any]:
+             pages: ErrorPage | None = None, csv: bool = False) -> Callable[..., Any]:
     """`roles=None` makes a public route (the vendor webhook authenticates by signature).
     `body`, `body_doc`, `response` and `form` may be `SchemaRef`s (chalicelib/api/lazy.py).
 
     `form`: a form-encoded body is validated with this model too (and passed as `body` when
     the route takes one); without it a form body is refused as today. `pages`: errors go to
     it first, so a browser gets an HTML page and JSON clients the uniform body. `html`: the
-    OpenAPI document lists text/html next to JSON."""
+    OpenAPI document lists text/html next to JSON; `csv`: it lists text/csv (a download)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         # a cursor we did not issue (or that has expired) is 422 invalid_cursor
         declared = tuple(sorted(set(errors) | ({422} if CURSOR in query else set())))
         REGISTRY.append(RouteDoc(method, path, summary, status, roles, body_doc or body,
                                  response, query, headers, declared, codes, not optional_body,
-                                 paths, html, form))
+                                 paths, html, form, csv))
 
         def fail(request: Any, status_code: int, code: str, message: str,
                  details: list[dict[str, Any]] | None = None) -> Response:

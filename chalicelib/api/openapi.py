@@ -89,6 +89,8 @@ def _operation(route: RouteDoc) -> dict[str, Any]:
         ok["content"] = {"application/json": {"schema": _ref(route.response)}}
     if route.html:  # Accept: text/html (a browser): the candidate's page
         ok.setdefault("content", {})["text/html"] = HTML
+    if route.csv:  # a download (?format=csv)
+        ok.setdefault("content", {})["text/csv"] = {"schema": {"type": "string"}}
     responses: dict[str, Any] = {str(route.status): ok}
     errors = set(route.errors) | ({401, 403} if route.roles else set())
     for code in sorted(errors):

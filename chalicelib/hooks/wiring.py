@@ -46,7 +46,7 @@ class HooksWiring(SharedWiring):
         if "hook_notice" in self.overrides:
             notice: Notice = self.overrides["hook_notice"]
             return notice
-        from chalicelib.hooks.adapters.mail import SesNotice
+        from chalicelib.shared.adapters.mail import SesNotice
 
         return SesNotice(self._client("ses"), self.settings.sender_email,
                          self.settings.ses_configuration_set)

@@ -5,6 +5,7 @@
     export_schedule T#<t>#SETTINGS           EXPORT_SCHEDULE        EXPORT_SCHEDULES / <t>
     aggregate       T#<t>#AGG#<c>            <day>#<position>#<ch>  T#<t>#AGG / <day>#<c>#<p>#<ch>
     summary_state   T#<t>#SUMMARY#<c>        SUMMARY                (due keys while throttled)
+    call_list_audit T#<t>#AUDIT              CALLLIST#<at>#<id>     -
 """
 
 from __future__ import annotations
@@ -129,6 +130,13 @@ class AggregateItem(Item, discriminator="aggregate"):
     # the vendor said so (InvitationItem.vendor_signal)
     ri_link_expired = NumberAttribute(default=0)
     ri_abandoned = NumberAttribute(default=0)
+    # recovered completions by the reminder round they followed (domain/funnel.round_counter)
+    rr_1 = NumberAttribute(default=0)
+    rr_2 = NumberAttribute(default=0)
+    rr_3 = NumberAttribute(default=0)
+    rr_4 = NumberAttribute(default=0)
+    rr_5 = NumberAttribute(default=0)
+    rr_6 = NumberAttribute(default=0)
 
     @classmethod
     def key(cls, tenant_id: str, campaign_id: str, day: str, position_id: str,
@@ -172,4 +180,28 @@ class SummaryStateItem(Item, discriminator="summary_state"):
         return f"summary/{self.campaign_id}"
 
 
-register([ExportItem, ExportScheduleItem, AggregateItem, SummaryStateItem])
+class CallListAuditItem(Item, discriminator="call_list_audit"):
+    """Who pulled which campaign's no-show call list (names and contacts), when, in which
+    format and how many rows - never the rows themselves. Kept (no TTL), like the pool's
+    audits; in the tenant's audit partition beside the erasure audit.
+
+        pk T#<t>#AUDIT / sk CALLLIST#<instant>#<pull id>
+    """
+
+    tenant_id = UnicodeAttribute()
+    pull_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    key_id = UnicodeAttribute()  # the API key that pulled it
+    role = UnicodeAttribute()
+    format = UnicodeAttribute()  # json or csv
+    rows = NumberAttribute()
+    excluded_opted_out = NumberAttribute(default=0)
+    at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, at: str, pull_id: str) -> tuple[str, str]:
+        """T#<tenant>#AUDIT / CALLLIST#<instant>#<pull id>"""
+        return f"{tenant_pk(tenant_id)}#AUDIT", f"CALLLIST#{at}#{pull_id}"
+
+
+register([ExportItem, ExportScheduleItem, AggregateItem, SummaryStateItem, CallListAuditItem])

@@ -50,12 +50,28 @@ class FunnelTotals(Model):
     rates: FunnelRates
 
 
+Dimension = Literal["position", "channel", "campaign"]
+
+
+class RatesGroup(Model):
+    key: str = Field(description="the grouped values in the order asked, joined by | "
+                     "(group_by=position,channel: pos01...|email)")
+    position_id: str | None = Field(description="grouped by position, or the campaign's")
+    position_name: str | None = Field(description="the position's title (null: deleted)")
+    campaign_id: str | None
+    campaign_name: str | None
+    channel: str | None = Field(description="the channel mix: email, sms or email+sms")
+    counts: dict[str, int]
+    rates: FunnelRates
+
+
 class RatesReport(Model):
     from_: str = Field(alias="from")
     to: str
-    group_by: Literal["position", "channel", "campaign"]
+    group_by: str = Field(description="the dimensions as asked, comma-separated")
+    dimensions: list[Dimension]
     overall: FunnelTotals
-    groups: list[FunnelGroup]
+    groups: list[RatesGroup]
 
 
 class ReasonCounts(Model):
@@ -82,9 +98,12 @@ class NoShowReasons(Model):
 
 
 class CreateExport(Strict):
-    report: str = Field(description="invitations or campaign-summary (else 400 unknown_report)",
+    report: str = Field(description="invitations, campaign-summary or completion-rates (per "
+                        "position x channel over the days of from/to, default the last 30; "
+                        "else 400 unknown_report)",
                         json_schema_extra=documented(
-                            {"type": "string", "enum": ["invitations", "campaign-summary"]}))
+                            {"type": "string", "enum": ["invitations", "campaign-summary",
+                                                        "completion-rates"]}))
     format: str = Field(default="csv", description="csv (UTF-8 with BOM) or jsonl "
                         "(else 400 unknown_format)",
                         json_schema_extra=documented({"type": "string",
@@ -123,12 +142,13 @@ class ExportPage(Model):
 
 
 _REPORTS = documented({"type": "array", "maxItems": 4, "items": {
-    "type": "string", "enum": ["invitations", "campaign-summary"]}})
+    "type": "string", "enum": ["invitations", "campaign-summary", "completion-rates"]}})
 
 
 class ExportScheduleIn(Strict):
     daily: list[str] = Field(default_factory=list, max_length=4,
-                             description="reports exported every day (yesterday's rows)",
+                             description="reports exported every day (yesterday's rows); "
+                             "completion-rates: its link is mailed to the campaign owners",
                              json_schema_extra=_REPORTS)
     weekly: list[str] = Field(default_factory=list, max_length=4,
                               description="reports exported on Mondays (last week's rows)",
@@ -143,3 +163,47 @@ class ExportSchedule(Model):
     weekly: list[str]
     format: str
     updated_at: str | None
+
+
+class CallListRow(Model):
+    invitation_id: str
+    candidate_id: str
+    name: str
+    email: str | None
+    phone: str | None
+    status: Literal["no_show", "closed"] = Field(
+        description="no_show: still in the grace window; closed: ended unrecovered")
+    deadline_at: str | None
+    rounds_done: int = Field(description="reminder rounds gone past")
+    given_reason: str | None = Field(description="the reason the candidate gave, if any")
+    reason_text: str | None
+    inferred_reason: str | None = Field(description="from behaviour when it turned no_show")
+    timezone: str | None = Field(description="call in the candidate's hours")
+    locale: str | None
+
+
+class CallListExcluded(Model):
+    opted_out: int = Field(description="no-shows left out: they opted out of contact")
+
+
+class CallList(Model):
+    campaign_id: str
+    pull_id: str = Field(description="this pull's entry in the audit")
+    pulled_at: str
+    audited: bool = Field(description="always true: every pull is recorded")
+    excluded: CallListExcluded
+    items: list[CallListRow]
+
+
+class CallListPull(Model):
+    pull_id: str
+    campaign_id: str
+    key_id: str
+    role: str
+    format: Literal["json", "csv"]
+    rows: int
+    at: str
+
+
+class CallListAudit(Model):
+    items: list[CallListPull]

@@ -61,3 +61,24 @@ export async function call<T = any>(method: string, path: string,
 export const get = <T = any>(path: string, query?: Query) => call<T>("GET", path, { query });
 export const post = <T = any>(path: string, body: unknown, headers?: Record<string, string>) =>
   call<T>("POST", path, { body, headers });
+
+/** A file the API answers (a CSV), saved by the browser: fetched with the key in the header
+ *  (never in a URL), then handed over as a blob link. */
+export async function download(path: string, query: Query, filename: string): Promise<void> {
+  const key = session.key();
+  const response = await fetch(apiRoot() + path + qs(query),
+                               { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  if (!response.ok) {
+    const err = (await response.json().catch(() => null))?.error ?? {};
+    throw new ApiError(response.status, err.code ?? `http_${response.status}`,
+                       err.message ?? response.statusText, err.details);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -77,6 +77,15 @@ const en = {
   botCurrent: "Current bot", botNone: "No chat bot yet.", botLastSent: "last sent",
   botLastError: "last error", botTest: "Send a test message", botTestSent: "Test message sent.",
   botRemove: "Remove the bot",
+  reportsTitle: "Reports", ratesBy: "Rates by position × channel", from: "From", to: "To",
+  groupBy: "Group by", invitedCount: "Invited", completedCount: "Completed", responseRate: "Response rate",
+  periodicReport: "Periodic completion- and response-rate report",
+  periodicHint: "A scheduled export per position × channel with no-show reasons (given and inferred) and completions recovered per reminder round. When it is ready, its link is mailed to the owner of every campaign in it.",
+  daily: "Daily (yesterday)", weekly: "Weekly (last week, on Mondays)", updated: "Updated",
+  callList: "No-show call list", showList: "Show the list", downloadCsv: "Download CSV",
+  auditNote: "Audited: every view and download of this list records who pulled which campaign's list and when. Erased candidates never appear; candidates who opted out are left out.",
+  auditedPull: "Recorded in the audit as", optedOutLeftOut: "Opted out (left out)",
+  downloadedAudited: "Downloaded; the download is recorded in the audit.",
 };
 
 type Dict = typeof en;
@@ -155,6 +164,15 @@ const zh: Dict = {
   botCurrent: "当前机器人", botNone: "尚未设置群机器人。", botLastSent: "最近发送",
   botLastError: "最近错误", botTest: "发送测试消息", botTestSent: "测试消息已发送。",
   botRemove: "移除机器人",
+  reportsTitle: "报表", ratesBy: "按职位 × 渠道的比率", from: "开始日期", to: "结束日期",
+  groupBy: "分组", invitedCount: "邀请数", completedCount: "完成数", responseRate: "响应率",
+  periodicReport: "定期完成率与响应率报告",
+  periodicHint: "按职位 × 渠道定期导出，包含未面试原因（候选人填写与行为推断）以及每轮提醒挽回的完成数。生成后，报告链接会发送给报告所涉及的每个活动的负责人邮箱。",
+  daily: "每日（前一天）", weekly: "每周（上周，周一生成）", updated: "更新时间",
+  callList: "未面试回访名单", showList: "查看名单", downloadCsv: "下载 CSV",
+  auditNote: "已审计：每次查看或下载此名单，都会记录谁在何时调取了哪个活动的名单。已删除（被遗忘）的候选人不会出现；已退订的候选人不列出。",
+  auditedPull: "审计记录编号", optedOutLeftOut: "已退订（未列出）",
+  downloadedAudited: "已下载；本次下载已记入审计。",
 };
 
 const LANG_KEY = "talentloop.lang";

@@ -11,6 +11,7 @@ import { billingPage, exportsPage, poolPage, settingsPage } from "./pages/admin"
 import { extensionsPage } from "./pages/extensions";
 import { candidatePage } from "./pages/candidate";
 import { accessPage } from "./pages/access";
+import { reportsPage } from "./pages/reports";
 
 export interface Me { tenant_id: string; role: string; key_id: string; campaign_ids: string[] }
 export type Page = (main: HTMLElement, me: Me, params: string[], query: URLSearchParams) =>
@@ -30,6 +31,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/extension-requests$/, page: extensionsPage, roles: ["admin", "recruiter", "interviewer"] },
   { pattern: /^\/candidates\/([^/]+)$/, page: candidatePage, roles: ["admin", "recruiter", "interviewer"] },
   { pattern: /^\/pool$/, page: poolPage, roles: HR },
+  { pattern: /^\/reports$/, page: reportsPage, roles: ALL },
   { pattern: /^\/exports$/, page: exportsPage, roles: ["admin", "recruiter", "finance"] },
   { pattern: /^\/billing$/, page: billingPage, roles: ["admin", "finance"] },
   { pattern: /^\/settings$/, page: settingsPage, roles: HR },
@@ -40,6 +42,7 @@ const NAV: [string, Parameters<typeof t>[0], string[]][] = [
   ["#/campaigns/new", "newCampaign", HR],
   ["#/extension-requests", "extensionRequests", ["admin", "recruiter", "interviewer"]],
   ["#/pool", "pool", HR],
+  ["#/reports", "reportsTitle", ALL],
   ["#/exports", "exports", ["admin", "recruiter", "finance"]],
   ["#/billing", "billing", ["admin", "finance"]],
   ["#/settings", "settings", HR],

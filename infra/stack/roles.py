@@ -130,6 +130,7 @@ class FunctionRoles:
             self._grant_exports(storage)
             self._grant_imports(storage)
         self._grant_hooks()
+        self._grant_report_mail()
 
     def policy(self, name: str) -> IConstruct:
         """The function's inline policy: whatever must wait for its permissions waits on it."""
@@ -223,6 +224,16 @@ class FunctionRoles:
         ses_arn = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
         role.add_to_policy(aws_iam.PolicyStatement(
             sid="EmailDisabledEndpoints", actions=["ses:SendEmail"],
+            resources=[f"{ses_arn}:identity/{self._settings.sender_domain}",
+                       f"{ses_arn}:configuration-set/"
+                       f"{self._messaging.configuration_set.configuration_set_name}"]))
+
+    def _grant_report_mail(self) -> None:
+        """The exporter mails the link of a done periodic report (completion-rates) to the
+        campaign owners through our SES identity; nothing else (docs/exports.md)."""
+        ses_arn = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}"
+        self.roles["exporter"].add_to_policy(aws_iam.PolicyStatement(
+            sid="EmailReportOwners", actions=["ses:SendEmail"],
             resources=[f"{ses_arn}:identity/{self._settings.sender_domain}",
                        f"{ses_arn}:configuration-set/"
                        f"{self._messaging.configuration_set.configuration_set_name}"]))

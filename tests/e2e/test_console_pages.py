@@ -121,3 +121,77 @@ def test_an_interviewer_sees_only_its_campaign(stack: LocalStack, chromium_brows
     page.goto(f"{stack.console_url}#/campaigns/{made[1]['id']}")
     page.wait_for_selector("[role=alert]:has-text('campaign_not_found')")
     context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(600)
+def test_reports_page_shows_names_by_position_and_channel_and_downloads_the_call_list(
+        stack: LocalStack, chromium_browser: Any) -> None:
+    import csv
+    import io
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    # GIVEN a campaign whose deadline passes on the wall clock (the local cloud sweeps every
+    # minute at real time: no tick moves the shared clock ahead of the other tests)
+    admin = requests.Session()
+    admin.headers["Authorization"] = f"Bearer {stack.tenant['api_key']}"
+    position = admin.post(f"{stack.api_url}/positions", timeout=60,
+                          json={"title": "Platform Engineer 平台工程师"}).json()
+    deadline = datetime.now(UTC) + timedelta(seconds=75)
+    campaign = admin.post(f"{stack.api_url}/campaigns", timeout=60, json={
+        "position_id": position["id"], "name": "Reports check 2026",
+        "deadline_at": deadline.isoformat(), "channels": ["email", "sms"]}).json()
+    made = admin.post(f"{stack.api_url}/campaigns/{campaign['id']}/invitations", timeout=60,
+                      json={"candidates": [
+                          {"name": "赵雷", "email": f"zhao.{campaign['id'][-6:]}@example.com",
+                           "phone": "13800138011"},
+                          {"name": "Ada Reports", "email": f"ada.{campaign['id'][-6:]}@example.com",
+                           "phone": "13800138012"}]})
+    assert made.status_code == 201, made.text
+    stack.drain()
+    for _ in range(60):  # at most ~3 minutes: the next sweeps after the deadline
+        counts = admin.get(f"{stack.api_url}/campaigns/{campaign['id']}", timeout=60).json()
+        if counts["counts"]["no_show"] == 2:
+            break
+        time.sleep(3)
+        stack.drain()
+    assert counts["counts"]["no_show"] == 2, counts
+    context = new_context(chromium_browser, locale="en-US")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    sign_in(page, stack, stack.tenant["api_key"])
+    # WHEN HR opens the reports page
+    page.goto(f"{stack.console_url}#/reports")
+    page.wait_for_selector("#rates-table table")
+    # THEN the position x channel table names the position and the channel mix
+    rates = page.locator("#rates-table").inner_text()
+    assert "Platform Engineer 平台工程师" in rates and "email+sms" in rates, rates
+    page.wait_for_selector("#rates-chart svg")
+    assert "Platform Engineer" in (page.locator("#rates-chart").get_attribute("aria-label")
+                                   or "")
+    # AND the call list says it is audited, and downloads as CSV with names and contacts
+    assert "Audited" in page.locator("#audit-note").inner_text()
+    page.select_option("#call-campaign", campaign["id"])
+    check_page(page, "12 reports")
+    with page.expect_download() as info:
+        page.click("#call-list-csv")
+    saved = info.value.path()
+    with open(saved, encoding="utf-8-sig") as file:
+        rows = list(csv.DictReader(io.StringIO(file.read())))
+    assert sorted(r["name"] for r in rows) == ["Ada Reports", "赵雷"]
+    assert {r["phone"] for r in rows} == {"+8613800138011", "+8613800138012"}
+    page.wait_for_selector("#call-list [role=status]")
+    # AND the download is in the audit: who pulled which list, when
+    audit = admin.get(f"{stack.api_url}/reports/call-list-audit", timeout=60).json()["items"]
+    assert (audit[0]["campaign_id"], audit[0]["format"], audit[0]["rows"]) == (
+        campaign["id"], "csv", 2)
+    # AND in Chinese the page and its audit note are translated
+    page.select_option("#lang", "zh-CN")
+    page.wait_for_selector("h1:has-text('报表')")
+    assert "已审计" in page.locator("#audit-note").inner_text()
+    page.wait_for_selector("#rates-table table")
+    check_page(page, "13 reports (zh-CN)")
+    assert not errors, errors
+    context.close()

@@ -36,6 +36,10 @@ BOM = "\ufeff".encode()
 class Report(StrEnum):
     INVITATIONS = "invitations"
     CAMPAIGN_SUMMARY = "campaign-summary"
+    #: the seed's periodic completion- and response-rate report: per position x channel,
+    #: no-show reasons given and inferred, completions recovered per reminder round; when a
+    #: scheduled one is done its link is mailed to the owners of the campaigns in it
+    COMPLETION_RATES = "completion-rates"
 
 
 class Format(StrEnum):
@@ -62,6 +66,20 @@ COLUMNS: dict[Report, tuple[str, ...]] = {
         "campaign_id", "name", "position_id", "channels", "created_at", "deadline_at",
         "window_hours", "invited", "sent", "opened", "started", "completed", "no_show",
         "completed_late", "closed", "cancelled", "total",
+    ),
+    Report.COMPLETION_RATES: (
+        "from", "to", "position_id", "position_name", "channel",
+        *(f"{c}" for c in ("invited", "sent", "delivered", "opened", "started", "completed",
+                           "completed_late", "no_show", "reminded", "recovered", "closed",
+                           "cancelled")),
+        "completion_rate", "response_rate", "no_show_rate", "final_no_show_rate",
+        "reminder_recovery_rate",
+        *(f"given_{r}" for r in ("schedule_conflict", "technical_problem",
+                                 "did_not_see_message", "not_interested",
+                                 "accepted_other_offer", "other")),
+        *(f"inferred_{r}" for r in ("not_delivered", "never_opened", "opened_not_started",
+                                    "started_not_completed", "link_expired", "abandoned")),
+        *(f"recovered_round_{i}" for i in range(1, 7)),
     ),
 }
 
@@ -210,6 +228,35 @@ class ExportObjects(Protocol):
     def start(self, key: str, content_type: str) -> MultipartUpload: ...
 
     def link(self, key: str, filename: str, expires_s: int) -> str: ...
+
+
+class ReportMail(Protocol):
+    """Sends one plain-text email (the periodic report's "ready" note to campaign owners)."""
+
+    def send(self, to: str, subject: str, text: str) -> str: ...
+
+
+def report_days(start: datetime | None, end: datetime | None,
+                created: datetime) -> tuple[str, str]:
+    """The calendar days a rate report covers: [start, end) as inclusive days; without a
+    range, the 30 days up to the day it was asked for (`created`)."""
+    last = (end - timedelta(microseconds=1)).date() if end else created.date()
+    first = start.date() if start else last - timedelta(days=29)
+    return first.isoformat(), max(first, last).isoformat()
+
+
+def ready_note(export_id: str, first: str, last: str, rows: int,
+               console_url: str) -> tuple[str, str]:
+    """Subject and text of the email that says a periodic report is ready. The link is to
+    the console (sign in with a key; it fetches a fresh 15-minute download link), not a
+    presigned URL: those expire long before an email is read."""
+    subject = f"TalentLoop: completion and response rates {first} - {last} / 完成率与响应率报告"
+    text = (f"The completion- and response-rate report for {first} to {last} is ready "
+            f"({rows} rows: position x channel, no-show reasons, recovery per reminder "
+            f"round).\n\n完成率与响应率报告已生成 ({first} 至 {last}):\n\n"
+            f"{console_url}#/reports?export={export_id}\n\n"
+            f"API: GET /reports/exports/{export_id}\n")
+    return subject, text
 
 
 # -- schedules -------------------------------------------------------------------------

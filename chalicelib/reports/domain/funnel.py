@@ -9,8 +9,9 @@ computed from a handful of numbers instead of every value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
@@ -29,6 +30,14 @@ GIVEN_REASONS = ("schedule_conflict", "technical_problem", "did_not_see_message"
 #: moment the invitation turned no_show.
 INFERRED_REASONS = ("not_delivered", "never_opened", "opened_not_started",
                     "started_not_completed", "link_expired", "abandoned")
+#: Recovered completions are also counted by the reminder round they followed (the rounds
+#: the invitation had gone past when it completed: 1..6, invitations/domain/reminders.py).
+ROUNDS = 6
+
+
+def round_counter(rounds_done: int) -> str:
+    """The counter of a completion recovered after `rounds_done` rounds (rr_1 .. rr_6)."""
+    return f"rr_{max(1, min(int(rounds_done), ROUNDS))}"
 
 _CHAIN = ("invited", "sent", "opened", "started", "completed")
 _RANK = {name: rank for rank, name in enumerate(_CHAIN)}
@@ -113,6 +122,8 @@ class Totals:
     histogram: list[int]
     given: dict[str, int]
     inferred: dict[str, int]
+    #: recovered completions by the reminder round they followed (index 0: round 1)
+    by_round: list[int] = field(default_factory=lambda: [0] * ROUNDS)
 
 
 def empty() -> Totals:
@@ -124,7 +135,8 @@ def add(into: Totals, other: Totals) -> Totals:
     return Totals({k: into.counts[k] + other.counts.get(k, 0) for k in into.counts},
                   [a + b for a, b in zip(into.histogram, other.histogram, strict=True)],
                   {k: into.given[k] + other.given.get(k, 0) for k in into.given},
-                  {k: into.inferred[k] + other.inferred.get(k, 0) for k in into.inferred})
+                  {k: into.inferred[k] + other.inferred.get(k, 0) for k in into.inferred},
+                  [a + b for a, b in zip(into.by_round, other.by_round, strict=True)])
 
 
 def total(rows: Iterable[Totals]) -> Totals:
@@ -159,6 +171,29 @@ def rates(t: Totals) -> dict[str, float | None]:
 
 
 MAX_RANGE_DAYS = 366
+
+#: What rates can be grouped by: a dimension of the aggregate rows, alone or two together.
+DIMENSIONS = ("position", "channel", "campaign")
+GROUP_BY_PATTERN = r"^(position|channel|campaign)(,(position|channel|campaign))?$"
+
+
+def group_dimensions(value: str | None) -> tuple[str, ...]:
+    """`position` (the default), `channel`, `campaign`, or two of them comma-separated
+    (`position,channel`). Anything else the document refuses (400 invalid_group_by); the
+    same dimension twice, or campaign with position (a campaign has one position, so its
+    rows already carry it), is a pair the pattern admits but the report does not (422)."""
+    if value is None:
+        return ("position",)
+    if not re.fullmatch(GROUP_BY_PATTERN, value):
+        raise ValidationFailed("group_by is one or two of position, channel, campaign, "
+                               "comma-separated", code="invalid_group_by")
+    dims = tuple(value.split(","))
+    if len(set(dims)) != len(dims):
+        raise Unprocessable("group_by names a dimension twice", code="duplicate_group_by")
+    if set(dims) == {"campaign", "position"}:
+        raise Unprocessable("a campaign has one position: group_by=campaign already carries "
+                            "the position's id and name", code="redundant_group_by")
+    return dims
 
 
 def day_range(start: str | None, end: str | None, today: date,

@@ -29,7 +29,6 @@ from chalicelib.shared.models import from_image
 #: "reminded" counts an invitation once, however many reminders it gets, over its lifetime
 REMINDED_TTL = timedelta(days=400)
 FEED = "invitation-status"
-GROUPS = {"position": "position_id", "channel": "channel", "campaign": "campaign_id"}
 
 
 class Objects(Protocol):
@@ -131,6 +130,7 @@ class AnalyticsService:
                 if int(new.rounds_done or 0) and self._store.reminder_sent_by(
                         new.pk, new.status_changed_at):
                     adds["n_recovered"] += 1
+                    adds[funnel.round_counter(int(new.rounds_done or 0))] += 1
             day = new.status_changed_at.strftime("%Y-%m-%d")
             batch.feed.setdefault((new.tenant_id, day), []).append((seq, {
                 "seq": seq, "invitation_id": new.invitation_id, "campaign_id": new.campaign_id,
@@ -269,19 +269,6 @@ class AnalyticsService:
                 "by_day": [{"day": d, "counts": t.counts} for d, t in sorted(days.items())],
                 "by_channel": [{"key": c, "counts": t.counts, "rates": funnel.rates(t)}
                                for c, t in sorted(channels.items())]}
-
-    def rates(self, tenant_id: str, first: str, last: str, group_by: str,
-              campaigns: tuple[str, ...] | None) -> dict[str, Any]:
-        groups: dict[str, funnel.Totals] = {}
-        overall = funnel.empty()
-        for row in self._rows(tenant_id, first, last, campaigns):
-            key = str(getattr(row, GROUPS[group_by]))
-            groups[key] = funnel.add(groups.get(key, funnel.empty()), totals_of(row))
-            overall = funnel.add(overall, totals_of(row))
-        return {"from": first, "to": last, "group_by": group_by,
-                "overall": {"counts": overall.counts, "rates": funnel.rates(overall)},
-                "groups": [{"key": k, "counts": t.counts, "rates": funnel.rates(t)}
-                           for k, t in sorted(groups.items())]}
 
     def no_show_reasons(self, tenant_id: str, *, campaign_id: str | None,
                         position_id: str | None, first: str, last: str,

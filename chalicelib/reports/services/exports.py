@@ -29,15 +29,19 @@ from chalicelib.reports.domain.exports import (
     MultipartUpload,
     PartBuffer,
     Report,
+    ReportMail,
     RowEncoder,
     keyed_export_id,
     object_key,
     parse_reports,
     parse_request,
     periods_ended,
+    ready_note,
+    report_days,
     scheduled_export_id,
 )
 from chalicelib.reports.models import ExportItem, ExportScheduleItem
+from chalicelib.reports.services.rates import RatesService
 from chalicelib.reports.stores.export_store import ExportStore
 from chalicelib.shared.domain.errors import NotFound, Unprocessable, ValidationFailed
 from chalicelib.shared.domain.ids import new_id
@@ -96,8 +100,15 @@ def campaign_row(campaign: CampaignItem) -> dict[str, Any]:
 
 class ExportService:
     def __init__(self, store: ExportStore, objects: ExportObjects, *, link_ttl_s: int = 900,
-                 lease_s: int = 960, part_size: int = DEFAULT_PART_SIZE) -> None:
-        """`lease_s`: the exporter's timeout (900 s) and a minute: a claim outlives its worker."""
+                 lease_s: int = 960, part_size: int = DEFAULT_PART_SIZE,
+                 rates: RatesService | None = None, mail: ReportMail | None = None,
+                 console_url: str = "") -> None:
+        """`lease_s`: the exporter's timeout (900 s) and a minute: a claim outlives its worker.
+        `rates`: the rows of the completion-rate report; `mail`: tells the campaign owners
+        a scheduled one is ready (a link to `console_url`)."""
+        self._rates = rates
+        self._mail = mail
+        self._console_url = console_url
         self._store = store
         self._objects = objects
         self._link_ttl_s = link_ttl_s
@@ -224,7 +235,8 @@ class ExportService:
             return self._failed(item, err, now)
         try:
             rows, size = write_export(upload, RowEncoder(request.report, request.format),
-                                      self._pages(tenant_id, request), self._part_size)
+                                      self._pages(tenant_id, request, item.created_at),
+                                      self._part_size)
         except Exception as err:
             try:
                 upload.abort()
@@ -234,7 +246,27 @@ class ExportService:
         self._store.finish(item, key, rows, size, now)
         logger.info("export done", extra={"tenant_id": tenant_id, "export_id": export_id,
                                           "rows": rows, "bytes": size})
+        if request.report is Report.COMPLETION_RATES and item.origin == "schedule":
+            self._tell_owners(item, request, rows)
         return "done"
+
+    def _tell_owners(self, item: ExportItem, request: ExportRequest, rows: int) -> int:
+        """Mail the link of a done periodic report to the owners of the campaigns it covers,
+        once each. After `finish`: a mail that fails is logged, never fails the export (its
+        link stays on GET); the export is done, so no retry mails anyone twice."""
+        if self._mail is None or self._rates is None:
+            return 0
+        first, last = report_days(request.start, request.end, item.created_at)
+        subject, text = ready_note(item.export_id, first, last, rows, self._console_url)
+        sent = 0
+        for owner in self._rates.owners(item.tenant_id, first, last):
+            try:
+                self._mail.send(owner, subject, text)
+                sent += 1
+            except Exception:
+                logger.exception("report mail failed", extra={"export_id": item.export_id})
+        logger.info("report mailed", extra={"export_id": item.export_id, "owners": sent})
+        return sent
 
     def _failed(self, item: ExportItem, err: Exception, now: datetime) -> str:
         final = int(item.attempts or 0) >= MAX_ATTEMPTS
@@ -247,7 +279,16 @@ class ExportService:
             return "failed"
         raise ExportRetry(f"export {item.export_id} attempt failed: {error}") from err
 
-    def _pages(self, tenant_id: str, request: ExportRequest) -> Iterator[list[dict[str, Any]]]:
+    def _pages(self, tenant_id: str, request: ExportRequest,
+               created: datetime) -> Iterator[list[dict[str, Any]]]:
+        if request.report is Report.COMPLETION_RATES:
+            if self._rates is None:
+                raise RuntimeError("the completion-rate report needs the rates service")
+            first, last = report_days(request.start, request.end, created)
+            rows = list(self._rates.report_rows(tenant_id, first, last))
+            for start in range(0, len(rows), 100):
+                yield rows[start:start + 100]
+            return
         if request.report is Report.CAMPAIGN_SUMMARY:
             page: list[dict[str, Any]] = []
             for campaign in self._campaigns(tenant_id, request.campaign_id):

@@ -237,4 +237,5 @@ def totals_of(row: AggregateItem) -> funnel.Totals:
     return funnel.Totals({c: n(f"n_{c}") for c in funnel.COUNTERS},
                          [n(f"h_{i}") for i in range(funnel.HISTOGRAM_SIZE)],
                          {r: n(f"rg_{r}") for r in funnel.GIVEN_REASONS},
-                         {r: n(f"ri_{r}") for r in funnel.INFERRED_REASONS})
+                         {r: n(f"ri_{r}") for r in funnel.INFERRED_REASONS},
+                         [n(f"rr_{i}") for i in range(1, funnel.ROUNDS + 1)])

@@ -1,4 +1,6 @@
-"""The one email outbound webhooks send: "your endpoint was disabled" (SES)."""
+"""Plain-text notices to HR through SES: hooks' "your endpoint was disabled" and reports'
+"your periodic report is ready". No candidate message goes this way (those are delivery's:
+templates, outbox, pacing)."""
 
 from __future__ import annotations
 
