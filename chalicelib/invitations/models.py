@@ -138,6 +138,9 @@ class CampaignItem(Item, discriminator="campaign"):
     grace_hours = NumberAttribute()
     reminder_policy = JSONAttribute(null=True)  # invitations/domain/reminders.py; None: default
     owner_email = UnicodeAttribute(null=True)  # gets the daily digest of new no-shows
+    # the tenant's message-template versions when the campaign was created ("invite/en": 3);
+    # a template not named, or a campaign from before templates: the shipped files
+    template_versions = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     closed_at = UTCDateTimeAttribute(null=True)  # closed early by HR: no new invitations
     # live counts per status, kept by the stream handler (idempotently, see services/counts)
