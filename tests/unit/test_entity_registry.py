@@ -27,7 +27,7 @@ STORED = {
     "retention_state", "pool_stats", "pool_audit", "reengage_cap", "reengage_rule", "export",
     "import_job", "export_schedule", "usage", "usage_total", "price_version", "budget",
     "aggregate", "summary_state", "key_summary", "short_link", "extension_request",
-    "hook_endpoint", "hook_delivery",
+    "hook_endpoint", "hook_delivery", "message_template", "message_template_head",
 }
 
 
