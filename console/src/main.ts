@@ -10,6 +10,7 @@ import { invitationPage, invitationsPage } from "./pages/invitations";
 import { billingPage, exportsPage, poolPage, settingsPage } from "./pages/admin";
 import { extensionsPage } from "./pages/extensions";
 import { candidatePage } from "./pages/candidate";
+import { templatesPage } from "./pages/templates";
 
 export interface Me { tenant_id: string; role: string; key_id: string; campaign_ids: string[] }
 export type Page = (main: HTMLElement, me: Me, params: string[], query: URLSearchParams) =>
@@ -32,6 +33,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/exports$/, page: exportsPage, roles: ["admin", "recruiter", "finance"] },
   { pattern: /^\/billing$/, page: billingPage, roles: ["admin", "finance"] },
   { pattern: /^\/settings$/, page: settingsPage, roles: HR },
+  { pattern: /^\/settings\/templates$/, page: templatesPage, roles: HR },
 ];
 const NAV: [string, Parameters<typeof t>[0], string[]][] = [
   ["#/campaigns", "campaigns", ["admin", "recruiter", "interviewer"]],
