@@ -161,3 +161,26 @@ def test_templates_are_per_tenant_and_role_checked(api: TenantApi, container: An
     assert api.get("/tenant/templates/digest/en").json_body["error"]["code"] == \
         "template_not_found"
     assert api.get("/tenant/templates/invite/fr").status_code == 404
+
+
+def test_a_reminder_round_days_later_still_sends_the_pinned_version(
+        api: TenantApi, glue: Glue, local_cloud: Any) -> None:
+    from datetime import timedelta
+
+    from tests.functional.conftest import T0
+
+    no_show = "/tenant/templates/no_show/en"
+    # GIVEN HR's own no-show reminder, and a campaign created with it
+    assert put(api, no_show, {"parts": {"subject": "Pinned: {{ name }}, we missed you"}}
+               ).status_code == 200
+    campaign = api.campaign(channels=["email"], locale="en")
+    person = candidate(f"r{uuid.uuid4().hex[:6]}", api.tenant["tenant_id"])
+    assert api.invite(campaign["id"], [person]).status_code == 201
+    glue.drain()
+    # WHEN HR edits the reminder again before the deadline, and the deadline passes
+    assert put(api, no_show, {"parts": {"subject": "Newer text"}}).json_body["version"] == 2
+    glue.tick(T0 + timedelta(hours=72, minutes=1))
+    # THEN the campaign's no-show reminder is the version it pinned
+    subjects = [m["subject"] for m in sent_to(local_cloud, person)]
+    assert f"Pinned: {person['name']}, we missed you" in subjects, subjects
+    assert "Newer text" not in subjects
