@@ -66,6 +66,15 @@ def test_save_checks_the_template_and_names_each_problem(api: TenantApi) -> None
                                                 "{% for x in name %}{% endfor %}"}})
     assert {d["code"] for d in unsafe.json_body["error"]["details"]} >= {
         "template_unsupported"}
+    # AND what only fails when rendered, or nests deeper than the parser's stack, is a 422
+    # (both were 500s before)
+    for subject, code in (("{{ name|truncate(1) }}", "template_render"),
+                          ("{{ " + "(" * 140 + "name" + ")" * 140 + " }}",
+                           "template_too_complex"),
+                          ("{% if 0 %}x{% endif %}", "template_empty")):
+        refused = put(api, INVITE, {"parts": {"subject": subject}})
+        assert refused.status_code == 422, refused.body
+        assert refused.json_body["error"]["details"][0]["code"] == code
     # AND an empty change or an unknown part are refused without a new version
     assert put(api, INVITE, {"parts": {}}).json_body["error"]["code"] == "empty_update"
     assert put(api, INVITE, {"parts": {"body": "x"}}).status_code == 400

@@ -45,6 +45,14 @@ def test_loops_calls_attributes_and_arithmetic_are_refused(source: str) -> None:
     assert codes & {"template_unsupported", "unknown_variable"}, (source, codes)
 
 
+def test_deep_nesting_is_refused_not_a_stack_overflow() -> None:
+    # Jinja's parser recursed past Python's limit (RecursionError, a 500) before this check
+    deep = "{{ " + "(" * 4000 + "name" + ")" * 4000 + " }}"
+    assert check("txt", deep)[0].code == "template_too_complex"
+    ifs = "{% if name %}" * 100 + "x" + "{% endif %}" * 100
+    assert check("txt", ifs)[0].code == "template_too_complex"
+
+
 def test_the_sandbox_escapes_html_and_blocks_internals() -> None:
     context = {**sample_context("en", "Acme"), "name": "<script>x</script>"}
     assert "&lt;script&gt;" in render("html", "<p>{{ name }}</p>", context)

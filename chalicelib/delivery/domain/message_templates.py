@@ -39,6 +39,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "html": ("interview_url", "self_service_url"), "sms": ("interview_url", "short_url"),
 }
 MAX_LENGTH = {"subject": 300, "txt": 10_000, "html": 20_000, "sms": 1_000}
+MAX_DEPTH = 40  # node levels; the shipped templates need 4
 MAX_SMS_PARTS = 10  # SNS refuses longer messages (1,600 bytes)
 FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default", "truncate",
                      "e", "escape"})
@@ -82,10 +83,20 @@ def check(part: str, source: str) -> list[Problem]:
     if not source.strip():
         return [Problem(part, "template_empty", f"{part} is empty")]
     try:
-        tree = environment(part == "html").parse(source)
+        return _check_parsed(part, source)
     except TemplateSyntaxError as err:
         return [Problem(part, "template_syntax", f"{part}, line {err.lineno}: {err.message}",
                         err.lineno)]
+    except RecursionError:  # Jinja's parser recurses per nesting level: (((((name)))))
+        return [Problem(part, "template_too_complex",
+                        f"{part} nests too deeply (at most {MAX_DEPTH} levels)")]
+
+
+def _check_parsed(part: str, source: str) -> list[Problem]:
+    tree = environment(part == "html").parse(source)
+    if _depth(tree) > MAX_DEPTH:
+        return [Problem(part, "template_too_complex",
+                        f"{part} nests too deeply (at most {MAX_DEPTH} levels)")]
     problems: list[Problem] = []
     used: set[str] = set()
     allowed = allowed_variables(part)
@@ -111,6 +122,16 @@ def check(part: str, source: str) -> list[Problem]:
                                     f"{part} must contain {{{{ {name} }}}} "
                                     f"({VARIABLES[name]})"))
     return problems
+
+
+def _depth(tree: nodes.Node) -> int:
+    """How deeply the tree nests (iteratively: a deep tree must not overflow the stack)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest
 
 
 def render(part: str, source: str, context: dict[str, Any]) -> str:

@@ -102,8 +102,12 @@ class TemplateService:
                   **{k: v for k, v in parts.items() if v is not None}}
         warnings = self._checked(tenant_id, kind, locale, merged)
         context = {**rules.sample_context(locale, self._company(tenant_id)), **variables}
-        email = self._renderer.render(kind, "email", locale, context, merged)
-        sms = self._renderer.render(kind, "sms", locale, context, merged).text
+        try:
+            email = self._renderer.render(kind, "email", locale, context, merged)
+            sms = self._renderer.render(kind, "sms", locale, context, merged).text
+        except (TemplateError, TypeError, ValueError, AssertionError) as err:
+            raise InvalidTemplate([rules.Problem("subject", "template_render",
+                                                 f"cannot be rendered: {err}")]) from err
         length = sms_length(sms)
         return {"kind": kind, "locale": locale, "subject": email.subject or "",
                 "text": email.text, "html": email.html or "", "sms": sms,
@@ -143,13 +147,20 @@ class TemplateService:
         if problems:
             raise InvalidTemplate(problems)
         context = rules.sample_context(locale, self._company(tenant_id))
-        try:
-            sms = self._renderer.render(kind, "sms", locale, context, parts).text
-            self._renderer.render(kind, "email", locale, context, parts)
-        except SecurityError as err:
-            raise InvalidTemplate([rules.Problem("txt", "template_unsafe", str(err))]) from err
-        except TemplateError as err:
-            raise InvalidTemplate([rules.Problem("txt", "template_render", str(err))]) from err
+        rendered: dict[str, str] = {}
+        for part in rules.PARTS:
+            try:
+                rendered[part] = rules.render(part, parts[part], context)
+            except SecurityError as err:
+                raise InvalidTemplate([rules.Problem(part, "template_unsafe", str(err))]) from err
+            except (TemplateError, TypeError, ValueError, AssertionError, ArithmeticError,
+                    LookupError, RecursionError) as err:  # e.g. a filter's wrong arguments
+                raise InvalidTemplate([rules.Problem(
+                    part, "template_render", f"{part} cannot be rendered: {err}")]) from err
+        if not rendered["subject"]:
+            raise InvalidTemplate([rules.Problem("subject", "template_empty",
+                                                 "the subject renders empty")])
+        sms = rendered["sms"]
         parts_now = sms_length(sms).parts
         if parts_now > rules.MAX_SMS_PARTS:
             raise InvalidTemplate([rules.Problem(
