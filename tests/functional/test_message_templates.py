@@ -119,6 +119,10 @@ def test_a_campaign_sends_the_versions_pinned_when_it_was_created(
     stale = put(api, INVITE, {"parts": {"subject": "late"}, "expected_version": 1})
     assert stale.status_code == 409 and stale.json_body["error"]["code"] == "template_conflict"
     second = api.campaign(channels=["email"], locale="en")
+    # (each campaign shows what it pinned)
+    assert first["template_versions"] == {"invite/en": 1}
+    assert api.get(f"/campaigns/{second['id']}").json_body["template_versions"] == \
+        {"invite/en": 2}
     a, b = candidate(f"a{uuid.uuid4().hex[:6]}", tid), candidate(f"b{uuid.uuid4().hex[:6]}", tid)
     assert api.invite(first["id"], [a]).status_code == 201
     assert api.invite(second["id"], [b]).status_code == 201
