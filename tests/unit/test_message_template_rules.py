@@ -60,3 +60,15 @@ def test_the_sandbox_escapes_html_and_blocks_internals() -> None:
     assert render("subject", "a\n  {{ company|upper }}\n", context) == "a ACME"
     with pytest.raises(SecurityError):  # the second wall, should the rules miss something
         environment(False).from_string("{{ name.__class__.__mro__ }}").render(name="x")
+
+
+def test_a_version_is_compiled_once_not_per_message() -> None:
+    # every message compiled its template again before (3.8 ms against 55 us a render)
+    from chalicelib.delivery.domain.message_templates import _compiled
+
+    context = sample_context("en", "Acme")
+    source = "Once {{ name }} " + "x" * 7
+    render("subject", source, context)
+    hits = _compiled.cache_info().hits
+    render("subject", source, context)
+    assert _compiled.cache_info().hits == hits + 1
