@@ -21,6 +21,7 @@ from chalicelib.api.reports import bp as reports
 from chalicelib.api.self_service import bp as self_service
 from chalicelib.api.session import bp as session
 from chalicelib.api.talent_pool import bp as talent_pool
+from chalicelib.api.templates import bp as templates
 from chalicelib.api.tenant import bp as tenant
 from chalicelib.api.tenant_keys import bp as tenant_keys
 from chalicelib.api.vendors import bp as vendors
@@ -43,5 +44,5 @@ for blueprint in (auth, tenant, tenant_keys, catalog, invitations, talent_pool, 
                   retention, analytics, pool_schedules, reports, exports, imports, catalog_reads,
                   invitation_reads, console, session, no_show_decisions, extension_requests,
                   webhook_endpoints, hooks, vendors, vendor_poll, chat_bot, call_list,
-                  chalice_errors):
+                  templates, chalice_errors):
     app.register_blueprint(blueprint)

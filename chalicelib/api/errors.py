@@ -47,5 +47,6 @@ def error_response(status: int, code: str, message: str,
 
 
 def from_domain(err: DomainError) -> Response:
-    details = err.details if isinstance(err, ValidationFailed) else None
+    """Field errors carry `details` (400s, and 422s such as invalid_template)."""
+    details = getattr(err, "details", None) or None
     return error_response(status_of(err), err.code, err.message, details)

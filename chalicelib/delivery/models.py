@@ -1,12 +1,19 @@
-"""Delivery's own entities: the campaign owners' daily digests, the sweep's watermark and the
-short links that SMS carries to the candidate's page.
+"""Delivery's own entities: the campaign owners' daily digests, the sweep's watermark, the
+short links that SMS carries to the candidate's page and the tenants' message templates.
 
-    entity       pk                          sk
-    digest       T#<t>#DIGEST#<c>            <day>                  (due keys until claimed)
-    sweep_state  SWEEP                       WATERMARK
-    short_link   SHORT#<code>                SHORT                  (TTL: expiration)
-    chat_bot     T#<t>#CHATBOT               BOT
-    chat_rate    T#<t>#CHATBOT               RATE#<seconds>s#<start>  (TTL: expiration)
+    entity                 pk                    sk
+    digest                 T#<t>#DIGEST#<c>      <day>                  (due keys until claimed)
+    sweep_state            SWEEP                 WATERMARK
+    short_link             SHORT#<code>          SHORT                  (TTL: expiration)
+    chat_bot               T#<t>#CHATBOT         BOT
+    chat_rate              T#<t>#CHATBOT         RATE#<seconds>s#<start>  (TTL: expiration)
+    message_template       T#<t>#TEMPLATES       V#<kind>#<locale>#<version, 6 digits>
+    message_template_head  T#<t>#TEMPLATES       HEAD#<kind>#<locale>
+
+A template version is immutable (written once, "must not exist"); the head names the current
+one and moves only from the version it was read at (conditional), in the same transaction.
+One Query of `HEAD#` lists a tenant's effective templates; a campaign pins their versions when
+it is created (`CampaignItem.template_versions`), so it keeps sending what it started with.
 
 A short link's key is global (the URL `/s/<code>` names no tenant); the item names its tenant
 and invitation, so resolving it can only ever lead to that one invitation.
@@ -15,6 +22,7 @@ and invitation, so resolving it can only ever lead to that one invitation.
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -99,4 +107,50 @@ class ChatRateItem(Item, discriminator="chat_rate"):
         return f"{tenant_pk(tenant_id)}#CHATBOT", f"RATE#{window}"
 
 
-register([DigestItem, SweepStateItem, ShortLinkItem, ChatBotItem, ChatRateItem])
+
+
+def templates_pk(tenant_id: str) -> str:
+    return f"{tenant_pk(tenant_id)}#TEMPLATES"
+
+
+class TemplateVersionItem(Item, discriminator="message_template"):
+    """One saved version of a tenant's template (kind x locale, every part). `custom` false:
+    a reset, the shipped files again (the parts are then empty)."""
+
+    tenant_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    version = NumberAttribute()
+    custom = BooleanAttribute()
+    subject = UnicodeAttribute(null=True)
+    txt = UnicodeAttribute(null=True)
+    html = UnicodeAttribute(null=True)
+    sms = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute(null=True)  # the API key id that saved it
+
+    @classmethod
+    def key(cls, tenant_id: str, kind: str, locale: str, version: int) -> tuple[str, str]:
+        """T#<tenant>#TEMPLATES / V#<kind>#<locale>#<000042>"""
+        return templates_pk(tenant_id), f"V#{kind}#{locale}#{version:06d}"
+
+
+class TemplateHeadItem(Item, discriminator="message_template_head"):
+    """The current version of a tenant's template (absent: never edited, the shipped one)."""
+
+    tenant_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    version = NumberAttribute()
+    custom = BooleanAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, kind: str, locale: str) -> tuple[str, str]:
+        """T#<tenant>#TEMPLATES / HEAD#<kind>#<locale>"""
+        return templates_pk(tenant_id), f"HEAD#{kind}#{locale}"
+
+
+
+register([DigestItem, SweepStateItem, ShortLinkItem, ChatBotItem, ChatRateItem,
+          TemplateVersionItem, TemplateHeadItem])

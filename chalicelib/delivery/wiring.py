@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from chalicelib.delivery.services.self_service import SelfService
     from chalicelib.delivery.services.sender import SenderService
     from chalicelib.delivery.services.ses_events import SesEventService
+    from chalicelib.delivery.services.templates import TemplateService
     from chalicelib.invitations.models import OutboxItem
     from chalicelib.shared.domain.ports import EmailSender, SmsSender
 
@@ -70,12 +71,28 @@ class DeliveryWiring(ReportsWiring):
         from chalicelib.delivery.services.sender import SenderPorts, SenderService
 
         ports = SenderPorts(self.email, self.sms, MessageRenderer(), self.self_service.link,
-                            self.self_service.short_link, self.chat_bots)
+                            self.self_service.short_link, chat=self.chat_bots,
+                            templates=self.templates.pinned)
         rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
         pacer = Pacer(rates, time.monotonic, time.sleep, self.settings.sender_instances)
         return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
                              self.pool_store, ports, self.suppression_store, pacer,
                              hold=self._sms_hold())
+
+    @cached_property
+    def templates(self) -> TemplateService:
+        from chalicelib.delivery.adapters.message_templates import MessageRenderer
+        from chalicelib.delivery.services.templates import TemplateService
+        from chalicelib.delivery.stores.template_store import TemplateStore
+
+        def company(tenant_id: str) -> str:
+            tenant = self.tenant_store.get(tenant_id)
+            return tenant.name if tenant else ""
+
+        return TemplateService(TemplateStore(), MessageRenderer(), company)
+
+    def _template_pins(self) -> Callable[[str], dict[str, int]] | None:
+        return self.templates.pins
 
     @cached_property
     def ses_events(self) -> SesEventService:

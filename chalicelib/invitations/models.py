@@ -140,6 +140,9 @@ class CampaignItem(Item, discriminator="campaign"):
     owner_email = UnicodeAttribute(null=True)  # gets the daily digest of new no-shows
     #: get the same digest (the people interviewing for the campaign; normalised, unique)
     interviewer_emails = ListAttribute(of=UnicodeAttribute, null=True)
+    # the tenant's message-template versions when the campaign was created ("invite/en": 3);
+    # a template not named, or a campaign from before templates: the shipped files
+    template_versions = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     closed_at = UTCDateTimeAttribute(null=True)  # closed early by HR: no new invitations
     # live counts per status, kept by the stream handler (idempotently, see services/counts)

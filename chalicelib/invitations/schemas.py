@@ -132,6 +132,10 @@ class Campaign(Model):
     status: Literal["open", "closed"] = "open"
     closed_at: str | None = None
     counts: dict[StatusName, int]
+    template_versions: dict[str, int] = Field(
+        default_factory=dict,
+        description="the tenant's message-template versions this campaign sends "
+                    '("invite/en": 3); one not named: the shipped template')
 
 
 class CandidateIn(Model):

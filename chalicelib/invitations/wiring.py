@@ -131,7 +131,13 @@ class InvitationsWiring(SharedWiring):
             tenant = self.tenant_store.get(tenant_id)
             return tenant.quiet_hours if tenant else None
 
-        return CatalogService(self.catalog_store, self.settings.grace_hours, quiet_hours)
+        return CatalogService(self.catalog_store, self.settings.grace_hours, quiet_hours,
+                              self._template_pins())
+
+    def _template_pins(self) -> Callable[[str], dict[str, int]] | None:
+        """tenant id -> its message-template versions, pinned on each new campaign
+        (delivery's; DeliveryWiring supplies it)."""
+        return None
 
     @cached_property
     def invitations(self) -> InvitationService:

@@ -86,6 +86,13 @@ const en = {
   auditNote: "Audited: every view and download of this list records who pulled which campaign's list and when. Erased candidates never appear; candidates who opted out are left out.",
   auditedPull: "Recorded in the audit as", optedOutLeftOut: "Opted out (left out)",
   downloadedAudited: "Downloaded; the download is recorded in the audit.",
+  templates: "Message templates", templatesHint: "The invitation and each reminder round, per language. Every save is a new version; a campaign keeps the versions it was created with.",
+  part: "Part", part_subject: "Email subject", part_txt: "Email text", part_html: "Email HTML", part_sms: "SMS",
+  templateSource: "Template text", variables: "Variables", preview: "Preview", saveVersion: "Save as new version",
+  resetDefault: "Reset to the shipped template", version: "Version", custom: "custom",
+  shippedDefault: "shipped default", savedVersion: "Saved: version", resetDone: "Reset: version",
+  smsParts: "SMS parts", templateRefused: "the template was not saved",
+  editTemplates: "Edit message templates",
 };
 
 type Dict = typeof en;
@@ -173,6 +180,12 @@ const zh: Dict = {
   auditNote: "已审计：每次查看或下载此名单，都会记录谁在何时调取了哪个活动的名单。已删除（被遗忘）的候选人不会出现；已退订的候选人不列出。",
   auditedPull: "审计记录编号", optedOutLeftOut: "已退订（未列出）",
   downloadedAudited: "已下载；本次下载已记入审计。",
+  templates: "消息模板", templatesHint: "邀请和每一轮提醒，按语言分别编辑。每次保存都会生成新版本；活动始终使用创建时的模板版本。",
+  part: "部分", part_subject: "邮件主题", part_txt: "邮件正文（纯文本）", part_html: "邮件正文（HTML）", part_sms: "短信",
+  templateSource: "模板内容", variables: "可用变量", preview: "预览", saveVersion: "保存为新版本",
+  resetDefault: "恢复为系统默认模板", version: "版本", custom: "自定义",
+  shippedDefault: "系统默认", savedVersion: "已保存：版本", resetDone: "已恢复：版本",
+  smsParts: "条短信计费", templateRefused: "模板未保存", editTemplates: "编辑消息模板",
 };
 
 const LANG_KEY = "talentloop.lang";

@@ -12,6 +12,7 @@ import { extensionsPage } from "./pages/extensions";
 import { candidatePage } from "./pages/candidate";
 import { accessPage } from "./pages/access";
 import { reportsPage } from "./pages/reports";
+import { templatesPage } from "./pages/templates";
 
 export interface Me { tenant_id: string; role: string; key_id: string; campaign_ids: string[] }
 export type Page = (main: HTMLElement, me: Me, params: string[], query: URLSearchParams) =>
@@ -36,6 +37,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/billing$/, page: billingPage, roles: ["admin", "finance"] },
   { pattern: /^\/settings$/, page: settingsPage, roles: HR },
   { pattern: /^\/access$/, page: accessPage, roles: ["admin"] },
+  { pattern: /^\/settings\/templates$/, page: templatesPage, roles: HR },
 ];
 const NAV: [string, Parameters<typeof t>[0], string[]][] = [
   ["#/campaigns", "campaigns", ["admin", "recruiter", "interviewer"]],

@@ -28,6 +28,7 @@ STORED = {
     "import_job", "export_schedule", "usage", "usage_total", "price_version", "budget",
     "aggregate", "summary_state", "key_summary", "short_link", "extension_request",
     "hook_endpoint", "hook_delivery", "chat_bot", "chat_rate", "call_list_audit",
+    "message_template", "message_template_head",
 }
 
 

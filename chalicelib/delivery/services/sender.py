@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib.delivery.adapters.message_templates import MessageRenderer, Rendered
+from chalicelib.delivery.adapters.message_templates import MessageRenderer, Rendered, folder_of
 from chalicelib.delivery.domain.chat_bots import ChatMessage, ChatSender
 from chalicelib.delivery.domain.pacing import Pacer
 from chalicelib.delivery.domain.relevance import still_due
@@ -57,6 +57,10 @@ class SenderPorts:
     #: the same page's short link for SMS (stores the code: one write per SMS rendered)
     short_links: Callable[[InvitationItem, datetime], str]
     chat: ChatSender | None = None  # the tenant's group bot (digests)
+    #: (tenant, template, locale, the campaign's pinned versions) -> the tenant's parts to
+    #: render in the sandbox, or None: the shipped files (delivery/services/templates.py)
+    templates: Callable[[str, str, str, dict[str, Any] | None], dict[str, str] | None] = \
+        lambda _tenant, _kind, _locale, _pins: None
 
 
 class SenderService:
@@ -255,7 +259,13 @@ class SenderService:
             "short_url": self._ports.short_links(inv, now) if item.channel == "sms" else "",
         }
         template = item.template or item.kind
-        return recipient, self._ports.renderer.render(template, item.channel, inv.locale, context)
+        locale = folder_of(inv.locale)
+        pins = campaign.template_versions if campaign else None
+        custom = self._cached(("template", inv.tenant_id, template, locale, repr(pins)),
+                              lambda: self._ports.templates(inv.tenant_id, template, locale,
+                                                            pins)) if pins else None
+        return recipient, self._ports.renderer.render(template, item.channel, locale, context,
+                                                      custom)
 
     def _cached(self, key: tuple[str, ...], load: Any) -> Any:
         if key not in self._cache:

@@ -51,9 +51,10 @@ def check_interviewer_emails(values: list[str] | None) -> list[str] | None:
 
 class CatalogService:
     def __init__(self, store: CatalogStore, grace_hours: int,
-                 tenant_quiet_hours: Callable[[str], dict[str, str] | None] | None = None
-                 ) -> None:
+                 tenant_quiet_hours: Callable[[str], dict[str, str] | None] | None = None,
+                 template_pins: Callable[[str], dict[str, int]] | None = None) -> None:
         self._store = store
+        self._template_pins = template_pins  # the tenant's template versions, kept per campaign
         self._grace_hours = grace_hours
         self._tenant_quiet_hours = tenant_quiet_hours or (lambda _tenant: None)
 
@@ -116,6 +117,8 @@ class CatalogService:
                             grace_hours=policy.grace / timedelta(hours=1),
                             reminder_policy=policy.to_json(), audience_windows=windows,
                             owner_email=owner, interviewer_emails=interviewers,
+                            template_versions=(self._template_pins(tenant_id)
+                                               if self._template_pins else None),
                             created_at=now,
                             gsi1pk=f"T#{tenant_id}#CAMPAIGNS", gsi1sk=campaign_id)
         self._store.add_campaign(item)

@@ -28,7 +28,8 @@ def campaign_view(c: CampaignItem) -> dict[str, Any]:
             "grace_hours": float(c.grace_hours), "reminder_policy": c.reminder_policy,
             "created_at": _at(c.created_at),
             "status": "closed" if c.closed_at else "open", "closed_at": _at(c.closed_at),
-            "counts": c.counts()}
+            "counts": c.counts(),
+            "template_versions": {k: int(v) for k, v in (c.template_versions or {}).items()}}
 
 
 def invitation_view(i: InvitationItem) -> dict[str, Any]:

@@ -117,7 +117,8 @@ export const settingsPage: Page = async (main, me) => {
   } }, field(t("timezone"), zone, "IANA, e.g. Asia/Shanghai"),
      field(t("quietHours"), quiet, '"21:00-08:00" or "off"'),
      field(t("retention"), retention), field(t("defaultLocale"), locale),
-     admin ? h("button", { type: "submit" }, t("save")) : null, out));
+     admin ? h("button", { type: "submit" }, t("save")) : null, out),
+    h("p", {}, h("a", { href: "#/settings/templates", id: "templates-link" }, t("editTemplates"))));
   if (admin) main.append(await chatBotForm());
 };
 
