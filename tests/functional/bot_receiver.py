@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.functional.loopback import serving
+
 OK = {"feishu": {"code": 0, "msg": "success", "data": {}},
       "dingtalk": {"errcode": 0, "errmsg": "ok"}, "wecom": {"errcode": 0, "errmsg": "ok"}}
 
@@ -106,13 +108,6 @@ def bot_on_loopback(kind: str, secret: str | None = None) -> Iterator[Bot]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    bot.server = server
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as server:
+        bot.server = server
         yield bot
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -17,6 +17,8 @@ from typing import Any
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from tests.functional.loopback import serving
+
 
 @dataclass
 class Reply:
@@ -105,13 +107,6 @@ def receiving() -> Iterator[Receiver]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the sender timed out and hung up
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    receiver.server = server
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as server:
+        receiver.server = server
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
