@@ -54,7 +54,8 @@ export const poolPage: Page = async (main, me) => {
                   c.name ?? c.candidate_id),
                 c.email ?? "", c.phone ?? "", (c.tags ?? [c.tag.name]).join(", "),
                 explains ? h("button", { type: "button", class: "link explain-score",
-                  "aria-label": `${t("explainScore")}: ${c.name ?? c.candidate_id}`,
+                  // the visible text first (axe: label-content-name-mismatch), then whose
+                  "aria-label": `${c.score ?? "—"} · ${t("explainScore")}: ${c.name ?? c.candidate_id}`,
                   onclick: async () => {
                     try { explained.replaceChildren(await explanation(c)); }
                     catch (err) { explained.replaceChildren(failure(err)); }

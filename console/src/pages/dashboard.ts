@@ -84,7 +84,10 @@ export const dashboardPage: Page = async (main, me, [id]) => {
     h("p", { class: "meta" },
       `${campaign.status === "closed" ? t("closed") : t("open")} · ${t("created")} ${when(campaign.created_at)}`
       + (campaign.window_hours ? ` · ${t("windowHours")}: ${campaign.window_hours}` : "")
-      + (campaign.deadline_at ? ` · ${t("deadline")}: ${when(campaign.deadline_at)}` : "")),
+      + (campaign.deadline_at ? ` · ${t("deadline")}: ${when(campaign.deadline_at)}` : "")
+      + (campaign.audience_windows && Object.keys(campaign.audience_windows).length
+        ? ` · ${t("audienceWindows")}: ` + Object.entries(campaign.audience_windows)
+          .map(([k, v]) => `${k} ${v} h`).join(", ") : "")),
     h("nav", { class: "subnav", "aria-label": campaign.name },
       hr && campaign.status === "open" ? h("a", { href: `#/campaigns/${id}/invite`, class: "button" }, t("invite")) : null,
       h("a", { href: `#/campaigns/${id}/invitations?status=no_show`, class: "button" }, t("noShows")),
