@@ -53,7 +53,7 @@ export function lineChart(el: HTMLElement, label: string, categories: string[],
   mount(el, `${label}: ${text}`).setOption({
     animation: false, color: PALETTE, aria: { enabled: false },
     tooltip: { trigger: "axis" },
-    legend: { data: series.map((s) => s.name), textStyle: { color: "#1f2937" } },
+    legend: { top: 0, data: series.map((s) => s.name), textStyle: { color: "#1f2937" } },
     grid: { left: 50, right: 30, top: 40, bottom: 40 },
     xAxis: { type: "category", data: categories, axisLabel: { color: "#1f2937" } },
     yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#1f2937" } },

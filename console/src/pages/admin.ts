@@ -23,7 +23,7 @@ async function explanation(c: any): Promise<HTMLElement> {
     table([t("scorePart"), t("points"), t("limit"), t("weightedEvents")],
           score.parts.map((p: any) => [t(`sp_${p.name}` as TextKey),
                                        `${p.points > 0 && p.name !== "base" ? "+" : ""}${p.points}`,
-                                       p.limit, p.events]),
+                                       p.limit, p.name === "base" ? "—" : p.events]),
           t("scoreExplained")),
     h("p", {}, h("a", { href: `#/candidates/${c.candidate_id}` }, t("candidateTimeline"))));
 }
@@ -168,7 +168,7 @@ export const billingPage: Page = async (main, me) => {
     const budget = await get("/billing/budget").catch(() => null);
     budgetOut.replaceChildren(budget ? h("p", { id: "budget-now" },
       `${t("budget")}: ${budget.monthly_amount ?? "—"} · ${t("spend")}: ${budget.spend ?? "—"}`
-      + ` · ${t("thresholds")}: ${budget.thresholds.join(", ")}`
+      + ` · ${t("alertsAt")}: ${budget.thresholds.join(", ")}`
       + (budget.sms_capped ? ` · ${t("smsCapped")}` : "")) : "");
     return budget;
   }
