@@ -119,9 +119,37 @@ class TagRemoved(Model):
     removed: int
 
 
+class ScoreComponents(Model):
+    """The points each kind of behaviour adds (negative: takes away); with `base` they add
+    up to the score before it is clamped to 0-100 (pool/domain/cooperation.py)."""
+
+    base: float = Field(description="every candidate starts at 50")
+    completed: float = Field(ge=0, le=30, description="completions, up to +30")
+    completed_late: float = Field(ge=0, le=10, description="late completions, up to +10")
+    started: float = Field(ge=0, le=5, description="interviews started, up to +5")
+    opened: float = Field(ge=0, le=5, description="invitations opened or clicked, up to +5")
+    reason: float = Field(ge=0, le=5, description="reasons given for a no-show, up to +5")
+    no_show: float = Field(ge=-35, le=0, description="no-shows, down to -35")
+    opt_out: float = Field(ge=-40, le=0, description="opt-outs, down to -40")
+    speed: float = Field(ge=0, le=5, description="how soon invitations are opened, up to +5")
+    unopened: float = Field(ge=-5, le=0, description="delivered and never opened, down to -5")
+
+
+class ScorePart(Model):
+    name: Literal["base", "completed", "completed_late", "started", "opened", "reason",
+                  "no_show", "opt_out", "speed", "unopened"]
+    points: float = Field(description="what this part adds to the score (negative: takes)")
+    limit: float = Field(description="the most it can add (negative parts: the most it can "
+                         "take); each part saturates towards it")
+    events: float = Field(ge=0, description="the decayed weight of the events behind it (an "
+                          "event weighs 2^(-age / half-life): 1 today, 0.5 a half-life ago)")
+
+
 class PoolScore(Model):
-    value: float
-    components: dict[str, float]
+    value: float = Field(ge=0, le=100, description="the cooperation score, 0-100")
+    components: ScoreComponents
+    parts: list[ScorePart] = Field(description="the score explained, base first: each "
+                                   "component with its limit and the events behind it")
     half_life_days: int
     stored: float | None
     stored_at: str | None

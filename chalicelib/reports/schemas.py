@@ -36,13 +36,23 @@ class MinutesHistogram(Model):
     counts: list[int]
 
 
+class RoundRecovery(Model):
+    round: int = Field(ge=1, le=6, description="the reminder round (1..6)")
+    recovered: int = Field(ge=0, description="completions recovered after this round: the "
+                           "invitation had gone past this many rounds when it completed")
+
+
 class CampaignFunnel(Model):
     campaign_id: str
     counts: dict[str, int] = Field(description="invitations that reached each stage")
     rates: FunnelRates
     minutes_to_complete: MinutesHistogram
-    by_day: list[FunnelDay]
+    by_day: list[FunnelDay] = Field(description="per calendar day of the tenant, oldest first "
+                                    "(the day a counter moved: completions on their day)")
     by_channel: list[FunnelGroup]
+    recovered_by_round: list[RoundRecovery] = Field(
+        description="the recovered completions by the reminder round they followed, rounds "
+                    "1..6 in order (they add up to counts.recovered)")
 
 
 class FunnelTotals(Model):

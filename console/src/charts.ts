@@ -1,11 +1,12 @@
-// Apache ECharts, bundled (only the parts used: bar and funnel charts, SVG renderer, so the
+// Apache ECharts, bundled (only the parts used: bar, funnel and line charts, SVG renderer, so the
 // chart is text a screen reader and a test can read, and there is no canvas to label).
 import * as echarts from "echarts/core";
-import { BarChart, FunnelChart } from "echarts/charts";
-import { GridComponent, TooltipComponent } from "echarts/components";
+import { BarChart, FunnelChart, LineChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
 
-echarts.use([BarChart, FunnelChart, GridComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, FunnelChart, LineChart, GridComponent, LegendComponent, TooltipComponent,
+             SVGRenderer]);
 
 const PALETTE = ["#1d4ed8", "#0f766e", "#7c3aed", "#b45309", "#15803d", "#b91c1c", "#475569"];
 
@@ -41,5 +42,22 @@ export function barChart(el: HTMLElement, label: string,
              axisLabel: { color: "#1f2937" } },
     series: [{ type: "bar", data: bars.map((b) => b.value),
                label: { show: true, position: "right", color: "#1f2937" } }],
+  });
+}
+
+/** Lines over a category axis (days): one series per name, the label lists every point. */
+export function lineChart(el: HTMLElement, label: string, categories: string[],
+                          series: { name: string; values: number[] }[]): void {
+  const text = series.map((s) => `${s.name}: ${categories.map((c, i) => `${c} ${s.values[i]}`)
+    .join(", ")}`).join("; ");
+  mount(el, `${label}: ${text}`).setOption({
+    animation: false, color: PALETTE, aria: { enabled: false },
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: series.map((s) => s.name), textStyle: { color: "#1f2937" } },
+    grid: { left: 50, right: 30, top: 40, bottom: 40 },
+    xAxis: { type: "category", data: categories, axisLabel: { color: "#1f2937" } },
+    yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#1f2937" } },
+    series: series.map((s) => ({ type: "line", name: s.name, data: s.values,
+                                 showSymbol: true, label: { show: categories.length <= 14 } })),
   });
 }

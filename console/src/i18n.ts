@@ -93,6 +93,26 @@ const en = {
   shippedDefault: "shipped default", savedVersion: "Saved: version", resetDone: "Reset: version",
   smsParts: "SMS parts", templateRefused: "the template was not saved",
   editTemplates: "Edit message templates",
+  completionOverTime: "Completion over time", perDayHint: "Per day (the tenant's calendar days): completed, completed late and no-shows.",
+  day: "Day", recoveredByRound: "Completions recovered by each reminder round",
+  roundN: "Round {n}", activeSince: "Active since", lastActivity: "Last activity",
+  explainScore: "Explain score", scoreExplained: "Cooperation score explained",
+  scorePart: "Component", points: "Points", limit: "Limit", weightedEvents: "Events (decayed)",
+  halfLife: "Events weigh half as much every {n} days.", scoreValue: "Score",
+  sp_base: "Base", sp_completed: "Completed", sp_completed_late: "Completed late",
+  sp_started: "Started", sp_opened: "Opened or clicked", sp_reason: "Gave a reason",
+  sp_no_show: "No-shows", sp_opt_out: "Opted out", sp_speed: "Opens quickly",
+  sp_unopened: "Never opened",
+  margin: "Margin", revenue: "Revenue", awsCost: "Estimated AWS cost", marginPercent: "Margin %",
+  marginNoFx: "Revenue and the AWS cost are in different currencies: no margin is computed (no exchange rates).",
+  service: "AWS service", setBudget: "Set the monthly budget", monthlyAmount: "Monthly amount",
+  thresholds: "Alert thresholds (% of the budget, comma-separated)",
+  hardCapSms: "Stop sending SMS once the budget is spent", smsCapped: "SMS capped",
+  alertsAt: "Alerts at (%)",
+  downloadStatement: "Download the statement (CSV)",
+  audienceWindows: "Audience windows", audience: "Audience", hours: "Hours",
+  audienceHint: "Hours to complete per candidate audience (e.g. new_graduate 72, employed 120); they override the window for candidates invited with that audience.",
+  addAudience: "Add an audience", audienceName: "Audience name (lower_snake_case)",
 };
 
 type Dict = typeof en;
@@ -186,6 +206,26 @@ const zh: Dict = {
   resetDefault: "恢复为系统默认模板", version: "版本", custom: "自定义",
   shippedDefault: "系统默认", savedVersion: "已保存：版本", resetDone: "已恢复：版本",
   smsParts: "条短信计费", templateRefused: "模板未保存", editTemplates: "编辑消息模板",
+  completionOverTime: "完成情况随时间变化", perDayHint: "按日（租户所在时区的自然日）：按时完成、逾期完成与未面试。",
+  day: "日期", recoveredByRound: "每轮提醒挽回的完成数",
+  roundN: "第 {n} 轮", activeSince: "最近活动不早于", lastActivity: "最近活动",
+  explainScore: "分数说明", scoreExplained: "配合度分数说明",
+  scorePart: "组成部分", points: "分值", limit: "上限", weightedEvents: "事件数（随时间衰减）",
+  halfLife: "事件的权重每 {n} 天减半。", scoreValue: "分数",
+  sp_base: "基础分", sp_completed: "完成面试", sp_completed_late: "逾期完成",
+  sp_started: "开始面试", sp_opened: "打开或点击邀请", sp_reason: "填写了原因",
+  sp_no_show: "未面试", sp_opt_out: "退订", sp_speed: "打开及时",
+  sp_unopened: "送达但未打开",
+  margin: "毛利", revenue: "收入", awsCost: "预估 AWS 成本", marginPercent: "毛利率",
+  marginNoFx: "收入与 AWS 成本币种不同：不计算毛利（没有汇率）。",
+  service: "AWS 服务", setBudget: "设置每月预算", monthlyAmount: "每月金额",
+  thresholds: "提醒阈值（预算的百分比，用逗号分隔）",
+  hardCapSms: "预算用尽后停止发送短信", smsCapped: "短信已封顶",
+  alertsAt: "提醒阈值（%）",
+  downloadStatement: "下载账单（CSV）",
+  audienceWindows: "受众完成时限", audience: "受众", hours: "小时",
+  audienceHint: "按候选人受众设置完成时限（小时），例如 new_graduate 72、employed 120；以该受众邀请的候选人使用此时限，而非活动的默认时限。",
+  addAudience: "添加受众", audienceName: "受众名称（小写字母与下划线）",
 };
 
 const LANG_KEY = "talentloop.lang";
@@ -206,8 +246,12 @@ export function setLang(next: Lang): void {
   document.documentElement.lang = next;
 }
 
-export function t(key: keyof Dict): string {
-  return (lang === "zh-CN" ? zh : en)[key];
+export function t(key: keyof Dict, values: Record<string, string | number> = {}): string {
+  const text = (lang === "zh-CN" ? zh : en)[key];
+  return text.replace(/\{(\w+)\}/g, (all, name: string) =>
+    name in values ? String(values[name]) : all);
 }
+
+export type TextKey = keyof Dict;
 
 document.documentElement.lang = lang;

@@ -79,6 +79,9 @@ def test_the_funnel_follows_a_real_lifecycle(api: TenantApi, glue: Glue,
     assert rates["median_minutes_to_complete"] == 3600.0
     assert [g["key"] for g in body["by_channel"]] == ["email"]
     assert {d["day"] for d in body["by_day"]} >= {"2026-11-25", "2026-11-28"}
+    # AND the two recoveries by the round they followed: one after round 1, one after 2
+    assert body["recovered_by_round"] == [{"round": i, "recovered": int(i <= 2)}
+                                          for i in range(1, 7)]
 
     # AND the no-show reasons inferred from behaviour are per campaign and position
     reasons = api.get(f"/reports/no-show-reasons?campaign_id={campaign['id']}"

@@ -63,6 +63,22 @@ def test_no_show_breach_and_exception_pool_from_the_stream(
     assert good["score"]["value"] > 70 > 50 > bad["score"]["value"]
     assert good["score"]["components"]["completed"] > 0
     assert bad["score"]["components"]["no_show"] < 0
+    # AND each score is explained part by part: base first, the parts add up to the value,
+    # each within its limit, with the events behind it
+    for body in (good, bad):
+        parts = body["score"]["parts"]
+        assert [p["name"] for p in parts] == ["base", "completed", "completed_late", "started",
+                                              "opened", "reason", "no_show", "opt_out",
+                                              "speed", "unopened"]
+        assert {p["name"]: p["points"] for p in parts} == body["score"]["components"]
+        assert round(sum(p["points"] for p in parts), 1) == body["score"]["value"]
+        assert all(abs(p["points"]) <= abs(p["limit"]) for p in parts)
+    good_parts = {p["name"]: p for p in good["score"]["parts"]}
+    assert good_parts["completed"]["limit"] == 30 and good_parts["completed"]["events"] > 0.9
+    bad_parts = {p["name"]: p for p in bad["score"]["parts"]}
+    assert bad_parts["no_show"]["limit"] == -35 and bad_parts["no_show"]["events"] > 0.9
+    assert bad_parts["completed"] == {"name": "completed", "points": 0.0, "limit": 30.0,
+                                      "events": 0.0}
     assert [i["status"] for i in bad["invitations"]] == ["no_show"]
     # and the old listing still answers with the no-show group
     pool = api.get(f"/talent-pool/candidates?tag=no_show&campaign_id={c}").json_body

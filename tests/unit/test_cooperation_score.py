@@ -10,9 +10,12 @@ from hypothesis import strategies as st
 from chalicelib.pool.domain.cooperation import (
     HALF_LIFE,
     KINDS,
+    PARTS,
     Behaviour,
     behaviour_of_change,
     decayed,
+    explain,
+    from_totals,
     score,
     sums,
     totals,
@@ -98,3 +101,17 @@ def test_an_invitation_change_shows_the_behaviour_skipped_statuses_included() ->
     assert [b.kind for b in behaviour_of_change("no_show", "no_show", None, "other", created,
                                                 NOW, NOW)] == ["reason"]
     assert behaviour_of_change("no_show", "no_show", "other", "other", created, NOW, NOW) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(events)
+def test_the_parts_explain_the_score_each_within_its_limit(history: list[Behaviour]) -> None:
+    weights = totals(history, NOW)
+    result = from_totals(weights)
+    parts = explain(weights, result)
+    assert tuple(p.name for p in parts) == PARTS
+    assert {p.name: p.points for p in parts} == result.components
+    assert all(abs(p.points) <= abs(p.limit) and p.points * p.limit >= 0 for p in parts)
+    assert all(p.events >= 0 for p in parts)
+    unclamped = sum(p.points for p in parts)
+    assert result.value == round(min(max(unclamped, 0.0), 100.0), 1)

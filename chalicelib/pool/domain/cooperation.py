@@ -99,6 +99,34 @@ def from_totals(t: Mapping[str, float]) -> Score:
     return Score(round(value, 1), components)
 
 
+#: every component `from_totals` gives, in the order a reader explains them
+PARTS = ("base", *(kind for kind, _, _ in _WEIGHTS), "speed", "unopened")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One component of a score explained: its points, the most (or, negative, the least)
+    it can reach, and the decayed weight of the events behind it."""
+
+    name: str
+    points: float
+    limit: float
+    events: float
+
+
+def explain(t: Mapping[str, float], result: Score) -> list[Part]:
+    """The parts of `result` (= from_totals(t)), base first; they add up to the value
+    before it is clamped to 0-100."""
+    limits = {"base": BASE, **{kind: points for kind, points, _ in _WEIGHTS},
+              "speed": _SPEED_POINTS, "unopened": _UNOPENED_POINTS}
+    opened = t.get("opened", 0.0) + t.get("clicked", 0.0)
+    weights = {"base": 0.0, **{kind: t.get(kind, 0.0) for kind, _, _ in _WEIGHTS},
+               "opened": opened, "speed": t.get("opened", 0.0),
+               "unopened": max(t.get("delivered", 0.0) - opened, 0.0)}
+    return [Part(name, result.components.get(name, 0.0), limits[name],
+                 round(weights[name], 3)) for name in PARTS]
+
+
 def score(events: Iterable[Behaviour], now: datetime,
           half_life: timedelta = HALF_LIFE) -> Score:
     return from_totals(totals(events, now, half_life))

@@ -175,7 +175,8 @@ class TalentPoolService:
         snap = self._snapshot(tenant_id, candidate_id)
         stats = snap.stats
         sums = stats.scaled_sums() if stats else {}
-        score = cooperation.from_totals(cooperation.decayed(sums, now))
+        weights = cooperation.decayed(sums, now)
+        score = cooperation.from_totals(weights)
         invitations: list[dict[str, Any]] = []
         if stats and stats.campaigns:
             inv_ids = [ids.invitation_id(tenant_id, c, candidate_id) for c in stats.campaigns]
@@ -190,6 +191,9 @@ class TalentPoolService:
                         "created_at": instant(p.created_at) if p else None},
             "tags": [tag_view(t) for t in active_tags(snap, now)],
             "score": {"value": score.value, "components": score.components,
+                      "parts": [{"name": p.name, "points": p.points, "limit": p.limit,
+                                 "events": p.events}
+                                for p in cooperation.explain(weights, score)],
                       "half_life_days": cooperation.HALF_LIFE.days,
                       "stored": float(stats.score) if stats and stats.score is not None
                       else None,

@@ -268,7 +268,9 @@ class AnalyticsService:
                                         "counts": totals.histogram},
                 "by_day": [{"day": d, "counts": t.counts} for d, t in sorted(days.items())],
                 "by_channel": [{"key": c, "counts": t.counts, "rates": funnel.rates(t)}
-                               for c, t in sorted(channels.items())]}
+                               for c, t in sorted(channels.items())],
+                "recovered_by_round": [{"round": i + 1, "recovered": n}
+                                       for i, n in enumerate(totals.by_round)]}
 
     def no_show_reasons(self, tenant_id: str, *, campaign_id: str | None,
                         position_id: str | None, first: str, last: str,

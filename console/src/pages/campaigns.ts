@@ -105,6 +105,28 @@ export const newCampaignPage: Page = async (main) => {
   }
   addRound(-24, ["email"], "due_tomorrow");
   addRound(0, ["email"], "no_show");
+  // -- audience windows: hours per candidate audience (the campaign's window for the rest)
+  const audiences: { name: HTMLInputElement; hours: HTMLInputElement; el: HTMLElement }[] = [];
+  const audienceList = h("div", { id: "audiences" });
+  let audienceSeq = 0;
+  function addAudience(audience: string, hours: number): void {
+    const n = ++audienceSeq;
+    const row = {
+      name: h("input", { id: `audience-${n}-name`, value: audience, required: true, maxlength: 40,
+                         pattern: "[a-z][a-z0-9_]{0,39}", autocomplete: "off" }),
+      hours: h("input", { id: `audience-${n}-hours`, type: "number", min: 1, max: 1440, step: "any",
+                          value: hours, required: true }),
+      el: h("div"),
+    };
+    const remove = h("button", { type: "button", class: "link", onclick: () => {
+      audiences.splice(audiences.indexOf(row), 1); row.el.remove();
+    } }, `${t("removeRound")} ${t("audience")} ${n}`);
+    row.el = h("div", { class: "audience inline-form", role: "group",
+                        "aria-label": `${t("audience")} ${n}` },
+      field(t("audienceName"), row.name), field(t("hours"), row.hours), remove);
+    audiences.push(row);
+    audienceList.append(row.el);
+  }
   const grace = h("input", { id: "grace-hours", type: "number", min: 0, max: 720, value: 48 });
   const quietStart = h("input", { id: "quiet-start", type: "time", value: "21:00" });
   const quietEnd = h("input", { id: "quiet-end", type: "time", value: "08:00" });
@@ -127,6 +149,8 @@ export const newCampaignPage: Page = async (main) => {
         position_id: positionId, name: name.value.trim(), window_hours: Number(windowHours.value),
         channels, ...(locale.value ? { locale: locale.value } : {}),
         ...(owner.value ? { owner_email: owner.value.trim() } : {}),
+        ...(audiences.length ? { audience_windows: Object.fromEntries(audiences.map((a) =>
+          [a.name.value.trim(), Number(a.hours.value)])) } : {}),
         ...(interviewers.value.trim() ? { interviewer_emails: interviewers.value.split(/[,，;\s]+/)
           .map((a) => a.trim()).filter(Boolean) } : {}),
         reminder_policy: {
@@ -152,6 +176,10 @@ export const newCampaignPage: Page = async (main) => {
         sms, h("label", { for: "ch-sms" }, "sms")),
       field(t("locale"), locale), field(t("ownerEmail"), owner),
       field(t("interviewerEmails"), interviewers)),
+    h("fieldset", { id: "audience-windows" }, h("legend", {}, t("audienceWindows")),
+      h("p", { class: "hint" }, t("audienceHint")), audienceList,
+      h("button", { type: "button", class: "link", id: "add-audience",
+                    onclick: () => addAudience("", 72) }, t("addAudience"))),
     h("fieldset", {}, h("legend", {}, t("policy")), roundList,
       h("button", { type: "button", class: "link", onclick: () => addRound(24, ["email"], "final_call") },
         t("addRound")),
