@@ -71,12 +71,11 @@ class SenderService:
         self._cache: dict[tuple[str, ...], Any] = {}
 
     def deliver(self, pk: str, sk: str, now: datetime) -> str:
-        item = self._invitations.get_outbox(pk, sk)
+        item, inv = self._invitations.outbox_with_invitation(pk, sk)  # one request
         if item is None or item.status == "failed":
             return "skipped"
         if item.kind.startswith("digest"):
             return self._deliver_digest(item, now)
-        inv = self._invitations.get(item.tenant_id, item.invitation_id)
         if item.status == "sent":
             self._after_send(item, inv, now)
             return "already_sent"
