@@ -491,6 +491,10 @@ def main() -> int:
         ],
     }
     out = Path(os.environ.get("BENCH_OUT", ROOT / "benchmarks" / "results" / "lifecycle.json"))
+    if out.exists():  # the record of each change's before/after figures is kept
+        previous = json.loads(out.read_text())
+        if "changes" in previous:
+            result["changes"] = previous["changes"]
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
     print(json.dumps({k: result[k] for k in (
         "lifecycle_seconds", "invitations_per_s", "bulk_invite_per_s",
