@@ -47,7 +47,7 @@ class _OneShard:
     """A stream of one open shard holding records of a few partition keys."""
 
     def __init__(self, keys: list[str]) -> None:
-        self.records = [
+        self.records: list[dict[str, Any]] = [
             {"eventID": str(i), "eventName": "INSERT",
              "dynamodb": {"Keys": {"pk": {"S": key}}, "SequenceNumber": f"{100 + i}",
                           "SizeBytes": 10, "StreamViewType": "NEW_AND_OLD_IMAGES"}}
