@@ -73,6 +73,30 @@ os.environ.setdefault("TALENTLOOP_SEND_RATE_EMAIL", "100000")
 os.environ.setdefault("TALENTLOOP_SEND_RATE_SMS", "100000")
 
 
+#: What each function or stream consumer writes, and why (the result's `by_function` keys).
+WHY = {
+    "api": "bulk invite: invitation + new profile per row, conditional, in transactions of 100 "
+           "items; vendor webhooks: a transaction per webhook (invitation move, dedupe marker "
+           "of the webhook-id, timeline entry); reads: the invitation per webhook",
+    "sender": "claim the outbox item (conditional update), then invitation `sent` + outbox sent "
+              "in one transaction (reminders: a conditional update); reads: outbox item and "
+              "invitation in one Query, a batch's profiles and suppressions in a BatchGetItem",
+    "sweep": "a no-show round: the invitation's move + the reminder's outbox item in one "
+             "transaction; reads: the due index buckets since the watermark (8 shards)",
+    "stream.OutboxFeed": "the invitation's outbox item (put once) -> SQS",
+    "stream.CampaignCounts": "a marker per invitation version + the campaign's counts, one "
+                             "transaction per campaign and batch",
+    "stream.Metering": "usage records (invitation, email) with a marker each, per batch",
+    "stream.FunnelAggregates": "funnel aggregates with a marker per record, per batch; "
+                               "summaries and the S3 change feed",
+    "stream.PoolTags": "rule tags (once each), behaviour sums and the cooperation score "
+                       "with a marker per record; reads: the batch's pool snapshots",
+    "stream.RetentionClock": "the profile's last activity (per batch: latest action per "
+                             "candidate, a write only where it moves)",
+    "stream.HookDeliveries": "reads the tenant's webhook endpoints (none subscribed here)",
+}
+
+
 class Lambdas:
     """Invocations and wall-clock seconds per function."""
 
@@ -475,6 +499,7 @@ def main() -> int:
         "bulk_vs_raw_ratio": round(bulk["invitations_per_s"] / raw_rate, 3),
         "raw_rows": RAW_ROWS,
         "total": total,
+        "why": WHY,
         "stages": stages,
         "cost": cost_per_1000(total, all_calls, N),
         "peak_rss_mib": {"benchmark_process (api + glue + handlers + moto)": peak_rss_mib(),
