@@ -5,9 +5,13 @@ functions with Lambda-shaped events. Locally these pollers do the same, so the v
 handler functions run unchanged, with the same event shapes and the same partial-batch
 semantics (``batchItemFailures``), retries and dead-lettering.
 
-The pollers are synchronous and single-threaded on purpose: the runner calls
-``poll_once()`` in its loop, tests call :func:`drain` to run the system to quiescence
-deterministically.
+Each ``poll_once()`` returns only when everything it started has finished, so the runner
+can call it in its loop and tests call :func:`drain` to run the system to quiescence
+deterministically. Inside one poll the work runs the way Lambda runs it: a queue poller with
+``concurrency > 1`` receives up to that many batches and invokes the handler on them side by
+side (the mapping's maximum concurrency); a stream poller reads every ready shard side by side
+and, with ``parallelization_factor > 1``, splits a shard's batch by partition key into that many
+concurrent invocations (records of one key stay in order, as with Lambda's factor).
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ import base64
 import json
 import logging
 import os
+import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -245,9 +252,14 @@ class StreamPoller:
         region: str = DEFAULT_REGION,
         function_name: str = "talentloop-local-stream",
         timeout_s: float = 60.0,
+        parallelization_factor: int = 1,
     ) -> None:
         if not 1 <= batch_size <= 1000:
             raise ValueError("batch_size must be within 1..1000 (GetRecords' limit)")
+        if not 1 <= parallelization_factor <= 10:
+            raise ValueError("parallelization_factor must be within 1..10 (Lambda's limit)")
+        self.parallelization_factor = parallelization_factor
+        self._checkpoint_lock = threading.Lock()
         self.client = streams_client
         self.stream_arn = stream_arn
         self.handler = handler
@@ -308,8 +320,9 @@ class StreamPoller:
         os.replace(tmp, path)  # atomic: a crash never leaves half a checkpoint
 
     def _checkpoint(self, shard_id: str, sequence_number: str) -> None:
-        self._sequence[shard_id] = sequence_number
-        self._save_checkpoint()
+        with self._checkpoint_lock:
+            self._sequence[shard_id] = sequence_number
+            self._save_checkpoint()
 
     # ---------------------------------------------------------------------- shards
 
@@ -414,10 +427,20 @@ class StreamPoller:
         """
         self._refresh_shards()
         delivered = 0
-        for shard in self._ordered_shards():
-            if not self._ready(shard):  # re-checked: a parent may finish in this pass
+        shards = self._ordered_shards()
+        while shards:
+            # every shard whose parent is done, side by side (Lambda reads shards in
+            # parallel); a child waits for the next round, after its parent's batch
+            ready = [shard for shard in shards if self._ready(shard)]
+            if not ready:
+                break
+            done = {shard.shard_id for shard in ready}
+            shards = [shard for shard in shards if shard.shard_id not in done]
+            if len(ready) == 1:
+                delivered += self._poll_shard(ready[0])
                 continue
-            delivered += self._poll_shard(shard)
+            with ThreadPoolExecutor(max_workers=len(ready)) as pool:
+                delivered += sum(pool.map(self._poll_shard, ready))
         return delivered
 
     def _poll_shard(self, shard: _Shard) -> int:
@@ -430,7 +453,10 @@ class StreamPoller:
                 for record in records
             ]
             try:
-                self._deliver(shard.shard_id, batch)
+                if self.parallelization_factor > 1:
+                    self._deliver_lanes(shard.shard_id, batch)
+                else:
+                    self._deliver(shard.shard_id, batch)
             except BaseException:
                 # Resume from the checkpoint, so nothing past it is skipped.
                 shard.iterator = None
@@ -438,11 +464,32 @@ class StreamPoller:
         shard.iterator = next_iterator
         if next_iterator is None:  # closed shard, read to its end
             LOG.debug("shard %s finished", shard.shard_id)
-            self._finished.add(shard.shard_id)
-            self._save_checkpoint()
+            with self._checkpoint_lock:
+                self._finished.add(shard.shard_id)
+                self._save_checkpoint()
         return len(records)
 
-    def _deliver(self, shard_id: str, batch: list[dict[str, Any]]) -> None:
+    def _deliver_lanes(self, shard_id: str, batch: list[dict[str, Any]]) -> None:
+        """Lambda's parallelization factor: the batch split by partition key into lanes,
+        one invocation per lane at the same time, in order within a key. The shard's
+        checkpoint moves past the batch once every lane is done (a crash in between
+        redelivers the batch: the handlers are idempotent)."""
+        lanes: dict[int, list[dict[str, Any]]] = {}
+        for record in batch:
+            keys = json.dumps(record["dynamodb"].get("Keys", {}).get("pk"), sort_keys=True)
+            lane = zlib.crc32(keys.encode()) % self.parallelization_factor
+            lanes.setdefault(lane, []).append(record)
+        with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+            list(pool.map(lambda lane: self._deliver(shard_id, lane, checkpoint=False),
+                          lanes.values()))
+        self._checkpoint(shard_id, batch[-1]["dynamodb"]["SequenceNumber"])
+
+    def _deliver(self, shard_id: str, batch: list[dict[str, Any]], *,
+                 checkpoint: bool = True) -> None:
+        def mark(shard: str, sequence: str) -> None:
+            if checkpoint:  # a lane does not: the caller checkpoints the whole batch
+                self._checkpoint(shard, sequence)
+
         pending = batch
         attempts = 0
         while True:
@@ -466,10 +513,10 @@ class StreamPoller:
                 )
                 failed = 0
             if failed is None:
-                self._checkpoint(shard_id, pending[-1]["dynamodb"]["SequenceNumber"])
+                mark(shard_id, pending[-1]["dynamodb"]["SequenceNumber"])
                 return
             if failed > 0:
-                self._checkpoint(shard_id, pending[failed - 1]["dynamodb"]["SequenceNumber"])
+                mark(shard_id, pending[failed - 1]["dynamodb"]["SequenceNumber"])
             pending = pending[failed:]
             if attempts > self.max_retries:
                 LOG.error(
@@ -481,7 +528,7 @@ class StreamPoller:
                 )
                 if self.on_failure is not None:
                     self.on_failure(pending)
-                self._checkpoint(shard_id, pending[-1]["dynamodb"]["SequenceNumber"])
+                mark(shard_id, pending[-1]["dynamodb"]["SequenceNumber"])
                 return
 
 
@@ -562,9 +609,13 @@ class QueuePoller:
         retry_delay_s: int = 0,
         function_name: str = "talentloop-local-queue",
         timeout_s: float = 60.0,
+        concurrency: int = 1,
     ) -> None:
         if not 1 <= batch_size <= 10:
             raise ValueError("batch_size must be within 1..10 (ReceiveMessage's limit)")
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.concurrency = concurrency
         self.client = sqs_client
         self.queue_url = queue_url
         self.handler = handler
@@ -600,10 +651,29 @@ class QueuePoller:
         self.client.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def poll_once(self) -> int:
-        """Receive up to ``batch_size`` messages, invoke the handler, settle each message.
+        """Receive up to ``concurrency`` batches of up to ``batch_size`` messages, invoke the
+        handler on each (side by side when there are several, as Lambda scales a queue's
+        invocations up to the mapping's maximum concurrency), settle each message.
 
-        Returns the number of messages handed to the handler.
+        Returns the number of messages handed to the handler, once every invocation ended.
         """
+        if self.concurrency == 1:
+            return self._poll_batch()
+        batches: list[list[Mapping[str, Any]]] = []
+        for _ in range(self.concurrency):
+            messages = self._receive()
+            if not messages:
+                break
+            batches.append(messages)
+        if len(batches) <= 1:
+            return self._handle(batches[0]) if batches else 0
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            return sum(pool.map(self._handle, batches))
+
+    def _poll_batch(self) -> int:
+        return self._handle(self._receive())
+
+    def _receive(self) -> list[Mapping[str, Any]]:
         response = self.client.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=self.batch_size,
@@ -611,10 +681,12 @@ class QueuePoller:
             MessageSystemAttributeNames=["All"],
             MessageAttributeNames=["All"],
         )
-        messages = list(response.get("Messages") or [])
+        return list(response.get("Messages") or [])
+
+    def _handle(self, messages: list[Mapping[str, Any]]) -> int:
+        """One invocation on received messages, then delete or release each of them."""
         if not messages:
             return 0
-
         redrive = self._redrive_policy()
         if redrive is not None:
             dlq_url, max_receive_count = redrive

@@ -18,7 +18,7 @@ import os
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,27 +74,60 @@ def stage_environment(stage: str) -> dict[str, str]:
     return env
 
 
-class CallCounter:
-    """Counts AWS API calls per function and operation (for benchmarks and `stats`)."""
+#: DynamoDB operations that consume read or write capacity.
+CAPACITY_READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"})
+CAPACITY_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+                             "TransactWriteItems"})
 
-    def __init__(self) -> None:
+
+class CallCounter:
+    """Counts AWS API calls per function and operation (for benchmarks and `stats`).
+
+    ``items`` counts the items a batch or transaction carries. With ``capacity=True``
+    DynamoDB calls also ask for ``ReturnConsumedCapacity=TOTAL`` and ``units`` sums the
+    read or write units DynamoDB (Local) computed from the real item sizes (transactions
+    cost twice, as on AWS). ``label`` names the function a thread is running.
+    """
+
+    def __init__(self, *, capacity: bool = False) -> None:
         self.counts: Counter[str] = Counter()
         self.items: Counter[str] = Counter()
+        self.units: dict[str, float] = defaultdict(float)
+        self.capacity = capacity
         self._local = threading.local()
         self._lock = threading.Lock()
 
     def label(self, name: str | None) -> None:
         self._local.name = name
 
+    def current(self) -> str | None:
+        return getattr(self._local, "name", None)
+
     def install(self) -> None:
         import botocore.client
+
+        self._follow_into_pools()
 
         original = botocore.client.BaseClient._make_api_call
         counter = self
 
         def counted(client: Any, operation: str, params: dict[str, Any]) -> Any:
-            counter.record(client.meta.service_model.service_name, operation, params)
-            return original(client, operation, params)
+            service = client.meta.service_model.service_name
+            counter.record(service, operation, params)
+            metered = (counter.capacity and service == "dynamodb"
+                       and operation in CAPACITY_READS | CAPACITY_WRITES)
+            if metered:
+                params = {**params, "ReturnConsumedCapacity": "TOTAL"}
+            result = original(client, operation, params)
+            if metered:
+                keys = (sum(len(v.get("Keys", ())) for v in params["RequestItems"].values())
+                        if operation == "BatchGetItem"
+                        else sum(len(v) for v in params["RequestItems"].values())
+                        if operation == "BatchWriteItem"
+                        else len(params["TransactItems"])
+                        if operation == "TransactWriteItems" else 1)
+                counter.consumed(service, operation, result.get("ConsumedCapacity"), keys)
+            return result
 
         botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
 
@@ -108,11 +141,54 @@ class CallCounter:
             items = len(params.get("TransactItems", []))
         with self._lock:
             self.counts[key] += 1
-            self.items[key] += items
+            self.items[key] += int(items)
+
+    def _follow_into_pools(self) -> None:
+        """A function's label follows the work it hands to a thread pool (the stream's
+        and the sweep's parallel writes are the function's calls, not the API's)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        if getattr(ThreadPoolExecutor.submit, "_labelled", False):
+            return
+        original = ThreadPoolExecutor.submit
+        counter = self
+
+        def submit(pool: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            name = counter.current()
+            if name is None:
+                return original(pool, fn, *args, **kwargs)
+
+            def labelled(*a: Any, **kw: Any) -> Any:
+                counter.label(name)
+                try:
+                    return fn(*a, **kw)
+                finally:
+                    counter.label(None)
+
+            return original(pool, labelled, *args, **kwargs)
+
+        submit._labelled = True  # type: ignore[attr-defined]
+        ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+
+    def consumed(self, service: str, operation: str, consumed: Any, keys: int = 1) -> None:
+        entries = consumed if isinstance(consumed, list) else [consumed] if consumed else []
+        units = sum(float(e.get("CapacityUnits", 0.0)) for e in entries)
+        if operation in CAPACITY_READS:
+            # DynamoDB charges a read for a key it did not find (0.5 unit, eventually
+            # consistent); DynamoDB Local reports 0 for those
+            units = max(units, 0.5 * keys)
+        else:
+            # AWS's minimum: a unit per item written, two in a transaction. DynamoDB Local
+            # under-reports large transactions (100 puts: 16 units), never single writes.
+            units = max(units, (2 if operation == "TransactWriteItems" else 1) * keys)
+        who = getattr(self._local, "name", None) or "api"
+        with self._lock:
+            self.units[f"{who}:{service}:{operation}"] += units
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return {"calls": dict(self.counts), "items": dict(self.items)}
+            return {"calls": dict(self.counts), "items": dict(self.items),
+                    "units": dict(self.units)}
 
 
 class LocalRunner:
@@ -212,6 +288,9 @@ class LocalRunner:
         data = self.config.cloud.data_dir
         streams = boto3.client("dynamodbstreams")
         sqs = boto3.client("sqs")
+        # shaped as infra/definition.py's event source mappings: batch sizes, the stream's
+        # parallelization factor, each queue's maximum concurrency
+        stream_mapping = RESOURCES.stream_mapping
         self._pollers = [
             StreamPoller(
                 streams,
@@ -221,32 +300,29 @@ class LocalRunner:
                 if self.config.cloud.in_memory
                 else data / f"stream-checkpoint-{self.config.stage}.json",
                 on_failure=self._stream_failures,
+                batch_size=stream_mapping.batch_size,
+                max_retries=stream_mapping.retry_attempts,
+                parallelization_factor=stream_mapping.parallelization_factor,
             ),
-            QueuePoller(
-                sqs,
-                self.resources.outbox_queue_url,
-                self._labelled("sender"),
-                queue_arn=self.resources.outbox_queue_arn,
-            ),
-            QueuePoller(
-                sqs,
-                self.resources.exports_queue_url,
-                self._labelled("exporter"),
-                queue_arn=self.resources.exports_queue_arn,
-                batch_size=1,
-            ),
-            QueuePoller(
-                sqs,
-                self.resources.imports_queue_url,
-                self._labelled("importer"),
-                queue_arn=self.resources.imports_queue_arn,
-                batch_size=1,
-            ),
-            QueuePoller(
-                sqs,
-                self.resources.hooks_queue_url,
-                self._labelled("hook_sender"),
-                queue_arn=self.resources.hooks_queue_arn,
+            *(
+                QueuePoller(
+                    sqs,
+                    url,
+                    self._labelled(mapping.function),
+                    queue_arn=arn,
+                    batch_size=mapping.batch_size,
+                    concurrency=mapping.max_concurrency,
+                )
+                for url, arn, mapping in (
+                    (self.resources.outbox_queue_url, self.resources.outbox_queue_arn,
+                     RESOURCES.outbox_mapping),
+                    (self.resources.exports_queue_url, self.resources.exports_queue_arn,
+                     RESOURCES.exports_mapping),
+                    (self.resources.imports_queue_url, self.resources.imports_queue_arn,
+                     RESOURCES.imports_mapping),
+                    (self.resources.hooks_queue_url, self.resources.hooks_queue_arn,
+                     RESOURCES.hooks_mapping),
+                )
             ),
         ]
 

@@ -12,7 +12,7 @@ item failed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -24,7 +24,7 @@ from chalicelib.delivery.domain.pacing import Pacer
 from chalicelib.delivery.domain.relevance import still_due
 from chalicelib.invitations.domain.invitation import Event
 from chalicelib.invitations.domain.reminders import zone_of
-from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.models import CandidateItem, InvitationItem, OutboxItem
 from chalicelib.invitations.services.transitions import apply_event
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore, SentMark, TxResult
@@ -63,6 +63,23 @@ class SenderPorts:
         lambda _tenant, _kind, _locale, _pins: None
 
 
+#: "not prefetched" (a prefetched profile may be None: no such profile)
+MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """What `SenderService.prefetch` read for one queued message."""
+
+    item: OutboxItem | None
+    invitation: InvitationItem | None
+    profile: CandidateItem | None
+    suppressed: set[tuple[str, str, str]]
+
+    def is_suppressed(self, tenant_id: str, channel: str, address: str) -> bool:
+        return (tenant_id, channel, address) in self.suppressed
+
+
 class SenderService:
     def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
                  tenants: TenantStore, pool: PoolStore, ports: SenderPorts,
@@ -77,14 +94,42 @@ class SenderService:
         self._pool = pool
         self._ports = ports
         self._cache: dict[tuple[str, ...], Any] = {}
+        self._prefetched: dict[tuple[str, str], Prefetched] = {}
+
+    def prefetch(self, keys: Sequence[tuple[str, str]]) -> None:
+        """A queue batch's reads up front: each outbox item with its invitation (a Query
+        each), then every recipient's profile and every address's suppression entries in one
+        BatchGetItem each, where `deliver` read them one message at a time. Only reads: the
+        claim still decides who sends. Entries are taken by `deliver` (concurrent
+        invocations of a warm process prefetch distinct messages)."""
+        found = {(pk, sk): self._invitations.outbox_with_invitation(pk, sk) for pk, sk in keys}
+        by_tenant: dict[str, list[str]] = {}
+        for _, inv in found.values():
+            if inv is not None:
+                by_tenant.setdefault(inv.tenant_id, []).append(inv.candidate_id)
+        profiles = {(t, c): p for t, ids in by_tenant.items()
+                    for c, p in self._pool.profiles(t, ids).items()}
+        wanted = []
+        for item, inv in found.values():
+            profile = profiles.get((inv.tenant_id, inv.candidate_id)) if inv else None
+            address = address_of(profile, item.channel) if item and profile else None
+            if item is not None and inv is not None and address:
+                wanted.append((inv.tenant_id, item.channel, address))
+        suppressed = self._suppressions.suppressed(wanted) if wanted else set()
+        for key, (item, inv) in found.items():
+            profile = profiles.get((inv.tenant_id, inv.candidate_id)) if inv else None
+            self._prefetched[key] = Prefetched(item, inv, profile, suppressed)
 
     def deliver(self, pk: str, sk: str, now: datetime) -> str:
-        item = self._invitations.get_outbox(pk, sk)
+        ready = self._prefetched.pop((pk, sk), None)
+        if ready is None:
+            item, inv = self._invitations.outbox_with_invitation(pk, sk)  # one request
+        else:
+            item, inv = ready.item, ready.invitation
         if item is None or item.status == "failed":
             return "skipped"
         if item.kind.startswith("digest"):
             return self._deliver_digest(item, now)
-        inv = self._invitations.get(item.tenant_id, item.invitation_id)
         if item.status == "sent":
             self._after_send(item, inv, now)
             return "already_sent"
@@ -96,12 +141,14 @@ class SenderService:
             return "paused"
         if not self._invitations.claim_outbox(item, now, now + LEASE):
             raise Busy(f"{pk} {sk} is claimed by another sender")
-        recipient, rendered = self._render(item, inv, now) if inv else (None, None)
+        recipient, rendered = (self._render(item, inv, now, ready.profile if ready else MISSING)
+                               if inv else (None, None))
         if inv is None or recipient is None or rendered is None:
             # nothing can ever be sent: fail it (and leave the due index) instead of retrying
             self._invitations.release_outbox(item, "no invitation or recipient", final=True)
             return "failed"
-        if self._suppressions.is_suppressed(item.tenant_id, item.channel, recipient):
+        if (ready.is_suppressed(item.tenant_id, item.channel, recipient) if ready
+                else self._suppressions.is_suppressed(item.tenant_id, item.channel, recipient)):
             self._invitations.release_outbox(item, "suppressed: bounced or complained",
                                              final=True)
             return "suppressed"
@@ -233,9 +280,10 @@ class SenderService:
 
         apply_event(self._invitations, inv, Event.MESSAGE_SENT, now, reload=reload)
 
-    def _render(self, item: OutboxItem, inv: InvitationItem,
-                now: datetime) -> tuple[str | None, Rendered]:
-        profile = self._pool.profile(inv.tenant_id, inv.candidate_id)
+    def _render(self, item: OutboxItem, inv: InvitationItem, now: datetime,
+                known: Any = MISSING) -> tuple[str | None, Rendered]:
+        profile = (self._pool.profile(inv.tenant_id, inv.candidate_id) if known is MISSING
+                   else known)
         recipient = None
         if profile is not None:
             recipient = address_of(profile, item.channel)

@@ -144,6 +144,22 @@ class InvitationStore:
     def get_outbox(self, pk: str, sk: str) -> OutboxItem | None:
         return get_or_none(OutboxItem, (pk, sk), True)
 
+    def outbox_with_invitation(self, pk: str,
+                               sk: str) -> tuple[OutboxItem | None, InvitationItem | None]:
+        """An outbox item and its invitation in one strongly consistent Query: both live in
+        the invitation's partition (``INV`` and ``OUTBOX#*``, nothing else), so one request
+        and one read unit replace two GetItems. Other partitions (digests): the item alone."""
+        if "#INV#" not in pk:
+            return self.get_outbox(pk, sk), None
+        outbox: OutboxItem | None = None
+        invitation: InvitationItem | None = None
+        for item in Item.query(pk, consistent_read=True):
+            if isinstance(item, OutboxItem) and item.sk == sk:
+                outbox = item
+            elif isinstance(item, InvitationItem):
+                invitation = item
+        return outbox, invitation
+
     # -- writes --------------------------------------------------------------------------
     def create_invitations(self, rows: Sequence[NewInvitation],
                            parallel: int = 4) -> dict[str, Created]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,18 @@ class SuppressionStore:
     def suppress(self, item: SuppressionItem) -> None:
         """Deterministic key: a repeated bounce for the same address writes the same item."""
         item.save()
+
+    def suppressed(self, wanted: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which of these (tenant, channel, address) are suppressed: the same two keys each as
+        `is_suppressed`, every address in one consistent BatchGetItem (100 keys a call)."""
+        keys: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for tenant_id, channel, address in dict.fromkeys(wanted):
+            for key in (SuppressionItem.key(tenant_id, channel, address.lower()),
+                        SuppressionItem.key(tenant_id, channel, suppressed_address_hash(
+                            tenant_id, channel, address))):
+                keys[key] = (tenant_id, channel, address)
+        found = SuppressionItem.batch_get(list(keys), consistent_read=True)
+        return {keys[(item.pk, item.sk)] for item in found}
 
     def is_suppressed(self, tenant_id: str, channel: str, address: str) -> bool:
         # an erased candidate's entry keeps only a hash of the address (pool/services/erasure.py):

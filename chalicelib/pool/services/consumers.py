@@ -42,9 +42,12 @@ class RetentionClock:
 
     def __init__(self, service: RetentionService) -> None:
         self._service = service
+        self._activities: Pending[tuple[str, str, datetime]] = Pending()
 
     def collect(self, record: StreamRecord) -> None:
-        self._service.on_change(record.new_image, record.old_image)
+        activity = self._service.activity(record.new, record.old)  # images parsed once
+        if activity is not None:
+            self._activities.add(record.sequence, activity)
 
     def flush(self, now: datetime) -> list[str]:
-        return []
+        return self._activities.flush(self._service.on_activities)

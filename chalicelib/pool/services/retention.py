@@ -12,7 +12,7 @@ erases the due ones with the same erasure as the API (actor `retention`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +30,7 @@ from chalicelib.invitations.models import CandidateItem, InvitationItem
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.pool.stores.retention_store import RetentionStore
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.models import from_image
+from chalicelib.shared.models import Item, from_image
 
 #: what the candidate did: these restart the clock (sending them messages does not)
 ACTIVE = frozenset({Status.OPENED, Status.STARTED, Status.COMPLETED, Status.COMPLETED_LATE})
@@ -65,6 +65,42 @@ class RetentionService:
         return self._periods[tenant_id]
 
     # -- the stream ----------------------------------------------------------------------
+    @staticmethod
+    def activity(new: Item | None, old: Item | None) -> tuple[str, str, datetime] | None:
+        """(tenant, candidate, instant) when this change is a candidate's action, else None."""
+        if not isinstance(new, InvitationItem) or Status(new.status) not in ACTIVE:
+            return None
+        if isinstance(old, InvitationItem) and old.status == new.status:
+            return None
+        return new.tenant_id, new.candidate_id, new.status_changed_at
+
+    def on_activities(self, activities: Sequence[tuple[str, str, datetime]]) -> list[int]:
+        """A stream batch's candidate actions: the latest instant per candidate, the profiles
+        in one BatchGetItem per 100, and a write only where the clock moves (a replay, or an
+        action at the same instant, costs no write). Returns the indexes that failed."""
+        latest: dict[tuple[str, str], tuple[datetime, list[int]]] = {}
+        for index, (tenant_id, candidate_id, at) in enumerate(activities):
+            key = (tenant_id, candidate_id)
+            seen, indexes = latest.get(key, (at, []))
+            latest[key] = (max(seen, at), [*indexes, index])
+        if not latest:
+            return []
+        profiles = self._store.profiles(list(latest))
+        failed: list[int] = []
+        for key, (at, indexes) in latest.items():
+            profile = profiles.get(key)
+            if profile is None or profile.erased_at is not None:
+                continue
+            if profile.last_activity_at is not None and profile.last_activity_at >= at:
+                continue
+            due = None if profile.consent_at else retention_keys(
+                key[0], key[1], at, self.period(key[0]))
+            try:
+                self._store.touch(profile, at, due)
+            except Exception:  # its records are retried (Lambda), the others are kept
+                failed += indexes
+        return failed
+
     def on_change(self, new_image: dict[str, Any] | None,
                   old_image: dict[str, Any] | None) -> bool:
         """An invitation the candidate acted on restarts their clock (idempotent: only a

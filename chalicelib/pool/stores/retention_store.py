@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
@@ -32,6 +32,12 @@ class RetentionStore:
 
     def profile(self, tenant_id: str, candidate_id: str) -> CandidateItem | None:
         return get_or_none(CandidateItem, CandidateItem.key(tenant_id, candidate_id), True)
+
+    def profiles(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], CandidateItem]:
+        """Profiles by (tenant, candidate), strongly consistent, 100 keys a BatchGetItem."""
+        wanted = [CandidateItem.key(t, c) for t, c in dict.fromkeys(keys)]
+        return {(p.tenant_id, p.candidate_id): p
+                for p in CandidateItem.batch_get(wanted, consistent_read=True)}
 
     def touch(self, profile: CandidateItem, at: datetime, due: tuple[str, str] | None) -> bool:
         """Restart the clock at `at` unless it already ran from later (replays and
