@@ -32,6 +32,15 @@ def new_context(browser: Any, locale: str = "en-US") -> Any:
                                viewport={"width": 1280, "height": 900})
 
 
+def console_page(browser: Any, locale: str = "en-US") -> tuple[Any, Any, list[str]]:
+    """A fresh context and page, and the page's uncaught errors (a test asserts none)."""
+    context = new_context(browser, locale=locale)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    return context, page, errors
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A/AA rules on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.browser import check_page, new_context
+from tests.e2e.browser import check_page, console_page
 from tests.e2e.conftest import ROOT, LocalStack
 from tests.e2e.test_console_pages import sign_in
 
@@ -30,10 +30,7 @@ def _tenant(stack: LocalStack, name: str) -> dict[str, Any]:
 def test_an_admin_issues_and_revokes_keys_and_rotates_the_secret(
         stack: LocalStack, chromium_browser: Any) -> None:
     tenant = _tenant(stack, "Access Co")
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     page.on("dialog", lambda dialog: dialog.accept())  # the confirm() before revoke/rotate
     sign_in(page, stack, tenant["api_key"])
     # WHEN the admin opens Access and issues a recruiter key

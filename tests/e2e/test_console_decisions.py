@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.browser import check_page, new_context
+from tests.e2e.browser import check_page, console_page
 from tests.e2e.conftest import LocalStack
 from tests.e2e.test_console_pages import sign_in
 
@@ -49,10 +49,7 @@ def queued_request(stack: LocalStack) -> tuple[str, str]:
 def test_extension_queue_and_candidate_timeline(stack: LocalStack,
                                                 chromium_browser: Any) -> None:
     campaign_id, invitation_id = queued_request(stack)
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     sign_in(page, stack, stack.tenant["api_key"])
     # GIVEN the campaign's extension queue, reached from its dashboard
     page.goto(f"{stack.console_url}#/campaigns/{campaign_id}")

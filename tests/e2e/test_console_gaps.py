@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from infra.local.demo import signed_event
-from tests.e2e.browser import check_page, new_context
+from tests.e2e.browser import check_page, console_page, new_context
 from tests.e2e.conftest import LocalStack
 from tests.e2e.test_console_pages import sign_in
 
@@ -76,10 +76,7 @@ def test_dashboard_per_day_and_per_round_and_the_pool_explains_scores(
     assert funnel["recovered_by_round"][0] == {"round": 1, "recovered": 1}, funnel
     days = [d["day"] for d in funnel["by_day"]]
 
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     sign_in(page, stack, stack.tenant["api_key"])
     # WHEN HR opens the dashboard
     page.goto(f"{stack.console_url}#/campaigns/{cid}")
@@ -146,10 +143,7 @@ def test_billing_shows_the_margin_sets_the_budget_and_downloads_the_statement(
     month = datetime.now(UTC).strftime("%Y-%m")
     margin = admin.get(f"{stack.api_url}/billing/margin", params={"month": month},
                        timeout=60).json()
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     sign_in(page, stack, stack.tenant["api_key"])
     # WHEN the admin opens billing
     page.goto(f"{stack.console_url}#/billing")
@@ -203,10 +197,7 @@ def test_a_new_campaign_sends_its_audience_windows(stack: LocalStack,
     admin = admin_session(stack)
     position = admin.post(f"{stack.api_url}/positions", json={"title": "Audience Analyst"},
                           timeout=60).json()
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     sign_in(page, stack, stack.tenant["api_key"])
     # WHEN HR creates a campaign with two audience windows (and removes a third)
     page.goto(f"{stack.console_url}#/campaigns/new")

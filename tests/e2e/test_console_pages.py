@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.browser import check_page, new_context
+from tests.e2e.browser import check_page, console_page, new_context
 from tests.e2e.conftest import LocalStack
 
 
@@ -24,10 +24,7 @@ def sign_in(page: Any, stack: LocalStack, key: str) -> None:
 @pytest.mark.timeout(600)
 def test_every_page_signs_in_switches_language_and_passes_axe(stack: LocalStack,
                                                              chromium_browser: Any) -> None:
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     # GIVEN `make run`'s banner, which names the console next to the demo key
     banner = stack.log.read_text()
     assert f"HR console     {stack.console_url}" in banner
@@ -156,10 +153,7 @@ def test_reports_page_shows_names_by_position_and_channel_and_downloads_the_call
     stack.drain()
     counts = admin.get(f"{stack.api_url}/campaigns/{campaign['id']}", timeout=60).json()
     assert counts["counts"]["no_show"] == 2, counts
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     sign_in(page, stack, stack.tenant["api_key"])
     # WHEN HR opens the reports page
     page.goto(f"{stack.console_url}#/reports")

@@ -24,7 +24,7 @@ import pytest
 import requests
 
 from infra.local.demo import signed_event
-from tests.e2e.browser import ARTIFACTS, check_page, new_context
+from tests.e2e.browser import ARTIFACTS, check_page, console_page
 from tests.e2e.conftest import LocalStack
 
 INVITED, COMPLETED, WINDOW_HOURS = 500, 428, 72
@@ -70,10 +70,7 @@ def complete_by_webhooks(stack: LocalStack, ids: list[str]) -> None:
 def test_seed_scenario_through_the_console(stack: LocalStack, chromium_browser: Any,
                                            tmp_path: Path) -> None:
     started = time.perf_counter()
-    context = new_context(chromium_browser, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="zh-CN")
     page.on("dialog", lambda dialog: dialog.accept())
     # GIVEN an HR user signed in (the browser's language: Chinese)
     page.goto(stack.console_url)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.browser import check_page, new_context
+from tests.e2e.browser import check_page, console_page
 from tests.e2e.conftest import LocalStack
 
 
@@ -18,10 +18,7 @@ from tests.e2e.conftest import LocalStack
 def test_hr_edits_previews_and_saves_the_invitation_subject(stack: LocalStack,
                                                             chromium_browser: Any) -> None:
     key = stack.create_key("recruiter")
-    context = new_context(chromium_browser, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    context, page, errors = console_page(chromium_browser, locale="en-US")
     # GIVEN a recruiter on the settings page
     page.goto(stack.console_url)
     page.fill("#api-key", key)
