@@ -207,11 +207,17 @@ def test_an_invitation_due_before_the_closing_step_reaches_it_is_cancelled(
     stored = container.catalog_store.get_campaign(tid, campaign["id"], consistent=True)
     assert stored is not None
     container.catalog_store.settle_closing(stored, None)  # as if its step had not come yet
-    # WHEN the sweep reaches the deadline
-    glue.tick(T0 + timedelta(hours=24, minutes=1))
+    # WHEN the sweep reaches the deadline (earlier tests' items share the due index and one
+    # run's time budget: a retried tick finishes what the first did not reach)
+    def statuses() -> set[str]:
+        return {container.invitation_store.get(tid, i).status for i in ids}  # type: ignore[union-attr]
+
+    for _ in range(5):
+        glue.tick(T0 + timedelta(hours=24, minutes=1))
+        if statuses() == {"cancelled"}:
+            break
     # THEN they are cancelled, not no-shows, and got no reminder
-    statuses = {container.invitation_store.get(tid, i).status for i in ids}  # type: ignore[union-attr]
-    assert statuses == {"cancelled"}
+    assert statuses() == {"cancelled"}
     reminders = [m for m in local_cloud.cloud.sent_messages()
                  if any(tid in t for t in m["to"]) and "Your AI interview" not in m["subject"]]
     assert reminders == [], [m["subject"] for m in reminders]
