@@ -66,6 +66,8 @@ class SweepReport:
     rounds_skipped: int = 0
     conflicts: int = 0
     redriven: int = 0
+    #: invitations of campaigns closed early that this run cancelled
+    closed_early: int = 0
     #: items whose action failed this run and were re-filed for a later attempt
     failed: int = 0
     #: items that failed MAX_SWEEP_ATTEMPTS times and were parked (alarmed on)
@@ -211,7 +213,7 @@ class SweepService:
                 outcome.reason or ("conflict" if outcome.counts.get("conflicts")
                                    else "not_finished"))
         except Exception as err:
-            tenant_id, item_id = item_of(str(item.due_sk))
+            tenant_id, item_id = _ids(item) or ("?", "?")
             logger.exception("sweep item failed", extra={
                 "tenant_id": tenant_id, "item_id": item_id, "error": type(err).__name__})
             error = type(err).__name__
@@ -223,7 +225,10 @@ class SweepService:
 
     def _failed(self, item: Item, error: str, now: datetime, report: SweepReport) -> bool:
         attempts = int(item.sweep_attempts or 0) + 1
-        tenant_id, item_id = item_of(str(item.due_sk))
+        ids = _ids(item)
+        if ids is None:  # its consumer already moved it out of the index: nothing to re-file
+            return True
+        tenant_id, item_id = ids
         try:
             if attempts >= MAX_SWEEP_ATTEMPTS:
                 if self._sweeps.park(item, now, attempts, error):
@@ -247,3 +252,12 @@ class SweepService:
             action(item)
         except Exception:  # only a counter: the next failure counts from where it was
             logger.exception("sweep could not reset a failure count")
+
+
+def _ids(item: Item) -> tuple[str, str] | None:
+    """(tenant id, item id) from the item's due keys as read; None when they are gone (the
+    consumer wrote the item before failing)."""
+    try:
+        return item_of(str(item.due_sk))
+    except ValueError:
+        return None
