@@ -247,6 +247,43 @@ def peak_rss_mib(pid: int | None = None) -> float | None:
     return None
 
 
+def _value_bytes(value: dict[str, Any]) -> int:
+    """DynamoDB's item-size rules (developer guide, "Item sizes and formats")."""
+    (kind, v), = value.items()
+    if kind in ("S", "B"):
+        return len(v.encode() if isinstance(v, str) else v)
+    if kind == "N":
+        return (len(v.lstrip("-").replace(".", "")) + 1) // 2 + 1
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "M":
+        return 3 + sum(len(k.encode()) + _value_bytes(x) + 1 for k, x in v.items())
+    if kind == "L":
+        return 3 + sum(_value_bytes(x) + 1 for x in v)
+    return sum(len(x.encode() if isinstance(x, str) else x) for x in v)  # SS / NS / BS
+
+
+def item_sizes(client: Any, table: str) -> dict[str, dict[str, float]]:
+    """Every item's size by entity (the `entity` discriminator): count, mean and max bytes, and
+    the three largest attributes of the largest one (what the write units pay for)."""
+    by: dict[str, list[int]] = {}
+    largest: dict[str, dict[str, Any]] = {}
+    for page in client.get_paginator("scan").paginate(TableName=table):
+        for item in page["Items"]:
+            kind = item.get("entity", {}).get("S", "?")
+            size = sum(len(k.encode()) + _value_bytes(v) for k, v in item.items())
+            by.setdefault(kind, []).append(size)
+            if size >= max(by[kind]):
+                largest[kind] = item
+    out: dict[str, dict[str, Any]] = {}
+    for kind, sizes in sorted(by.items(), key=lambda kv: -sum(kv[1])):
+        top = sorted(((len(k) + _value_bytes(v), k) for k, v in largest[kind].items()),
+                     reverse=True)[:3]
+        out[kind] = {"items": len(sizes), "mean_bytes": round(sum(sizes) / len(sizes)),
+                     "max_bytes": max(sizes), "largest_attributes": dict((k, n) for n, k in top)}
+    return out
+
+
 def raw_batch_write_rate(table: str, sample: list[dict[str, Any]], rows: int) -> float:
     """Rows/s of plain BatchWriteItem (25 a request, 4 writers) of copies of real items."""
     import boto3
@@ -463,6 +500,7 @@ def main() -> int:
         sample = boto3.client("dynamodb").batch_get_item(RequestItems={res.table_name: {
             "Keys": [{"pk": {"S": f"T#{tid}#INV#{i}"}, "sk": {"S": "INV"}} for i in ids[:100]]}}
         )["Responses"][res.table_name]
+        sizes = item_sizes(boto3.client("dynamodb"), res.table_name)  # before the raw rows
         counter.label("raw")
         raw_rate = raw_batch_write_rate(res.table_name, sample or [{"x": {"S": "y"}}], RAW_ROWS)
         counter.label(None)
@@ -504,6 +542,7 @@ def main() -> int:
         "cost": cost_per_1000(total, all_calls, N),
         "peak_rss_mib": {"benchmark_process (api + glue + handlers + moto)": peak_rss_mib(),
                          "dynamodb_local_jvm": jvm_rss},
+        "item_bytes_by_entity": sizes,
         "final_counts": {k: v for k, v in counts.items() if v},
         "funnel": funnel, "usage": quantities,
         "checks": {k: {"got": g, "want": w, "ok": g == w} for k, (g, w) in checks.items()},

@@ -82,3 +82,30 @@ def test_a_new_invitation_keeps_the_profiles_consent_and_history(api: TenantApi,
     assert after.phone == "+8613800138000"
     assert after.last_activity_at == T0
     assert after.due_pk is None
+
+
+def test_the_clock_moves_once_a_day_not_on_every_action(api: TenantApi, glue: Glue) -> None:
+    # GIVEN an invitation created at T0: the profile's clock runs from T0
+    tid = api.tenant["tenant_id"]
+    email = f"busy.{tid}@example.com"
+    campaign = api.campaign()
+    inv = api.invite(campaign["id"], [{"name": "Busy", "email": email}]).json_body
+    invitation_id = inv["items"][0]["invitation_id"]
+    glue.drain()
+    due_before = profile(tid, email).due_sk
+    # WHEN the candidate opens and starts the interview within the same day
+    api.clock.set(T0 + timedelta(hours=3))
+    api.webhook("interview.opened", invitation_id)
+    api.clock.set(T0 + timedelta(hours=20))
+    api.webhook("interview.started", invitation_id)
+    glue.drain()
+    # THEN the clock was not rewritten (one write per candidate and day, not per action)
+    assert profile(tid, email).last_activity_at == T0
+    assert profile(tid, email).due_sk == due_before
+    # WHEN they complete it more than a day after the recorded action
+    api.clock.set(T0 + timedelta(days=1, hours=1))
+    api.webhook("interview.completed", invitation_id)
+    glue.drain()
+    # THEN the clock runs from the completion
+    assert profile(tid, email).last_activity_at == T0 + timedelta(days=1, hours=1)
+    assert profile(tid, email).due_sk != due_before

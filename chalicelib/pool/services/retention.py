@@ -2,7 +2,7 @@
 
 Activity restarts the clock: an invitation created
 (invitations/services/invitations.py sets it on the profile it writes), an invitation the
-candidate completes (the stream, `on_change` below),
+candidate acts on (the stream, `on_activities` below; kept to the day),
 an import that merges into the profile. A profile with consent has no clock. The daily job
 reads only the profiles that fell due (the sparse `RETAIN#<day>#<shard>` partitions of the
 due index, see invitations/domain/retention.py),
@@ -30,12 +30,16 @@ from chalicelib.invitations.models import CandidateItem, InvitationItem
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.pool.stores.retention_store import RetentionStore
 from chalicelib.shared.domain.due import instant
-from chalicelib.shared.models import Item, from_image
+from chalicelib.shared.models import Item
 
 #: what the candidate did: these restart the clock (sending them messages does not)
 ACTIVE = frozenset({Status.OPENED, Status.STARTED, Status.COMPLETED, Status.COMPLETED_LATE})
 _ACTIVE_NAMES = frozenset(s.value for s in ACTIVE)
 FIRST_LOOKBACK = timedelta(days=7)
+#: the clock is kept to the day: an action within this long after the recorded one does not
+#: move it (one write per candidate and day, not per action). A profile may so be anonymised
+#: up to a day before `retention_days` after its very latest action - never later.
+TOUCH_GRANULARITY = timedelta(days=1)
 MAX_PER_RUN = 2000
 
 
@@ -77,7 +81,8 @@ class RetentionService:
     def on_activities(self, activities: Sequence[tuple[str, str, datetime]]) -> list[int]:
         """A stream batch's candidate actions: the latest instant per candidate, the profiles
         in one BatchGetItem per 100, and a write only where the clock moves (a replay, or an
-        action at the same instant, costs no write). Returns the indexes that failed."""
+        action within TOUCH_GRANULARITY of the recorded one, costs no write). Returns the
+        indexes that failed."""
         latest: dict[tuple[str, str], tuple[datetime, list[int]]] = {}
         for index, (tenant_id, candidate_id, at) in enumerate(activities):
             key = (tenant_id, candidate_id)
@@ -91,7 +96,8 @@ class RetentionService:
             profile = profiles.get(key)
             if profile is None or profile.erased_at is not None:
                 continue
-            if profile.last_activity_at is not None and profile.last_activity_at >= at:
+            if profile.last_activity_at is not None \
+                    and at - profile.last_activity_at < TOUCH_GRANULARITY:
                 continue
             due = None if profile.consent_at else retention_keys(
                 key[0], key[1], at, self.period(key[0]))
@@ -100,28 +106,6 @@ class RetentionService:
             except Exception:  # its records are retried (Lambda), the others are kept
                 failed += indexes
         return failed
-
-    def on_change(self, new_image: dict[str, Any] | None,
-                  old_image: dict[str, Any] | None) -> bool:
-        """An invitation the candidate acted on restarts their clock (idempotent: only a
-        later instant moves it). Returns whether the profile moved."""
-        raw_status = (new_image or {}).get("status", {}).get("S")
-        if raw_status not in _ACTIVE_NAMES or (old_image or {}).get("status", {}).get("S") \
-                == raw_status:
-            return False  # cheap: most records are not a candidate's action
-        new = from_image(new_image) if new_image else None
-        old = from_image(old_image) if old_image else None
-        if not isinstance(new, InvitationItem) or Status(new.status) not in ACTIVE:
-            return False
-        if isinstance(old, InvitationItem) and old.status == new.status:
-            return False
-        profile = self._store.profile(new.tenant_id, new.candidate_id)
-        if profile is None or profile.erased_at is not None:
-            return False
-        at = new.status_changed_at
-        due = None if profile.consent_at else retention_keys(
-            new.tenant_id, new.candidate_id, at, self.period(new.tenant_id))
-        return self._store.touch(profile, at, due)
 
     # -- the daily job -------------------------------------------------------------------
     def run(self, now: datetime) -> RetentionReport:
