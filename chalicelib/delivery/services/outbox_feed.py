@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from chalicelib.delivery.models import DigestItem
 from chalicelib.invitations.domain.invitation import Status
-from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.models import CampaignItem, InvitationItem, OutboxItem
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore
 from chalicelib.shared.domain.due import REDRIVE_AFTER
@@ -35,26 +35,30 @@ class OutboxFeed:
         self._zone = zone_of_tenant or (lambda _tenant: UTC)  # the digest's morning
         self._has_chat_bot = has_chat_bot or (lambda _tenant: False)
         self._bots: dict[str, bool] = {}  # per batch (one consumer per stream batch)
+        self._campaigns: dict[tuple[str, str], CampaignItem | None] = {}  # per batch too
         self._catalog = catalog
         self._invitations = invitations
         self._queue = queue
         self._messages: Pending[dict[str, str]] = Pending()
+        self._new_outbox: Pending[OutboxItem] = Pending()
 
     def collect(self, record: StreamRecord) -> None:
         new, old = record.new, record.old
         if isinstance(new, InvitationItem):
             self._invitation_changed(new, old if isinstance(old, InvitationItem) else None,
-                                     record.at)
+                                     record.sequence)
         elif isinstance(new, OutboxItem) and record.event_name == "INSERT":
             self._messages.add(record.sequence, {"pk": new.pk, "sk": new.sk})
 
     def flush(self, now: datetime) -> list[str]:
-        """Hand the batch's new outbox items to the queue (SendMessageBatch, 10 a call). A
+        """Create the batch's new invitations' message items (batched, only those absent) and
+        hand the batch's new outbox items to the queue (SendMessageBatch, 10 a call). A
         duplicate message is harmless: the sender skips items already sent."""
-        return self._messages.flush(self._queue.enqueue_many)
+        return (self._new_outbox.flush(self._invitations.create_outbox)
+                + self._messages.flush(self._queue.enqueue_many))
 
     def _invitation_changed(self, new: InvitationItem, old: InvitationItem | None,
-                            at: datetime) -> None:
+                            sequence: str) -> None:
         before = Status(old.status) if old else None
         after = Status(new.status)
         if old is None:
@@ -68,7 +72,7 @@ class OutboxFeed:
                                   invitation_id=new.invitation_id, kind="invite",
                                   channel=channel, created_at=created)
                 self._invitations.watch_outbox(item, created + REDRIVE_AFTER)
-                self._invitations.put_if_absent(item)
+                self._new_outbox.add(sequence, item)
         if after is Status.NO_SHOW and before is not Status.NO_SHOW:
             self._digest(new)
 
@@ -76,7 +80,10 @@ class OutboxFeed:
         """The campaign's digest for the day the invitation turned no_show (one item per
         campaign and day, due the next morning at DIGEST_HOUR in the tenant's zone), if anyone
         hears it: the owner, an interviewer or the tenant's chat bot."""
-        campaign = self._catalog.get_campaign(inv.tenant_id, inv.campaign_id)
+        key = (inv.tenant_id, inv.campaign_id)
+        if key not in self._campaigns:  # a batch's no-shows are mostly one campaign's
+            self._campaigns[key] = self._catalog.get_campaign(*key)
+        campaign = self._campaigns[key]
         if campaign is None:
             return False
         if not campaign.owner_email and not campaign.interviewer_emails:

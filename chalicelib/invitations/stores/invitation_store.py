@@ -314,6 +314,31 @@ class InvitationStore:
             raise
         return True
 
+    def create_outbox(self, items: Sequence[OutboxItem]) -> list[int]:
+        """Create the outbox items that do not exist yet: one strongly consistent
+        BatchGetItem per 100 keys, then BatchWriteItem (25 a call) for the absent ones,
+        instead of a conditional PutItem each. The read stands in for the condition because
+        an invitation's message items are only ever created here, from the invitation's
+        INSERT record, and Lambda never runs two batches holding one partition key at once:
+        nothing can create an item between the read and the write, and a replay finds it
+        (sent or not) and leaves it alone. Returns the indexes that failed."""
+        if not items:
+            return []
+        wanted = list(dict.fromkeys((i.pk, i.sk) for i in items))
+        existing = {(o.pk, o.sk) for o in OutboxItem.batch_get(
+            wanted, consistent_read=True, attributes_to_get=["pk", "sk"])}
+        todo: dict[tuple[str, str], OutboxItem] = {}
+        for item in items:
+            if (item.pk, item.sk) not in existing:
+                todo.setdefault((item.pk, item.sk), item)
+        try:
+            with OutboxItem.batch_write() as batch:
+                for item in todo.values():
+                    batch.save(item)
+        except Exception:  # the records are retried; the items written meanwhile are kept
+            return list(range(len(items)))
+        return []
+
     # -- what the candidate does on the self-service page (not status moves: no version) ----
     def set_reason(self, inv: InvitationItem, reason: str, text: str | None) -> None:
         text_action = (InvitationItem.reason_text.set(text) if text
