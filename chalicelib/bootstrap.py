@@ -57,8 +57,8 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
         from chalicelib.shared.fanout import FeedConsumer
 
         return [
-            OutboxFeed(self.invitation_store, self.queue, self.catalog_store, self.tenant_zones,
-                       self.chat_bots.configured),
+            OutboxFeed(self.invitation_store, self.outbox_store, self.queue, self.catalog_store,
+                       self.tenant_zones, self.chat_bots.configured),
             CampaignCounts(self.counts_store),
             RetentionClock(self.retention),
             Metering(self.metering),
@@ -86,9 +86,10 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
         from chalicelib.shared.fanout import DueConsumers
 
         return DueConsumers([
-            InvitationTimers(self.invitation_store, ClosedCampaigns(self.catalog_store)),
-            OutboxRedrive(self.invitation_store, self.queue),
-            DigestSend(self.invitation_store, DigestStore(), self.catalog_store,
+            InvitationTimers(self.invitation_store, self.outbox_store,
+                             ClosedCampaigns(self.catalog_store)),
+            OutboxRedrive(self.outbox_store, self.queue),
+            DigestSend(self.outbox_store, DigestStore(), self.catalog_store,
                        self.chat_bots.configured),
             SummaryRefresh(self.analytics),
             CampaignClosing(self.invitation_store, self.catalog_store, self.settings.due_shards),

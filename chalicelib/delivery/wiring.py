@@ -75,7 +75,8 @@ class DeliveryWiring(ReportsWiring):
                             templates=self.templates.pinned)
         rates = {"email": self.settings.send_rate_email, "sms": self.settings.send_rate_sms}
         pacer = Pacer(rates, time.monotonic, time.sleep, self.settings.sender_instances)
-        return SenderService(self.invitation_store, self.catalog_store, self.tenant_store,
+        return SenderService(self.invitation_store, self.outbox_store, self.catalog_store,
+                             self.tenant_store,
                              self.pool_store, ports, self.suppression_store, pacer,
                              hold=self._sms_hold())
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from chalicelib.invitations.stores.counts_store import CountsStore
     from chalicelib.invitations.stores.invitation_store import InvitationStore
     from chalicelib.invitations.stores.key_store import KeyStore
+    from chalicelib.invitations.stores.outbox_store import OutboxStore
     from chalicelib.invitations.stores.suppression_store import SuppressionStore
     from chalicelib.invitations.stores.tenant_store import TenantStore
 
@@ -58,6 +59,12 @@ class InvitationsWiring(SharedWiring):
         from chalicelib.invitations.stores.invitation_store import InvitationStore
 
         return InvitationStore(self.settings.due_shards)
+
+    @cached_property
+    def outbox_store(self) -> OutboxStore:
+        from chalicelib.invitations.stores.outbox_store import OutboxStore
+
+        return OutboxStore(self.settings.due_shards)
 
     @cached_property
     def counts_store(self) -> CountsStore:
@@ -170,7 +177,7 @@ class InvitationsWiring(SharedWiring):
     def invitation_actions(self) -> InvitationActions:
         from chalicelib.invitations.services.invitation_actions import InvitationActions
 
-        return InvitationActions(self.invitation_store)
+        return InvitationActions(self.invitation_store, self.outbox_store)
 
     @cached_property
     def extension_requests(self) -> ExtensionRequests:

@@ -186,7 +186,7 @@ def test_a_reminder_claimed_before_a_cancel_is_not_sent(api: TenantApi, glue: Gl
     to_them = [m for m in local_cloud.cloud.sent_messages()
                if any(f"l.{tid}" in t for t in m["to"])]
     assert len(to_them) == 1, [m.get("subject") for m in to_them]
-    reminder = container.invitation_store.get_outbox(*OutboxItem.key(tid, inv, "round1", "email"))
+    reminder = container.outbox_store.get(*OutboxItem.key(tid, inv, "round1", "email"))
     assert reminder is not None
     assert (reminder.status, reminder.last_error, reminder.due_sk) == (
         "skipped", "not sent: the invitation is cancelled", None)

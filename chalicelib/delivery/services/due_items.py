@@ -26,6 +26,7 @@ from chalicelib.invitations.services.transitions import (
 )
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
+from chalicelib.invitations.stores.outbox_store import OutboxStore
 from chalicelib.shared.domain.due import REDRIVE_AFTER
 from chalicelib.shared.domain.ports import MessageQueue
 from chalicelib.shared.fanout import DueOutcome
@@ -39,9 +40,10 @@ class InvitationTimers:
 
     entities: tuple[type[Item], ...] = (InvitationItem,)
 
-    def __init__(self, invitations: InvitationStore,
+    def __init__(self, invitations: InvitationStore, outbox: OutboxStore,
                  closed: Callable[[str, str, datetime], bool] | None = None) -> None:
         self._invitations = invitations
+        self._outbox = outbox
         self._closed = closed
 
     def due(self, inv: InvitationItem, now: datetime) -> DueOutcome:
@@ -61,7 +63,7 @@ class InvitationTimers:
                                       invitation_id=current.invitation_id, kind=kind,
                                       channel=channel, template=reminder.template,
                                       created_at=now)
-                    self._invitations.watch_outbox(item, now + REDRIVE_AFTER)
+                    self._outbox.watch(item, now + REDRIVE_AFTER)
                     items.append(item)
             return items
 
@@ -97,12 +99,12 @@ class OutboxRedrive:
 
     entities: tuple[type[Item], ...] = (OutboxItem,)
 
-    def __init__(self, invitations: InvitationStore, queue: MessageQueue) -> None:
-        self._invitations = invitations
+    def __init__(self, outbox: OutboxStore, queue: MessageQueue) -> None:
+        self._outbox = outbox
         self._queue = queue
 
     def due(self, item: OutboxItem, now: datetime) -> DueOutcome:
-        if self._invitations.redrive_outbox(item, now, now + REDRIVE_AFTER):
+        if self._outbox.redrive(item, now, now + REDRIVE_AFTER):
             self._queue.enqueue_many([{"pk": item.pk, "sk": item.sk}])
             return DueOutcome(counts={"redriven": 1})
         return DueOutcome()
@@ -131,10 +133,10 @@ class DigestSend:
 
     entities: tuple[type[Item], ...] = (DigestItem,)
 
-    def __init__(self, invitations: InvitationStore, digests: DigestStore,
+    def __init__(self, outbox: OutboxStore, digests: DigestStore,
                  catalog: CatalogStore | None = None,
                  has_chat_bot: Callable[[str], bool] | None = None) -> None:
-        self._invitations = invitations
+        self._outbox = outbox
         self._digests = digests
         self._catalog = catalog
         self._has_chat_bot = has_chat_bot or (lambda _tenant: False)
@@ -156,5 +158,5 @@ class DigestSend:
         item = OutboxItem(digest.pk, f"OUTBOX#{kind}#{channel}", tenant_id=digest.tenant_id,
                           invitation_id=digest.campaign_id, kind=kind, channel=channel,
                           template="digest", recipient=recipient, created_at=now)
-        self._invitations.watch_outbox(item, now + REDRIVE_AFTER)
+        self._outbox.watch(item, now + REDRIVE_AFTER)
         return item

@@ -21,6 +21,7 @@ from chalicelib.invitations.domain.invitation import Status
 from chalicelib.invitations.models import CampaignItem, InvitationItem, OutboxItem
 from chalicelib.invitations.stores.catalog_store import CatalogStore
 from chalicelib.invitations.stores.invitation_store import InvitationStore
+from chalicelib.invitations.stores.outbox_store import OutboxStore
 from chalicelib.shared.domain.due import REDRIVE_AFTER
 from chalicelib.shared.domain.ports import MessageQueue
 from chalicelib.shared.fanout import Pending, StreamRecord
@@ -29,7 +30,8 @@ DIGEST_HOUR = 9  # the morning after, in the tenant's time zone
 
 
 class OutboxFeed:
-    def __init__(self, invitations: InvitationStore, queue: MessageQueue, catalog: CatalogStore,
+    def __init__(self, invitations: InvitationStore, outbox: OutboxStore, queue: MessageQueue,
+                 catalog: CatalogStore,
                  zone_of_tenant: Callable[[str], tzinfo] | None = None,
                  has_chat_bot: Callable[[str], bool] | None = None) -> None:
         self._zone = zone_of_tenant or (lambda _tenant: UTC)  # the digest's morning
@@ -38,6 +40,7 @@ class OutboxFeed:
         self._campaigns: dict[tuple[str, str], CampaignItem | None] = {}  # per batch too
         self._catalog = catalog
         self._invitations = invitations
+        self._outbox = outbox
         self._queue = queue
         self._messages: Pending[dict[str, str]] = Pending()
         self._new_outbox: Pending[OutboxItem] = Pending()
@@ -54,7 +57,7 @@ class OutboxFeed:
         """Create the batch's new invitations' message items (batched, only those absent) and
         hand the batch's new outbox items to the queue (SendMessageBatch, 10 a call). A
         duplicate message is harmless: the sender skips items already sent."""
-        return (self._new_outbox.flush(self._invitations.create_outbox)
+        return (self._new_outbox.flush(self._outbox.create_absent)
                 + self._messages.flush(self._queue.enqueue_many))
 
     def _invitation_changed(self, new: InvitationItem, old: InvitationItem | None,
@@ -71,7 +74,7 @@ class OutboxFeed:
                 item = OutboxItem(pk, sk, tenant_id=new.tenant_id,
                                   invitation_id=new.invitation_id, kind="invite",
                                   channel=channel, created_at=created)
-                self._invitations.watch_outbox(item, created + REDRIVE_AFTER)
+                self._outbox.watch(item, created + REDRIVE_AFTER)
                 self._new_outbox.add(sequence, item)
         if after is Status.NO_SHOW and before is not Status.NO_SHOW:
             self._digest(new)

@@ -27,7 +27,8 @@ from chalicelib.invitations.domain.reminders import zone_of
 from chalicelib.invitations.models import CandidateItem, InvitationItem, OutboxItem
 from chalicelib.invitations.services.transitions import apply_event
 from chalicelib.invitations.stores.catalog_store import CatalogStore
-from chalicelib.invitations.stores.invitation_store import InvitationStore, SentMark, TxResult
+from chalicelib.invitations.stores.invitation_store import InvitationStore, TxResult
+from chalicelib.invitations.stores.outbox_store import OutboxStore, SentMark
 from chalicelib.invitations.stores.suppression_store import SuppressionStore
 from chalicelib.invitations.stores.tenant_store import TenantStore
 from chalicelib.pool.stores.pool_store import PoolStore
@@ -81,7 +82,7 @@ class Prefetched:
 
 
 class SenderService:
-    def __init__(self, invitations: InvitationStore, catalog: CatalogStore,
+    def __init__(self, invitations: InvitationStore, outbox: OutboxStore, catalog: CatalogStore,
                  tenants: TenantStore, pool: PoolStore, ports: SenderPorts,
                  suppressions: SuppressionStore, pacer: Pacer | None = None,
                  hold: Callable[[OutboxItem, datetime], bool] | None = None) -> None:
@@ -89,6 +90,7 @@ class SenderService:
         self._hold = hold  # budget hard cap: an SMS that must wait (paused, stays pending)
         self._suppressions = suppressions
         self._invitations = invitations
+        self._outbox = outbox
         self._catalog = catalog
         self._tenants = tenants
         self._pool = pool
@@ -102,7 +104,7 @@ class SenderService:
         BatchGetItem each, where `deliver` read them one message at a time. Only reads: the
         claim still decides who sends. Entries are taken by `deliver` (concurrent
         invocations of a warm process prefetch distinct messages)."""
-        found = {(pk, sk): self._invitations.outbox_with_invitation(pk, sk) for pk, sk in keys}
+        found = {(pk, sk): self._outbox.with_invitation(pk, sk) for pk, sk in keys}
         by_tenant: dict[str, list[str]] = {}
         for _, inv in found.values():
             if inv is not None:
@@ -123,7 +125,7 @@ class SenderService:
     def deliver(self, pk: str, sk: str, now: datetime) -> str:
         ready = self._prefetched.pop((pk, sk), None)
         if ready is None:
-            item, inv = self._invitations.outbox_with_invitation(pk, sk)  # one request
+            item, inv = self._outbox.with_invitation(pk, sk)  # one request
         else:
             item, inv = ready.item, ready.invitation
         if item is None or item.status == "failed":
@@ -135,21 +137,21 @@ class SenderService:
             return "already_sent"
         if inv is not None and not still_due(item.kind, inv.status):
             # cancelled, closed with its campaign or completed since the round was claimed
-            self._invitations.skip_outbox(item, f"not sent: the invitation is {inv.status}")
+            self._outbox.skip(item, f"not sent: the invitation is {inv.status}")
             return "skipped"
         if self._hold is not None and self._hold(item, now):
             return "paused"
-        if not self._invitations.claim_outbox(item, now, now + LEASE):
+        if not self._outbox.claim(item, now, now + LEASE):
             raise Busy(f"{pk} {sk} is claimed by another sender")
         recipient, rendered = (self._render(item, inv, now, ready.profile if ready else MISSING)
                                if inv else (None, None))
         if inv is None or recipient is None or rendered is None:
             # nothing can ever be sent: fail it (and leave the due index) instead of retrying
-            self._invitations.release_outbox(item, "no invitation or recipient", final=True)
+            self._outbox.release(item, "no invitation or recipient", final=True)
             return "failed"
         if (ready.is_suppressed(item.tenant_id, item.channel, recipient) if ready
                 else self._suppressions.is_suppressed(item.tenant_id, item.channel, recipient)):
-            self._invitations.release_outbox(item, "suppressed: bounced or complained",
+            self._outbox.release(item, "suppressed: bounced or complained",
                                              final=True)
             return "suppressed"
         provider_id = self._provider(item, lambda: self._send(item, recipient, rendered))
@@ -163,7 +165,7 @@ class SenderService:
                                                                        inv.invitation_id))
             if applied.result is TxResult.APPLIED:
                 return "sent"
-        self._invitations.mark_outbox_sent(mark)
+        self._outbox.mark_sent(mark)
         self._after_send(item, inv, now)
         return "sent"
 
@@ -172,13 +174,13 @@ class SenderService:
         campaign stands, with the no-show group."""
         if item.status == "sent":
             return "already_sent"
-        if not self._invitations.claim_outbox(item, now, now + LEASE):
+        if not self._outbox.claim(item, now, now + LEASE):
             raise Busy(f"{item.pk} {item.sk} is claimed by another sender")
         campaign = self._catalog.get_campaign(item.tenant_id, item.invitation_id)
         tenant = self._tenants.get(item.tenant_id)
         chat = item.channel == "chat"
         if campaign is None or not (item.recipient or chat) or (chat and not self._ports.chat):
-            self._invitations.release_outbox(item, "no campaign or recipient", final=True)
+            self._outbox.release(item, "no campaign or recipient", final=True)
             return "failed"
         counts = campaign.counts()
         day = item.kind.removeprefix("digest-")[:10]  # digest-<day>[-<interviewer>]
@@ -198,13 +200,13 @@ class SenderService:
             provider_id = self._provider(item, lambda: bot.send(item.tenant_id, message, now))
             if provider_id is None:
                 return "failed"
-            self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject,
+            self._outbox.mark_sent(SentMark(item, provider_id, rendered.subject,
                                                         now))
             return "sent"
         recipient = item.recipient or ""
         if self._suppressions.is_suppressed(item.tenant_id, "email", recipient):
             # an interviewer's or owner's address that bounced or complained (SES events)
-            self._invitations.release_outbox(item, "suppressed: bounced or complained",
+            self._outbox.release(item, "suppressed: bounced or complained",
                                              final=True)
             return "suppressed"
         provider_id = self._provider(item, lambda: self._ports.email.send_email(
@@ -213,7 +215,7 @@ class SenderService:
                                             "outbox": f"{item.kind}_email"}))
         if provider_id is None:
             return "failed"
-        self._invitations.mark_outbox_sent(SentMark(item, provider_id, rendered.subject, now))
+        self._outbox.mark_sent(SentMark(item, provider_id, rendered.subject, now))
         return "sent"
 
     def _no_shows_of(self, tenant_id: str, campaign_id: str, day: str,
@@ -255,10 +257,10 @@ class SenderService:
         try:
             return send()
         except TransientSendError as err:
-            self._invitations.release_outbox(item, f"transient: {err}", final=False)
+            self._outbox.release(item, f"transient: {err}", final=False)
             raise
         except PermanentSendError as err:
-            self._invitations.release_outbox(item, f"permanent: {err}", final=True)
+            self._outbox.release(item, f"permanent: {err}", final=True)
             return None
 
     def _send(self, item: OutboxItem, to: str, message: Rendered) -> str:

@@ -27,6 +27,7 @@ from chalicelib.invitations.stores.invitation_store import (
     TransitionWrite,
     TxResult,
 )
+from chalicelib.invitations.stores.outbox_store import OutboxStore
 from chalicelib.shared.domain.due import REDRIVE_AFTER
 from chalicelib.shared.domain.errors import Unprocessable, ValidationFailed
 from chalicelib.shared.models import Item
@@ -42,8 +43,9 @@ def fresh_window(inv: InvitationItem, now: datetime) -> datetime:
 
 
 class InvitationActions:
-    def __init__(self, store: InvitationStore) -> None:
+    def __init__(self, store: InvitationStore, outbox: OutboxStore) -> None:
         self._store = store
+        self._outbox = outbox
 
     def run(self, tenant_id: str, action: str, invitation_ids: list[str],
             deadline: datetime | None, now: datetime) -> dict[str, Any]:
@@ -106,7 +108,7 @@ class InvitationActions:
                                   invitation_id=inv.invitation_id,
                                   kind=outbox_kind("invite", epoch), channel=channel,
                                   template="invite", created_at=now)
-                self._store.watch_outbox(item, now + REDRIVE_AFTER)
+                self._outbox.watch(item, now + REDRIVE_AFTER)
                 items.append(item)
         # the stored deadline moves with the write, so the outcome is computed against it
         inv.deadline_at = deadline

@@ -31,10 +31,10 @@ from chalicelib.invitations.domain.reminders import (
 from chalicelib.invitations.models import InvitationItem
 from chalicelib.invitations.stores.invitation_store import (
     InvitationStore,
-    SentMark,
     TransitionWrite,
     TxResult,
 )
+from chalicelib.invitations.stores.outbox_store import SentMark
 from chalicelib.shared.models import Item, MarkerItem
 
 MAX_ATTEMPTS = 4

@@ -1,4 +1,4 @@
-"""Invitations, their outbox items and the transactions that move them.
+"""Invitations and the transactions that move them (with the outbox items they cause).
 
 Every state change is a conditional write on the invitation's version, done in one transaction
 with whatever it causes (outbox items with deterministic ids, webhook dedupe markers, timeline
@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -27,8 +27,8 @@ from chalicelib.invitations.models import (
     OutboxItem,
     TimelineItem,
 )
+from chalicelib.invitations.stores.outbox_store import SentMark
 from chalicelib.shared.domain.due import due_keys
-from chalicelib.shared.domain.sms import SmsLength
 from chalicelib.shared.models import Item, MarkerItem
 from chalicelib.shared.stores.dynamo import (
     cancellation_codes,
@@ -75,29 +75,6 @@ class Page:
     next_cursor: str | None
 
 
-@dataclass(frozen=True)
-class SentMark:
-    """Mark an outbox item sent - only ever with the provider's message id."""
-
-    item: OutboxItem
-    provider_id: str
-    subject: str | None
-    at: datetime
-    sms: SmsLength | None = None
-
-    def actions(self) -> list[Action]:
-        billing: list[Action] = []
-        if self.sms is not None:
-            billing = [OutboxItem.sms_parts.set(self.sms.parts),
-                       OutboxItem.sms_encoding.set(self.sms.encoding)]
-        return [*billing, OutboxItem.status.set("sent"),
-                OutboxItem.provider_message_id.set(self.provider_id),
-                OutboxItem.subject.set(self.subject or ""),
-                OutboxItem.sent_at.set(self.at),
-                OutboxItem.claim_until.remove(),
-                OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
-
-
 @dataclass
 class TransitionWrite:
     """One invitation change and what must be written with it, atomically."""
@@ -140,25 +117,6 @@ class InvitationStore:
             hash_key, limit=limit, last_evaluated_key=decode_cursor(cursor))
         items = list(result)
         return Page(items, encode_cursor(result.last_evaluated_key))
-
-    def get_outbox(self, pk: str, sk: str) -> OutboxItem | None:
-        return get_or_none(OutboxItem, (pk, sk), True)
-
-    def outbox_with_invitation(self, pk: str,
-                               sk: str) -> tuple[OutboxItem | None, InvitationItem | None]:
-        """An outbox item and its invitation in one strongly consistent Query: both live in
-        the invitation's partition (``INV`` and ``OUTBOX#*``, nothing else), so one request
-        and one read unit replace two GetItems. Other partitions (digests): the item alone."""
-        if "#INV#" not in pk:
-            return self.get_outbox(pk, sk), None
-        outbox: OutboxItem | None = None
-        invitation: InvitationItem | None = None
-        for item in Item.query(pk, consistent_read=True):
-            if isinstance(item, OutboxItem) and item.sk == sk:
-                outbox = item
-            elif isinstance(item, InvitationItem):
-                invitation = item
-        return outbox, invitation
 
     # -- writes --------------------------------------------------------------------------
     def create_invitations(self, rows: Sequence[NewInvitation],
@@ -314,31 +272,6 @@ class InvitationStore:
             raise
         return True
 
-    def create_outbox(self, items: Sequence[OutboxItem]) -> list[int]:
-        """Create the outbox items that do not exist yet: one strongly consistent
-        BatchGetItem per 100 keys, then BatchWriteItem (25 a call) for the absent ones,
-        instead of a conditional PutItem each. The read stands in for the condition because
-        an invitation's message items are only ever created here, from the invitation's
-        INSERT record, and Lambda never runs two batches holding one partition key at once:
-        nothing can create an item between the read and the write, and a replay finds it
-        (sent or not) and leaves it alone. Returns the indexes that failed."""
-        if not items:
-            return []
-        wanted = list(dict.fromkeys((i.pk, i.sk) for i in items))
-        existing = {(o.pk, o.sk) for o in OutboxItem.batch_get(
-            wanted, consistent_read=True, attributes_to_get=["pk", "sk"])}
-        todo: dict[tuple[str, str], OutboxItem] = {}
-        for item in items:
-            if (item.pk, item.sk) not in existing:
-                todo.setdefault((item.pk, item.sk), item)
-        try:
-            with OutboxItem.batch_write() as batch:
-                for item in todo.values():
-                    batch.save(item)
-        except Exception:  # the records are retried; the items written meanwhile are kept
-            return list(range(len(items)))
-        return []
-
     # -- what the candidate does on the self-service page (not status moves: no version) ----
     def set_reason(self, inv: InvitationItem, reason: str, text: str | None) -> None:
         text_action = (InvitationItem.reason_text.set(text) if text
@@ -371,69 +304,5 @@ class InvitationStore:
     def add_timeline(self, event: TimelineItem) -> None:
         event.save()
 
-    # -- outbox --------------------------------------------------------------------------
-    def claim_outbox(self, item: OutboxItem, now: datetime, until: datetime) -> bool:
-        """pending (or an abandoned claim) -> sending; False when someone else holds it."""
-        condition = (OutboxItem.status == "pending") | (
-            (OutboxItem.status == "sending") & (OutboxItem.claim_until < now))
-        try:
-            item.update(actions=[OutboxItem.status.set("sending"),
-                                 OutboxItem.claim_until.set(until),
-                                 OutboxItem.attempts.add(1)], condition=condition)
-        except UpdateError as err:
-            if err.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
-    def mark_outbox_sent(self, mark: SentMark) -> None:
-        mark.item.update(actions=mark.actions(), condition=OutboxItem.status == "sending")
-
-    def release_outbox(self, item: OutboxItem, error: str, *, final: bool) -> None:
-        actions: list[Action] = [OutboxItem.status.set("failed" if final else "pending"),
-                                 OutboxItem.last_error.set(error[:500]),
-                                 OutboxItem.claim_until.remove()]
-        if final:
-            actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
-        item.update(actions=actions, condition=OutboxItem.status == "sending")
-
-    def skip_outbox(self, item: OutboxItem, reason: str) -> bool:
-        """A pending message that is no longer worth sending: `skipped`, out of the due
-        index. False when another sender claimed or sent it meanwhile."""
-        try:
-            item.update(actions=[OutboxItem.status.set("skipped"),
-                                 OutboxItem.last_error.set(reason[:500]),
-                                 OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()],
-                        condition=OutboxItem.status == "pending")
-        except UpdateError as err:
-            if getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
     def due_keys_for(self, tenant_id: str, item_id: str, at: datetime) -> tuple[str, str]:
         return due_keys(tenant_id, item_id, at, self._due_shards)
-
-    def watch_outbox(self, item: OutboxItem, at: datetime) -> None:
-        """Give a new outbox item due keys: if it is not sent by `at`, the sweep finds it
-        again (a lost queue message can never strand a message)."""
-        item.due_pk, item.due_sk = due_keys(item.tenant_id, item.item_id, at, self._due_shards)
-
-    def redrive_outbox(self, item: OutboxItem, now: datetime, next_check: datetime) -> bool:
-        """Re-arm an outbox item that is still unsent (pending, or claimed by a sender whose
-        lease ran out); True when it should be queued again. Sent or failed items only
-        leave the index."""
-        if item.status in ("sent", "failed"):
-            item.update(actions=[OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()])
-            return False
-        due_pk, due_sk = due_keys(item.tenant_id, item.item_id, next_check, self._due_shards)
-        stuck = (OutboxItem.status == "pending") | (
-            (OutboxItem.status == "sending") & (OutboxItem.claim_until < now))
-        try:
-            item.update(actions=[OutboxItem.due_pk.set(due_pk), OutboxItem.due_sk.set(due_sk)],
-                        condition=stuck & (OutboxItem.due_sk == item.due_sk))
-        except UpdateError as err:
-            if err.cause_response_code == "ConditionalCheckFailedException":
-                return False  # being sent right now, or another sweep re-armed it
-            raise
-        return True
