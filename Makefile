@@ -71,7 +71,7 @@ functional: deps
 e2e: deps chromium
 	$(PY) -m pytest tests/e2e -q
 
-test: deps chromium lint
+test: deps chromium faketime lint
 	$(PY) -m pytest tests -q -p no:cacheprovider --durations=25
 
 # The whole suite with the machine's date moved forward (default 400 days: past a year end

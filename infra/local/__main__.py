@@ -22,6 +22,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ Demo tenant {tenant["tenant_id"]} ({demo_tenant_file(config)}):
   API key        {tenant["api_key"]}
   webhook secret {tenant["webhook_secret"]}
 Try:  curl -s {config.api_url}/openapi.json | head -c 300
-      make tick AT=2026-12-01T09:00:00+08:00     make outbox     make demo
+      make tick AT={_tomorrow_morning()}     make outbox     make demo
 Ctrl-C stops everything.""",
             flush=True,
         )
@@ -170,6 +171,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from infra.local.demo import run_demo
 
     return run_demo()
+
+
+def _tomorrow_morning() -> str:
+    """The example tick in the banner: 09:00 tomorrow in China (the seed's zone)."""
+    china = timezone(timedelta(hours=8))
+    day = (datetime.now(UTC).astimezone(china) + timedelta(days=1)).date()
+    return f"{day.isoformat()}T09:00:00+08:00"
 
 
 def main(argv: list[str] | None = None) -> int:

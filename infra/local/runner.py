@@ -228,7 +228,9 @@ class LocalRunner:
         for server in self._servers:
             server.shutdown()
         for thread in self._threads:
-            thread.join(timeout=10)
+            deadline = time.monotonic() + 10
+            while thread.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.05)  # not join(timeout): see _pause
         self.cloud.stop()
 
     def __enter__(self) -> LocalRunner:
@@ -447,6 +449,19 @@ class LocalRunner:
         with self._pump_lock:
             return drain(self._pollers, timeout_s=timeout_s)
 
+    def _pause(self, seconds: float) -> bool:
+        """Sleep up to `seconds` in short steps; True once stopped. Not `Event.wait(timeout)`:
+        Python 3.11's timed waits use sem_clockwait(CLOCK_MONOTONIC), which libfaketime does
+        not intercept, so under `make test-shifted` (a faked monotonic clock 400 days ahead)
+        such a wait never woke up and the glue stalled after its first idle poll."""
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(left, 0.05))
+        return True
+
     def _pump_forever(self) -> None:
         while not self._stop.is_set():
             delivered = 0
@@ -457,12 +472,12 @@ class LocalRunner:
                     except Exception:  # keep the glue alive, like AWS would
                         log.exception("poller failed")
             if not delivered:
-                self._stop.wait(0.2)
+                self._pause(0.2)
 
     def _schedule_forever(self) -> None:
         while not self._stop.is_set():
             wait = 60 - (time.time() % 60)
-            if self._stop.wait(wait):
+            if self._pause(wait):
                 return
             try:
                 self.tick()
