@@ -84,11 +84,9 @@ WHY = {
     "sweep": "a no-show round: the invitation's move + the reminder's outbox item in one "
              "transaction; reads: the due index buckets since the watermark (8 shards)",
     "stream.OutboxFeed": "the invitation's outbox item (put once) -> SQS",
-    "stream.CampaignCounts": "a marker per invitation version + the campaign's counts, one "
-                             "transaction per campaign and batch",
     "stream.Metering": "usage records (invitation, email) with a marker each, per batch",
-    "stream.FunnelAggregates": "funnel aggregates with a marker per record, per batch; "
-                               "summaries and the S3 change feed",
+    "stream.FunnelAggregates": "funnel aggregates and the campaigns' status counts with a "
+                               "marker per record, per batch; summaries and the S3 change feed",
     "stream.PoolTags": "rule tags (once each), behaviour sums and the cooperation score "
                        "with a marker per record; reads: the batch's pool snapshots",
     "stream.RetentionClock": "the profile's last activity (per batch: latest action per "

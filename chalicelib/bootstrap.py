@@ -50,7 +50,6 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
         from chalicelib.billing.services.consumers import Metering
         from chalicelib.delivery.services.outbox_feed import OutboxFeed
         from chalicelib.hooks.services.consumers import HookDeliveries
-        from chalicelib.invitations.services.consumers import CampaignCounts
         from chalicelib.invitations.services.vendor_notices import VendorNotices
         from chalicelib.pool.services.consumers import PoolTags, RetentionClock
         from chalicelib.reports.services.consumers import FunnelAggregates
@@ -59,7 +58,6 @@ class Container(DeliveryWiring, BillingWiring, HooksWiring):
         return [
             OutboxFeed(self.invitation_store, self.outbox_store, self.queue, self.catalog_store,
                        self.tenant_zones, self.chat_bots.configured),
-            CampaignCounts(self.counts_store),
             RetentionClock(self.retention),
             Metering(self.metering),
             FunnelAggregates(self.analytics),

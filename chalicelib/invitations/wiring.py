@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from chalicelib.invitations.services.webhook_secrets import WebhookSecretService
     from chalicelib.invitations.services.webhooks import VendorWebhookService
     from chalicelib.invitations.stores.catalog_store import CatalogStore
-    from chalicelib.invitations.stores.counts_store import CountsStore
     from chalicelib.invitations.stores.invitation_store import InvitationStore
     from chalicelib.invitations.stores.key_store import KeyStore
     from chalicelib.invitations.stores.outbox_store import OutboxStore
@@ -65,12 +64,6 @@ class InvitationsWiring(SharedWiring):
         from chalicelib.invitations.stores.outbox_store import OutboxStore
 
         return OutboxStore(self.settings.due_shards)
-
-    @cached_property
-    def counts_store(self) -> CountsStore:
-        from chalicelib.invitations.stores.counts_store import CountsStore
-
-        return CountsStore()
 
     @cached_property
     def suppression_store(self) -> SuppressionStore:

@@ -113,9 +113,12 @@ def records_of(local_cloud: Any, tenant_id: str) -> list[dict[str, Any]]:
 def test_replayed_and_shuffled_records_change_no_aggregate(api: TenantApi, glue: Glue,
                                                           clock: FixedClock,
                                                           local_cloud: Any) -> None:
-    # GIVEN the lifecycle's aggregates
+    # GIVEN the lifecycle's aggregates and the campaign's status counts
     campaign, _ = lifecycle(api, glue, clock)
     before = funnel(api, campaign["id"])
+    counts = api.client.http.get(f"/campaigns/{campaign['id']}",
+                                 headers=api.headers()).json_body["counts"]
+    assert sum(counts.values()) > 0
     records = records_of(local_cloud, api.tenant["tenant_id"])
     assert len(records) > 20
     # WHEN every record is delivered again, in the same batches and then shuffled with
@@ -128,8 +131,10 @@ def test_replayed_and_shuffled_records_change_no_aggregate(api: TenantApi, glue:
     for start in range(0, len(shuffled), 100):
         stream_handler({"Records": shuffled[start:start + 100]}, LambdaContext("stream"))
     glue.drain()
-    # THEN the aggregates are exactly as before
+    # THEN the aggregates and the status counts are exactly as before
     assert funnel(api, campaign["id"]) == before
+    assert api.client.http.get(f"/campaigns/{campaign['id']}",
+                               headers=api.headers()).json_body["counts"] == counts
 
 
 def test_the_change_feed_is_one_object_per_batch_rewritten_on_replay(
@@ -406,3 +411,24 @@ def test_days_are_the_tenants_calendar_days(api: TenantApi, glue: Glue,
     by_day = {d["day"]: d["counts"] for d in funnel(api, campaign["id"])["by_day"]}
     assert by_day["2026-11-26"]["completed"] == 1
     assert by_day["2026-11-25"]["invited"] == 1 and by_day["2026-11-25"]["completed"] == 0
+
+
+def test_one_marker_per_status_move_counts_the_campaign_and_the_funnel(
+        api: TenantApi, glue: Glue, clock: FixedClock) -> None:
+    # GIVEN the lifecycle: four invitations through every status
+    campaign, ids = lifecycle(api, glue, clock)
+    tenant_id = api.tenant["tenant_id"]
+    # THEN the campaign's counts hold each invitation once, in its final status
+    counts = api.client.http.get(f"/campaigns/{campaign['id']}",
+                                 headers=api.headers()).json_body["counts"]
+    assert {k: v for k, v in counts.items() if v} == {"completed": 2, "no_show": 1,
+                                                      "completed_late": 1}
+    # AND each invitation version that moved has one marker, shared by the funnel and the
+    # counts (the counts no longer write a COUNTED# marker of their own)
+    from chalicelib.shared.models import MarkerItem
+
+    for invitation_id in ids:
+        pk = f"T#{tenant_id}#INV#{invitation_id}#MARK"
+        markers = [m.sk for m in MarkerItem.query(pk, consistent_read=True)]
+        assert markers and not [m for m in markers if m.startswith("COUNTED#")], markers
+        assert [m for m in markers if m.startswith("AGG#v")]

@@ -8,7 +8,7 @@ least once:
   due the next morning in the tenant's time zone) when the campaign has an owner or
   interviewers or the tenant a chat bot.
 
-Campaign counts: invitations/services/consumers.py; talent-pool tags: pool/.
+Campaign counts: reports/stores/aggregates_store.py (with the funnel); talent-pool tags: pool/.
 """
 
 from __future__ import annotations

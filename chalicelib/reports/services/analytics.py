@@ -118,7 +118,9 @@ class AnalyticsService:
         before = old.status if old else None
         after = new.status
         adds: Counter[str] = Counter()
+        counts: tuple[tuple[str, int], ...] = ()
         if before != after:
+            counts = ((after, 1),) + (((before, -1),) if before else ())
             adds.update(f"n_{name}" for name in funnel.reached(before, after))
             reason = (funnel.inferred_reason(before, new.delivery_problem, new.vendor_signal)
                       if before else None)
@@ -152,10 +154,10 @@ class AnalyticsService:
                 adds[f"rg_{given_after}"] += 1
             if given_before:
                 adds[f"rg_{given_before}"] -= 1
-        if not +adds and not -adds:
+        if not +adds and not -adds and not counts:
             return
         self._add(batch, seq, new, new.status_changed_at, new.pk,
-                  f"AGG#v{int(new.version or 0)}", adds)
+                  f"AGG#v{int(new.version or 0)}", adds, counts=counts)
 
     def _outbox(self, batch: AnalyticsBatch, seq: str, new: OutboxItem,
                 old: OutboxItem) -> None:
@@ -176,13 +178,13 @@ class AnalyticsService:
 
     def _add(self, batch: AnalyticsBatch, seq: str, inv: InvitationItem, at: datetime,
              scope: str, marker: str, adds: Counter[str],
-             keep: timedelta | None = None) -> None:
+             keep: timedelta | None = None, counts: tuple[tuple[str, int], ...] = ()) -> None:
         delta = AggDelta(inv.tenant_id, inv.campaign_id, inv.position_id,
                          _channel(inv.channels),
                          at.astimezone(self._zone(inv.tenant_id)).strftime("%Y-%m-%d"), scope,
                          marker,
                          tuple(sorted((k, n) for k, n in adds.items() if n)),
-                         **({"keep": keep} if keep else {}))
+                         **({"keep": keep} if keep else {}), counts=counts)
         batch.deltas.append((seq, delta))
         batch.campaigns.setdefault((inv.tenant_id, inv.campaign_id), []).append(seq)
 

@@ -1,12 +1,15 @@
-"""Funnel aggregates, kept from the stream, exactly once per change.
+"""Funnel aggregates and the campaigns' status counts, kept from the stream, exactly once
+per change.
 
-Follows counts_store.apply_many: a stream batch's deltas are written together, in
-transactions of up to 100 items (the deltas' markers + one ADD update per touched row).
-Each delta carries a marker - (invitation, version), (outbox item, event) or (invitation,
-"reminded") - written in the same transaction as the ADDs, so a replayed record finds its
-marker and changes nothing. A chunk refused because some markers exist is written again
-without them (the transaction's cancellation reasons name them); anything else refused is
-retried delta by delta, as in counts_store.
+A stream batch's deltas are written together, in transactions of up to 100 items (the
+deltas' markers + one ADD update per touched row + one per campaign whose status counts
+move). Each delta carries a marker - (invitation, version), (outbox item, event) or
+(invitation, "reminded") - written in the same transaction as the ADDs, so a replayed record
+finds its marker and changes nothing. An invitation version's marker guards both its funnel
+counters and its campaign's status counts: one marker per status move, not one per consumer
+(the counts had a consumer and a marker of their own until 2026-12). A chunk refused because
+some markers exist is written again without them (the transaction's cancellation reasons
+name them); anything else refused is retried delta by delta.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.domain.invitation import Status
+from chalicelib.invitations.models import CampaignItem, InvitationItem, OutboxItem
 from chalicelib.reports.domain import funnel
 from chalicelib.reports.models import AggregateItem, SummaryStateItem
 from chalicelib.shared.models import MarkerItem
@@ -43,10 +47,16 @@ class AggDelta:
     marker_id: str
     adds: tuple[tuple[str, int], ...]
     keep: timedelta = MARKER_TTL
+    #: the campaign's status counts this change moves ((status, +1/-1) pairs)
+    counts: tuple[tuple[str, int], ...] = ()
 
     @property
     def row(self) -> tuple[str, str, str, str, str]:
         return (self.tenant_id, self.campaign_id, self.day, self.position_id, self.channel)
+
+    @property
+    def campaign(self) -> tuple[str, str]:
+        return (self.tenant_id, self.campaign_id)
 
     @property
     def marker(self) -> tuple[str, str]:
@@ -110,12 +120,19 @@ class AggregatesStore:
         return True
 
     def _commit(self, deltas: Sequence[AggDelta], now: datetime) -> None:
-        """Markers (must not exist) first, then each touched row's ADDs, in one transaction."""
+        """Markers (must not exist) first, then each touched row's ADDs and each campaign's
+        status counts, in one transaction."""
         rows: dict[tuple[str, str, str, str, str], Counter[str]] = {}
+        campaigns: dict[tuple[str, str], Counter[str]] = {}
         for d in deltas:
-            adds = rows.setdefault(d.row, Counter())
-            for name, n in d.adds:
-                adds[name] += n
+            if d.adds:
+                adds = rows.setdefault(d.row, Counter())
+                for name, n in d.adds:
+                    adds[name] += n
+            if d.counts:
+                moves = campaigns.setdefault(d.campaign, Counter())
+                for status, n in d.counts:
+                    moves[status] += n
         with TransactWrite(connection=connection()) as tx:
             for d in deltas:
                 mpk, msk = d.marker
@@ -134,6 +151,13 @@ class AggregatesStore:
                     AggregateItem.gsi1pk.set(gpk), AggregateItem.gsi1sk.set(gsk),
                     *(AggregateItem.number(name).add(n) for name, n in adds.items() if n)]
                 tx.update(AggregateItem(pk, sk), actions=actions, add_version_condition=False)
+            for (tenant_id, campaign_id), moves in campaigns.items():
+                cpk, csk = CampaignItem.key(tenant_id, campaign_id)
+                counted: list[Action] = [CampaignItem.counter(Status(s)).add(n)
+                                         for s, n in moves.items() if n]
+                if counted:
+                    tx.update(CampaignItem(cpk, csk), actions=counted,
+                              condition=CampaignItem.pk.exists(), add_version_condition=False)
 
     # -- reads --------------------------------------------------------------------------
     def campaign_rows(self, tenant_id: str, campaign_id: str, from_day: str | None = None,
@@ -214,17 +238,18 @@ class AggregatesStore:
 
 def _packed(deltas: Sequence[AggDelta], indexes: Sequence[int]) -> list[list[int]]:
     """Split `indexes` (sorted by row) into transactions of at most MAX_ITEMS items:
-    one marker per delta plus one update per distinct row."""
+    one marker per delta plus one update per distinct row and per campaign counted."""
     chunks: list[list[int]] = []
     chunk: list[int] = []
-    rows: set[tuple[str, str, str, str, str]] = set()
+    rows: set[tuple[str, ...]] = set()
     for i in indexes:
-        row = deltas[i].row
-        if len(chunk) + 1 + len(rows | {row}) > MAX_ITEMS:
+        touched = {deltas[i].row} | ({("campaign", *deltas[i].campaign)}
+                                     if deltas[i].counts else set())
+        if len(chunk) + 1 + len(rows | touched) > MAX_ITEMS:
             chunks.append(chunk)
             chunk, rows = [], set()
         chunk.append(i)
-        rows.add(row)
+        rows |= touched
     if chunk:
         chunks.append(chunk)
     return chunks
