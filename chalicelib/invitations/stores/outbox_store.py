@@ -46,7 +46,6 @@ class SentMark:
                 OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove()]
 
 
-
 class OutboxStore:
     def __init__(self, due_shards: int) -> None:
         self._due_shards = due_shards
@@ -54,8 +53,7 @@ class OutboxStore:
     def get(self, pk: str, sk: str) -> OutboxItem | None:
         return get_or_none(OutboxItem, (pk, sk), True)
 
-    def with_invitation(self, pk: str,
-                               sk: str) -> tuple[OutboxItem | None, InvitationItem | None]:
+    def with_invitation(self, pk: str, sk: str) -> tuple[OutboxItem | None, InvitationItem | None]:
         """An outbox item and its invitation in one strongly consistent Query: both live in
         the invitation's partition (``INV`` and ``OUTBOX#*``, nothing else), so one request
         and one read unit replace two GetItems. Other partitions (digests): the item alone."""

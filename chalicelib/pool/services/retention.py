@@ -34,7 +34,6 @@ from chalicelib.shared.models import Item
 
 #: what the candidate did: these restart the clock (sending them messages does not)
 ACTIVE = frozenset({Status.OPENED, Status.STARTED, Status.COMPLETED, Status.COMPLETED_LATE})
-_ACTIVE_NAMES = frozenset(s.value for s in ACTIVE)
 FIRST_LOOKBACK = timedelta(days=7)
 #: the clock is kept to the day: an action within this long after the recorded one does not
 #: move it (one write per candidate and day, not per action). A profile may so be anonymised
