@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from chalicelib.invitations.stores.invitation_store import (
+    InvitationStore,
+    TransitionWrite,
+    TxResult,
+)
+from chalicelib.shared.domain.ids import tenant_of_invitation
+from chalicelib.shared.models import Item, MarkerItem
 from tests.functional.conftest import T0, Glue, TenantApi
 
 
@@ -44,6 +53,34 @@ def test_repeated_webhook_id_has_one_effect(api: TenantApi, glue: Glue) -> None:
     glue.drain()
     assert status_of(api, campaign["id"], "completed") == 1
     assert status_of(api, campaign["id"], "sent") == 0
+
+
+def test_a_retry_is_answered_from_the_invitations_read_without_a_write(
+        api: TenantApi, glue: Glue, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a processed webhook
+    _, inv = invited(api, glue)
+    assert api.webhook("interview.started", inv, msg_id="msg_retry").json_body["result"] \
+        == "processed"
+    # ... whose dedupe marker sits in the invitation's partition (not one per tenant)
+    items = list(Item.query(f"T#{tenant_of_invitation(inv)}#INV#{inv}", consistent_read=True))
+    assert [i.sk for i in items if isinstance(i, MarkerItem)] == ["HOOK#msg_retry"]
+    writes: list[object] = []
+    original = InvitationStore.transition
+
+    def counted(self: InvitationStore, write: TransitionWrite) -> TxResult:
+        writes.append(write)
+        return original(self, write)
+
+    monkeypatch.setattr(InvitationStore, "transition", counted)
+    # WHEN the vendor retries it
+    again = api.webhook("interview.started", inv, msg_id="msg_retry")
+    # THEN it is a duplicate found by the read: no transaction is tried
+    assert again.status_code == 200 and again.json_body["result"] == "duplicate"
+    assert writes == []
+    # and a new id for the same invitation is still applied
+    assert api.webhook("interview.completed", inv, msg_id="msg_next").json_body["result"] \
+        == "processed"
+    assert len(writes) == 1
 
 
 def test_out_of_order_events_never_move_backwards(api: TenantApi, glue: Glue) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.billing.services.metering import usage_of
 from chalicelib.invitations.models import InvitationItem, OutboxItem
+from chalicelib.invitations.services.vendor_events import webhook_marker_key
 from chalicelib.invitations.services.webhooks import DEDUPE_FOR
 from chalicelib.shared.models import MarkerItem
 
@@ -59,13 +60,15 @@ def test_invitation_insert_and_webhook_marker_insert() -> None:
     [usage] = usage_of("INSERT", image(inv), None)
     assert (usage.operation, usage.key) == ("invitation", "invitation#inv-1")
     assert usage_of("MODIFY", image(inv), image(inv)) == []
-    mpk, msk = MarkerItem.key("T#tn1#WEBHOOK", "msg_1")
+    mpk, msk = webhook_marker_key("tn1", "inv-1", "msg_1")
     marker = MarkerItem(mpk, msk, expiration=AT + DEDUPE_FOR)
     [hook] = usage_of("INSERT", image(marker), None)
     assert (hook.tenant_id, hook.operation, hook.key, hook.at) == (
         "tn1", "webhook_event", "webhook#msg_1", AT)
     counted = MarkerItem(*MarkerItem.key("T#tn1#INV#inv-1", "COUNTED#1"), expiration=AT)
     assert usage_of("INSERT", image(counted), None) == []
+    legacy = MarkerItem(*MarkerItem.key("T#tn1#WEBHOOK", "msg_1"), expiration=AT + DEDUPE_FOR)
+    assert usage_of("INSERT", image(legacy), None) == []  # no longer written
     assert usage_of("REMOVE", None, image(marker)) == []
 
 

@@ -57,6 +57,8 @@ from chalicelib.shared.domain.ids import tenant_of_invitation
 from chalicelib.shared.models import MarkerItem
 
 DEDUPE_FOR = timedelta(days=30)
+#: a webhook's dedupe marker: <invitation's pk> / HOOK#<webhook-id> (sorts before INV)
+HOOK_MARK = "HOOK#"
 SECRET_CACHE = timedelta(minutes=1)  # longer than any vendor's retry horizon
 _SCORED = (Lifecycle.COMPLETED, Lifecycle.SCORED)
 
@@ -160,11 +162,13 @@ class VendorEvents:
     def apply(self, tenant_id: str, vendor: str, event: InboundEvent,
               received_at: datetime) -> dict[str, Any]:
         """Apply one event once (its id is the dedupe marker) and keep it in the timeline."""
-        inv = self._invitations.get(tenant_id, event.invitation_id)
+        mpk, msk = webhook_marker_key(tenant_id, event.invitation_id, event.event_id)
+        inv, seen = self._invitations.get_with_marker(tenant_id, event.invitation_id, msk)
         if inv is None:
             raise NotFound(f"invitation {event.invitation_id} not found",
                            code="invitation_not_found")
-        mpk, msk = MarkerItem.key(f"T#{tenant_id}#WEBHOOK", event.event_id)
+        if seen:  # a vendor's retry: answered without a write (the transaction checks again)
+            return {"webhook_id": event.event_id, "result": "duplicate"}
         marker = MarkerItem(mpk, msk, expiration=received_at + DEDUPE_FOR)
 
         def write(current: InvitationItem) -> TransitionWrite:
@@ -195,6 +199,22 @@ class VendorEvents:
                 "result": "processed" if event.verified else "recorded",
                 "invitation_id": event.invitation_id,
                 "status": applied.outcome.status.value, "changed": applied.outcome.changed}
+
+
+def webhook_marker_key(tenant_id: str, invitation_id: str, event_id: str) -> tuple[str, str]:
+    """<invitation's pk> / HOOK#<webhook-id>: in the invitation's partition, so the Query that
+    reads the invitation also says whether this event was applied (a vendor's retry costs one
+    read, no write), and a campaign's webhooks spread over its invitations' partitions
+    instead of one per tenant. Dedupe is per invitation: an event names one invitation."""
+    pk, _ = InvitationItem.key(tenant_id, invitation_id)
+    return pk, f"{HOOK_MARK}{event_id}"
+
+
+def webhook_marker_tenant(pk: str, sk: str) -> str | None:
+    """The tenant of a webhook dedupe marker's key; None for any other marker."""
+    if not sk.startswith(HOOK_MARK) or "#INV#" not in pk:
+        return None
+    return pk.removeprefix("T#").split("#INV#", 1)[0]
 
 
 def effect(inv: InvitationItem, event: InboundEvent) -> tuple[Outcome, dict[str, Any],
@@ -245,4 +265,5 @@ def _http_error(err: VerificationError) -> Unauthorized | ValidationFailed:
     return Unauthorized(str(err), code=err.code)
 
 
-__all__ = ["UnknownVendor", "VendorDirectory", "VendorEvents", "changes_anything"]
+__all__ = ["HOOK_MARK", "UnknownVendor", "VendorDirectory", "VendorEvents", "changes_anything",
+           "webhook_marker_key", "webhook_marker_tenant"]

@@ -104,6 +104,20 @@ class InvitationStore:
             consistent: bool = True) -> InvitationItem | None:
         return get_or_none(InvitationItem, InvitationItem.key(tenant_id, invitation_id), consistent)
 
+    def get_with_marker(self, tenant_id: str, invitation_id: str,
+                        marker_sk: str) -> tuple[InvitationItem | None, bool]:
+        """The invitation and whether its partition holds the marker `marker_sk` (which sorts
+        before ``INV``), in one strongly consistent Query from the marker to the invitation."""
+        pk, sk = InvitationItem.key(tenant_id, invitation_id)
+        invitation: InvitationItem | None = None
+        seen = False
+        for item in Item.query(pk, Item.sk.between(marker_sk, sk), consistent_read=True):
+            if isinstance(item, InvitationItem):
+                invitation = item
+            elif isinstance(item, MarkerItem) and item.sk == marker_sk:
+                seen = True
+        return invitation, seen
+
     def existing_ids(self, tenant_id: str, invitation_ids: Sequence[str]) -> set[str]:
         """Which of these invitations exist (BatchGetItem, 100 keys a call)."""
         keys = [InvitationItem.key(tenant_id, i) for i in invitation_ids]

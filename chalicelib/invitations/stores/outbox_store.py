@@ -55,8 +55,9 @@ class OutboxStore:
 
     def with_invitation(self, pk: str, sk: str) -> tuple[OutboxItem | None, InvitationItem | None]:
         """An outbox item and its invitation in one strongly consistent Query: both live in
-        the invitation's partition (``INV`` and ``OUTBOX#*``, nothing else), so one request
-        and one read unit replace two GetItems. Other partitions (digests): the item alone."""
+        the invitation's partition (``INV``, ``OUTBOX#*`` and small ``HOOK#*`` markers), so
+        one request and one read unit replace two GetItems. Other partitions (digests): the
+        item alone."""
         if "#INV#" not in pk:
             return self.get(pk, sk), None
         outbox: OutboxItem | None = None
