@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from infra.local.cloud import CloudConfig, LocalCloud, free_port  # noqa: E402
+from infra.local.item_size import attribute_bytes, item_bytes  # noqa: E402
 from infra.local.provision import provision  # noqa: E402
 from infra.local.runner import (  # noqa: E402
     CAPACITY_READS,
@@ -245,22 +246,6 @@ def peak_rss_mib(pid: int | None = None) -> float | None:
     return None
 
 
-def _value_bytes(value: dict[str, Any]) -> int:
-    """DynamoDB's item-size rules (developer guide, "Item sizes and formats")."""
-    (kind, v), = value.items()
-    if kind in ("S", "B"):
-        return len(v.encode() if isinstance(v, str) else v)
-    if kind == "N":
-        return (len(v.lstrip("-").replace(".", "")) + 1) // 2 + 1
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(len(k.encode()) + _value_bytes(x) + 1 for k, x in v.items())
-    if kind == "L":
-        return 3 + sum(_value_bytes(x) + 1 for x in v)
-    return sum(len(x.encode() if isinstance(x, str) else x) for x in v)  # SS / NS / BS
-
-
 def item_sizes(client: Any, table: str) -> dict[str, dict[str, float]]:
     """Every item's size by entity (the `entity` discriminator): count, mean and max bytes, and
     the three largest attributes of the largest one (what the write units pay for)."""
@@ -269,13 +254,13 @@ def item_sizes(client: Any, table: str) -> dict[str, dict[str, float]]:
     for page in client.get_paginator("scan").paginate(TableName=table):
         for item in page["Items"]:
             kind = item.get("entity", {}).get("S", "?")
-            size = sum(len(k.encode()) + _value_bytes(v) for k, v in item.items())
+            size = item_bytes(item)
             by.setdefault(kind, []).append(size)
             if size >= max(by[kind]):
                 largest[kind] = item
     out: dict[str, dict[str, Any]] = {}
     for kind, sizes in sorted(by.items(), key=lambda kv: -sum(kv[1])):
-        top = sorted(((len(k) + _value_bytes(v), k) for k, v in largest[kind].items()),
+        top = sorted(((attribute_bytes(k, v), k) for k, v in largest[kind].items()),
                      reverse=True)[:3]
         out[kind] = {"items": len(sizes), "mean_bytes": round(sum(sizes) / len(sizes)),
                      "max_bytes": max(sizes), "largest_attributes": dict((k, n) for n, k in top)}

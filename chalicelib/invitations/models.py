@@ -237,9 +237,13 @@ class InvitationItem(Item, discriminator="invitation"):
     locale = UnicodeAttribute()
     deadline_at = UTCDateTimeAttribute()
     grace_hours = NumberAttribute()
-    reminder_policy = JSONAttribute(null=True)  # the campaign's, copied: re-planned per item
-    rounds_done = NumberAttribute(default=0)  # reminder rounds gone past (sent or skipped)
-    epoch = NumberAttribute(default=0)  # deadline extensions: new outbox ids per epoch
+    #: the campaign's reminder policy, copied as text (domain/policy_text.py): re-planned per
+    #: item without reading the campaign; `reminder_policy` (JSON) on items written before
+    policy = UnicodeAttribute(null=True)
+    reminder_policy = JSONAttribute(null=True)
+    # counters absent while 0 (bytes on every write of the item and of its index entries)
+    rounds_done = NumberAttribute(null=True)  # reminder rounds gone past (sent or skipped)
+    epoch = NumberAttribute(null=True)  # deadline extensions: new outbox ids per epoch
     timezone = UnicodeAttribute(null=True)  # the candidate's, for quiet hours
     interview_url = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -248,7 +252,7 @@ class InvitationItem(Item, discriminator="invitation"):
     delivery_problem = UnicodeAttribute(null=True)  # "bounce" or "complaint", from SES
     reason = UnicodeAttribute(null=True)  # why the candidate missed it (self-service)
     reason_text = UnicodeAttribute(null=True)
-    self_extensions = NumberAttribute(default=0)  # extensions the candidate took themself
+    self_extensions = NumberAttribute(null=True)  # extensions the candidate took themself
     extension_requested_at = UTCDateTimeAttribute(null=True)  # waiting for HR
     #: the vendor's word on an unfinished interview: "expired" or "abandoned" (it feeds
     #: the inferred no-show reason)

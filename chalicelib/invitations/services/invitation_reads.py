@@ -140,7 +140,7 @@ class InvitationReads:
         return {**invitation_view(inv), "candidate": _brief(profile),
                 "campaign_name": campaign.name if campaign else None,
                 "reason": inv.reason, "reason_text": inv.reason_text,
-                "delivery_problem": inv.delivery_problem, "rounds_done": int(inv.rounds_done),
+                "delivery_problem": inv.delivery_problem, "rounds_done": int(inv.rounds_done or 0),
                 "extension_requested_at": (instant(inv.extension_requested_at)
                                            if inv.extension_requested_at else None),
                 "messages": messages, "timeline": timeline}

@@ -24,6 +24,7 @@ from typing import Any
 
 from chalicelib.invitations.domain.candidates import CandidateRow, Rejection, validate_row
 from chalicelib.invitations.domain.invitation import Outcome, Status
+from chalicelib.invitations.domain.policy_text import policy_to_text
 from chalicelib.invitations.domain.reminders import (
     ReminderPolicy,
     next_action,
@@ -198,12 +199,14 @@ class InvitationService:
                                 created_at=now)
         profile.index_phone()
         ipk, isk = InvitationItem.key(tenant_id, inv)
+        # a campaign stored without a policy keeps the default with its grace (policy_of)
+        policy_text = policy_to_text(policy) if campaign.reminder_policy else None
         invitation = InvitationItem(
             ipk, isk, tenant_id=tenant_id, invitation_id=inv, campaign_id=campaign.campaign_id,
             position_id=campaign.position_id, candidate_id=cand, status=Status.INVITED.value,
             channels=usable, locale=locale, deadline_at=deadline,
-            grace_hours=campaign.grace_hours, reminder_policy=campaign.reminder_policy,
-            rounds_done=0, timezone=zone,
+            grace_hours=campaign.grace_hours, policy=policy_text,
+            timezone=zone,
             interview_url=self._vendor.interview_url(inv), created_at=now,
             status_changed_at=now)  # version: 1 when written (create_invitations)
         first = next_action(Status.INVITED, 0, policy, deadline, zone_of(zone))

@@ -19,6 +19,7 @@ from chalicelib.invitations.domain.invitation import (
     apply,
     timed_event,
 )
+from chalicelib.invitations.domain.policy_text import policy_from_text
 from chalicelib.invitations.domain.reminders import (
     DEFAULT_POLICY,
     ReminderPolicy,
@@ -52,6 +53,8 @@ class Applied:
 
 
 def policy_of(inv: InvitationItem) -> ReminderPolicy:
+    if inv.policy:
+        return policy_from_text(inv.policy)
     if inv.reminder_policy:
         return policy_from_json(inv.reminder_policy)
     return replace(DEFAULT_POLICY, grace=timedelta(hours=int(inv.grace_hours)))

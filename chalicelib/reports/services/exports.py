@@ -85,7 +85,8 @@ def invitation_row(inv: InvitationItem) -> dict[str, Any]:
             "status": inv.status, "channels": list(inv.channels or []), "locale": inv.locale,
             "timezone": inv.timezone, "created_at": inv.created_at,
             "status_changed_at": inv.status_changed_at, "deadline_at": inv.deadline_at,
-            "grace_hours": inv.grace_hours, "rounds_done": inv.rounds_done, "score": inv.score,
+            "grace_hours": inv.grace_hours, "rounds_done": int(inv.rounds_done or 0),
+            "score": inv.score,
             "delivery_problem": inv.delivery_problem, "reason": inv.reason,
             "reason_text": inv.reason_text, "extension_requested_at": inv.extension_requested_at}
 
