@@ -11,6 +11,7 @@ profiles and timelines, invitations, their outbox messages and the suppression l
     timeline     T#<t>#CAND#<k>              EVT#<instant>#<id>
     invitation   T#<t>#INV#<i>               INV                    T#<t>#C#<c>#S#<status> / <i>
     outbox       T#<t>#INV#<i>               OUTBOX#<kind>#<channel>
+    webhook mark T#<t>#INV#<i>               HOOK#<webhook-id>      (a MarkerItem: dedupe)
     suppression  T#<t>#SUPPRESS              <channel>#<address>
     extension_request
                  T#<t>#EXTREQ#<r>            EXTREQ                 T#<t>#EXTREQS#<status> /
