@@ -30,11 +30,7 @@ from chalicelib.billing.domain.pricing import (
 )
 from chalicelib.billing.stores.usage_store import UsageStore
 from chalicelib.invitations.models import InvitationItem, OutboxItem
-from chalicelib.invitations.services.vendor_events import (
-    DEDUPE_FOR,
-    HOOK_MARK,
-    webhook_marker_tenant,
-)
+from chalicelib.invitations.services.vendor_events import DEDUPE_FOR, webhook_marker_of
 from chalicelib.observability import logger
 from chalicelib.reports.models import ExportItem
 from chalicelib.shared.models import MarkerItem, from_image
@@ -55,11 +51,11 @@ def usage_of(event_name: str, new_image: dict[str, Any] | None,
     if isinstance(new, ExportItem):
         return _exported(new, from_image(old_image) if old_image else None)
     if isinstance(new, MarkerItem) and event_name == "INSERT" and new.expiration is not None:
-        tenant_id = webhook_marker_tenant(new.pk, new.sk)
-        if tenant_id is None:
+        marked = webhook_marker_of(new.pk, new.sk)
+        if marked is None:
             return []
+        tenant_id, webhook_id = marked
         received = new.expiration - DEDUPE_FOR  # the marker lives DEDUPE_FOR from receipt
-        webhook_id = new.sk.removeprefix(HOOK_MARK)
         return [UsageRecord(tenant_id, WEBHOOK_EVENT, 1, f"webhook#{webhook_id}", received)]
     return []
 

@@ -17,6 +17,7 @@ Python's shortest float text that reads back exactly. Only policies that passed
 from __future__ import annotations
 
 from datetime import time, timedelta
+from functools import lru_cache
 
 from chalicelib.invitations.domain.reminders import QuietHours, ReminderPolicy, Round
 
@@ -36,6 +37,7 @@ def policy_to_text(policy: ReminderPolicy) -> str:
     return ";".join(parts)
 
 
+@lru_cache(maxsize=256)  # read on every webhook, sweep and send; a campaign has one
 def policy_from_text(text: str) -> ReminderPolicy:
     grace = timedelta(hours=48)
     quiet: QuietHours | None = None

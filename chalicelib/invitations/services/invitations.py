@@ -20,6 +20,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from chalicelib.invitations.domain.candidates import CandidateRow, Rejection, validate_row
@@ -157,8 +158,8 @@ class InvitationService:
                     continue
                 new_profile, invitation = self._new_items(
                     c.tenant_id, c.campaign, inv, row, cand,
-                    deadline_for(c.campaign, c.now, row.audience), c.policy, c.locale,
-                    c.zone, c.now)
+                    deadline_for(c.campaign, c.now, row.audience), c.policy, c.policy_text,
+                    c.locale, c.zone, c.now)
                 if live is not None:
                     merges[inv] = (live, _missing(live, row))
                     rows.append(NewInvitation(invitation))
@@ -187,7 +188,7 @@ class InvitationService:
 
     def _new_items(self, tenant_id: str, campaign: Any, inv: str, row: CandidateRow,
                    cand: str, deadline: datetime, policy: ReminderPolicy,
-                   default_locale: str, default_zone: str | None,
+                   policy_text: str | None, default_locale: str, default_zone: str | None,
                    now: datetime) -> tuple[CandidateItem, InvitationItem]:
         usable = [c for c in campaign.channels if address_of(row, c)]
         locale = row.locale or campaign.locale or default_locale  # candidate, campaign, tenant
@@ -199,8 +200,6 @@ class InvitationService:
                                 created_at=now)
         profile.index_phone()
         ipk, isk = InvitationItem.key(tenant_id, inv)
-        # a campaign stored without a policy keeps the default with its grace (policy_of)
-        policy_text = policy_to_text(policy) if campaign.reminder_policy else None
         invitation = InvitationItem(
             ipk, isk, tenant_id=tenant_id, invitation_id=inv, campaign_id=campaign.campaign_id,
             position_id=campaign.position_id, candidate_id=cand, status=Status.INVITED.value,
@@ -240,6 +239,12 @@ class _Context:
     zone: str | None
     now: datetime
     days: int
+
+    @cached_property
+    def policy_text(self) -> str | None:
+        """The policy as invitations carry it, once per request; a campaign stored without
+        a policy keeps the default with its grace (policy_of)."""
+        return policy_to_text(self.policy) if self.campaign.reminder_policy else None
 
 
 def _missing(profile: CandidateItem, row: CandidateRow) -> dict[str, str]:

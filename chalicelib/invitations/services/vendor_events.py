@@ -210,11 +210,11 @@ def webhook_marker_key(tenant_id: str, invitation_id: str, event_id: str) -> tup
     return pk, f"{HOOK_MARK}{event_id}"
 
 
-def webhook_marker_tenant(pk: str, sk: str) -> str | None:
-    """The tenant of a webhook dedupe marker's key; None for any other marker."""
+def webhook_marker_of(pk: str, sk: str) -> tuple[str, str] | None:
+    """(tenant, webhook-id) of a webhook dedupe marker's key; None for any other marker."""
     if not sk.startswith(HOOK_MARK) or "#INV#" not in pk:
         return None
-    return pk.removeprefix("T#").split("#INV#", 1)[0]
+    return pk.removeprefix("T#").split("#INV#", 1)[0], sk.removeprefix(HOOK_MARK)
 
 
 def effect(inv: InvitationItem, event: InboundEvent) -> tuple[Outcome, dict[str, Any],
@@ -266,4 +266,4 @@ def _http_error(err: VerificationError) -> Unauthorized | ValidationFailed:
 
 
 __all__ = ["HOOK_MARK", "UnknownVendor", "VendorDirectory", "VendorEvents", "changes_anything",
-           "webhook_marker_key", "webhook_marker_tenant"]
+           "webhook_marker_key", "webhook_marker_of"]
