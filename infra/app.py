@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -59,14 +60,19 @@ def new_app(*, outdir: Path | None = None, context: dict[str, str] | None = None
 
 def add_stages(app: cdk.App, stages: Sequence[str]) -> list[TalentLoopStack]:
     """One stack per stage. Context keys read: `sender_email`, `public_api_url`,
-    `vendor_base_url` (all three required for `prod`), `alarm_email` (optional)."""
+    `vendor_base_url` (all three required for `prod`), `alarm_email` and
+    `keep_retired_indexes` (optional)."""
     context = {key: app.node.try_get_context(key) for key in REQUIRED_IN_PROD}
     alarm_email = app.node.try_get_context("alarm_email")
+    keep_retired = str(app.node.try_get_context("keep_retired_indexes") or "").lower() in (
+        "1", "true", "yes")
     stacks = []
     for stage in stages:
         try:
-            settings = settings_for(stage, alarm_email=alarm_email,
-                                    **{k: str(v) if v else None for k, v in context.items()})
+            settings = replace(settings_for(
+                stage, alarm_email=alarm_email,
+                **{k: str(v) if v else None for k, v in context.items()}),
+                keep_retired_indexes=keep_retired)
         except MissingContext as missing:
             raise SystemExit(f"cannot synthesize {stage}: {missing}") from None
         stacks.append(TalentLoopStack(app, settings=settings, source_dir=REPO_ROOT,

@@ -204,11 +204,21 @@ TABLE = TableDef(
     indexes=(
         # Generic inverted lookups: campaign invitations by status, talent pool by tag.
         Index(name="gsi1", hash_key="gsi1pk", range_key="gsi1sk"),
-        # Sparse: only items with a pending timed action carry due_pk/due_sk.
-        Index(name="due", hash_key="due_pk", range_key="due_sk"),
+        # Sparse: only items with a pending timed action carry due_pk/due_sk. Keys only: the
+        # sweep fetches what it reads (an update that keeps the due keys writes no entry).
+        Index(name="due_keys", hash_key="due_pk", range_key="due_sk", projection="KEYS_ONLY"),
     ),
     stream_view="NEW_AND_OLD_IMAGES",
     ttl_attribute="expiration",
+)
+
+#: Indexes a running stage may still have from an earlier version, kept by a deploy with
+#: `-c keep_retired_indexes=true` so that one deploy adds their successors (backfilled
+#: before the functions that read them are updated) and the next one drops them
+#: (CloudFormation adds or deletes one index per table update; infra/DEPLOY.md, Upgrading).
+RETIRED_INDEXES = (
+    # the due index projected every attribute until its readers fetched the items
+    Index(name="due", hash_key="due_pk", range_key="due_sk"),
 )
 
 RESOURCES = Resources(

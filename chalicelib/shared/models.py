@@ -1,12 +1,12 @@
 """The one table: the base model every entity extends, its indexes, and the entity registry.
 
 Every item has `pk`/`sk`, an `entity` discriminator and optional keys of the two GSIs
-(`gsi1`, and the sparse `due` index of shared/domain/due.py). Every tenant-owned key starts
-with `T#<tenant id>`, so a cross-tenant read cannot be written by accident. Keys are built
-only by each entity's classmethods; their docstrings show the design. Each feature keeps its
-entities in its own `models.py` (with its key table); `chalicelib/entities.py` registers all
-of them here, so a stream image of an entity nobody registered fails loudly instead of
-turning into None.
+(`gsi1`, and the sparse, keys-only `due_keys` index of shared/domain/due.py). Every
+tenant-owned key starts with `T#<tenant id>`, so a cross-tenant read cannot be written by
+accident. Keys are built only by each entity's classmethods; their docstrings show the
+design. Each feature keeps its entities in its own `models.py` (with its key table);
+`chalicelib/entities.py` registers all of them here, so a stream image of an entity nobody
+registered fails loudly instead of turning into None.
 
     entity       pk                          sk
     marker       <scope>#MARK                <id>                  (TTL: expiration)
@@ -24,8 +24,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
+
+#: the sparse due index's name (keys only; its readers are in shared/stores/due_reads.py)
+DUE_INDEX = "due_keys"
 
 
 class Gsi1(GlobalSecondaryIndex["Item"]):
@@ -38,9 +41,12 @@ class Gsi1(GlobalSecondaryIndex["Item"]):
 
 
 class DueIndex(GlobalSecondaryIndex["Item"]):
+    """Keys only: its readers fetch the items (shared/stores/due_reads.py), so an update
+    that keeps an item's due keys writes nothing here."""
+
     class Meta:
-        index_name = "due"
-        projection = AllProjection()
+        index_name = DUE_INDEX
+        projection = KeysOnlyProjection()
 
     due_pk = UnicodeAttribute(hash_key=True)
     due_sk = UnicodeAttribute(range_key=True)

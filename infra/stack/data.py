@@ -12,7 +12,7 @@ from __future__ import annotations
 from aws_cdk import Duration, Stack, aws_dynamodb, aws_iam, aws_kms
 from constructs import Construct
 
-from infra.definition import TABLE
+from infra.definition import RETIRED_INDEXES, TABLE
 from infra.stack.settings import StageSettings
 
 #: Services that publish to the encrypted SNS topics on our behalf and so need the key.
@@ -59,7 +59,8 @@ class Data(Construct):
             time_to_live_attribute=TABLE.ttl_attribute,
             removal_policy=settings.removal_policy,
         )
-        for index in TABLE.indexes:
+        retired = RETIRED_INDEXES if settings.keep_retired_indexes else ()
+        for index in (*TABLE.indexes, *retired):
             self.table.add_global_secondary_index(
                 index_name=index.name,
                 partition_key=_string(index.hash_key),

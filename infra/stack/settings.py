@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import RemovalPolicy, aws_logs
 
@@ -50,6 +51,9 @@ class StageSettings:
     public_api_url: str = DEV_PLACEHOLDERS["public_api_url"]
     #: the AI-interview vendor's candidate links (`TALENTLOOP_VENDOR_BASE_URL`)
     vendor_base_url: str = DEV_PLACEHOLDERS["vendor_base_url"]
+    #: keep the table's retired indexes (infra/definition.py RETIRED_INDEXES) for one more
+    #: deploy: `-c keep_retired_indexes=true` while a stage upgrades (infra/DEPLOY.md)
+    keep_retired_indexes: bool = False
 
     @property
     def removal_policy(self) -> RemovalPolicy:
@@ -72,14 +76,18 @@ def settings_for(stage: str, *, sender_email: str | None = None,
         return StageSettings(stage=stage, retain_data=True,
                              log_retention=aws_logs.RetentionDays.ONE_YEAR,
                              api_rate_limit=100, api_burst_limit=200, alarm_email=alarm_email,
-                             sms_monthly_spend_limit_usd=1000, **values)
+                             sms_monthly_spend_limit_usd=1000, **_addresses(values))
     if stage == "dev":
         values = {key: value or DEV_PLACEHOLDERS[key] for key, value in given.items()}
         return StageSettings(stage=stage, retain_data=False,
                              log_retention=aws_logs.RetentionDays.TWO_WEEKS,
                              api_rate_limit=10, api_burst_limit=20, alarm_email=alarm_email,
-                             sms_monthly_spend_limit_usd=10, **values)
+                             sms_monthly_spend_limit_usd=10, **_addresses(values))
     raise ValueError(f"unknown stage {stage!r}: use one of {', '.join(STAGES)}")
+
+
+def _addresses(values: dict[str, str]) -> dict[str, Any]:
+    return {key: values[key] for key in ("sender_email", "public_api_url", "vendor_base_url")}
 
 
 def _required(given: dict[str, str | None]) -> dict[str, str]:

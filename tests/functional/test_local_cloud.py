@@ -103,7 +103,7 @@ def test_provision_is_idempotent_and_matches_the_definition(local_cloud: Any) ->
     ddb = boto3.client("dynamodb")
     table = ddb.describe_table(TableName=first.table_name)["Table"]
     assert first.table_name == definition.TABLE.physical_name("test")
-    assert {gsi["IndexName"] for gsi in table["GlobalSecondaryIndexes"]} == {"gsi1", "due"}
+    assert {gsi["IndexName"] for gsi in table["GlobalSecondaryIndexes"]} == {"gsi1", "due_keys"}
     assert table["StreamSpecification"] == {
         "StreamEnabled": True,
         "StreamViewType": "NEW_AND_OLD_IMAGES",

@@ -12,6 +12,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.delivery.models import SweepStateItem
 from chalicelib.shared.domain.due import PARKED, instant, item_of, partition
 from chalicelib.shared.models import Item
+from chalicelib.shared.stores.due_reads import due_items
 from chalicelib.shared.stores.dynamo import get_or_none
 
 
@@ -29,8 +30,7 @@ class SweepStore:
         """Items of one bucket and shard whose action is due at or before `until`, of the
         entity types the sweep has consumers for (invitations at their deadline or end of
         grace, outbox items not sent in time, digests, throttled summaries)."""
-        condition = Item.due_sk <= until + "#\uffff"
-        for item in Item.due.query(partition(bucket, shard), condition):
+        for item in due_items(partition(bucket, shard), until):
             if isinstance(item, entities):
                 yield item
 
@@ -59,7 +59,7 @@ class SweepStore:
 
     def parked(self, limit: int = 100) -> list[Item]:
         """Parked items, oldest first (one Query of the PARKED partition)."""
-        return list(Item.due.query(PARKED, limit=limit))
+        return list(due_items(PARKED, limit=limit))
 
     def requeue(self, item: Item, due: tuple[str, str]) -> bool:
         """An operator fixed the cause: the parked item is due again, its count reset."""

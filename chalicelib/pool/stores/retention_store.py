@@ -11,7 +11,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.invitations.domain.retention import partition
 from chalicelib.invitations.models import CandidateItem
 from chalicelib.pool.models import RetentionStateItem
-from chalicelib.shared.models import Item
+from chalicelib.shared.stores.due_reads import due_items
 from chalicelib.shared.stores.dynamo import get_or_none
 
 
@@ -25,8 +25,7 @@ class RetentionStore:
 
     def due(self, day: str, shard: int, until: str) -> Iterator[CandidateItem]:
         """Profiles of one day and shard whose clock ran out at or before `until`."""
-        condition = Item.due_sk <= until + "#\uffff"
-        for item in Item.due.query(partition(day, shard), condition):
+        for item in due_items(partition(day, shard), until):
             if isinstance(item, CandidateItem):
                 yield item
 
