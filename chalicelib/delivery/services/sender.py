@@ -99,12 +99,12 @@ class SenderService:
         self._prefetched: dict[tuple[str, str], Prefetched] = {}
 
     def prefetch(self, keys: Sequence[tuple[str, str]]) -> None:
-        """A queue batch's reads up front: each outbox item with its invitation (a Query
-        each), then every recipient's profile and every address's suppression entries in one
-        BatchGetItem each, where `deliver` read them one message at a time. Only reads: the
-        claim still decides who sends. Entries are taken by `deliver` (concurrent
-        invocations of a warm process prefetch distinct messages)."""
-        found = {(pk, sk): self._outbox.with_invitation(pk, sk) for pk, sk in keys}
+        """A queue batch's reads up front: the outbox items with their invitations, then
+        every recipient's profile and every address's suppression entries, one BatchGetItem
+        each, where `deliver` read them one message at a time. Only reads: the claim still
+        decides who sends. Entries are taken by `deliver` (concurrent invocations of a warm
+        process prefetch distinct messages)."""
+        found = self._outbox.with_invitations(keys)
         by_tenant: dict[str, list[str]] = {}
         for _, inv in found.values():
             if inv is not None:
